@@ -1,0 +1,75 @@
+"""The claims/ folder is the registry: every ``*.py`` file below it defines ``CLAIM``.
+
+No list is kept by hand. Files whose name starts with ``_`` are helpers, not
+claims. A file that fails to import or defines a malformed claim is refused
+with one line naming the file (``ClaimDefinitionError``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+from pathlib import Path
+
+import claims as _claims_package
+
+from .claim import Claim
+from .errors import ClaimDefinitionError, UnknownClaimError
+
+CLAIMS_ROOT = Path(_claims_package.__file__).resolve().parent
+
+
+def claim_files(root: Path = CLAIMS_ROOT) -> list[Path]:
+    return sorted(
+        p for p in root.rglob("*.py")
+        if not p.name.startswith("_") and not any(part.startswith(("_", ".")) for part in p.relative_to(root).parts[:-1])
+    )
+
+
+def _module_name(path: Path, root: Path) -> str:
+    relative = path.relative_to(root).with_suffix("")
+    return ".".join((root.name, *relative.parts))
+
+
+def load_claim_file(path: Path, root: Path = CLAIMS_ROOT) -> Claim:
+    shown = f"{root.name}/{path.relative_to(root).as_posix()}"
+    try:
+        module = importlib.import_module(_module_name(path, root))
+    except ClaimDefinitionError as exc:
+        exc.path = shown
+        raise
+    except Exception as exc:
+        raise ClaimDefinitionError("module", f"failed to import: {type(exc).__name__}: {exc}", shown) from None
+    claim = getattr(module, "CLAIM", None)
+    if not isinstance(claim, Claim):
+        raise ClaimDefinitionError("CLAIM", "the file defines no CLAIM = Claim(...)", shown)
+    object.__setattr__(claim, "path", shown)
+    return claim
+
+
+def discover(root: Path = CLAIMS_ROOT) -> list[Claim]:
+    """Every claim below ``root``, sorted by id; duplicate ids are refused."""
+    found: dict[str, Claim] = {}
+    for path in claim_files(root):
+        claim = load_claim_file(path, root)
+        if claim.id in found:
+            raise ClaimDefinitionError("id", f"{claim.id!r} is also defined in {found[claim.id].path}", claim.path)
+        found[claim.id] = claim
+    return [found[k] for k in sorted(found)]
+
+
+def select(claims: list[Claim], patterns: list[str] | tuple[str, ...]) -> list[Claim]:
+    """Claims whose id matches any glob pattern (all claims when none is given).
+
+    A pattern that matches nothing is an error: a typo must not silently
+    verify fewer claims than the user asked for.
+    """
+    if not patterns:
+        return list(claims)
+    chosen: dict[str, Claim] = {}
+    for pattern in patterns:
+        matches = [c for c in claims if fnmatch.fnmatchcase(c.id, pattern)]
+        if not matches:
+            raise UnknownClaimError(f"no claim matches {pattern!r} (see 'convergence list')")
+        chosen.update((c.id, c) for c in matches)
+    return [chosen[k] for k in sorted(chosen)]

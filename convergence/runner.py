@@ -1,0 +1,192 @@
+"""Run claims: experiment, theory at the measured points, comparison, mutants.
+
+One claim's failure never stops the others: an exception in a derivation or
+experiment becomes an ERROR verdict with its message recorded. Claims can run
+in worker processes (``jobs > 1``); each claim's random stream depends only on
+the master seed and its id, so results are identical whatever the parallelism.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from theory.typst_printer import to_latex, to_text, to_typst
+
+from .claim import Claim
+from .jsonable import to_jsonable
+from .measurement import Figure, Measurement, Series
+from .seeds import claim_rng
+from .theory_eval import evaluate
+from .verdicts import Outcome, Verdict
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    profile: str = "quick"
+    seed: int = 0
+    jobs: int = 1
+
+
+def describe_theory(claim: Claim) -> dict[str, Any]:
+    """The derivation in every printed form the report and ``show`` need."""
+    derivation = claim.theory
+    return {
+        "srepr": __import__("sympy").srepr(derivation.result),
+        "text": to_text(derivation.result),
+        "typst": to_typst(derivation.result),
+        "latex": to_latex(derivation.result),
+        "assumptions": list(derivation.assumptions),
+        "steps": [
+            {
+                "label": step.label,
+                "text": to_text(step.expr),
+                "typst": to_typst(step.expr),
+                "latex": to_latex(step.expr),
+                "justification": step.justification,
+            }
+            for step in derivation.steps
+        ],
+    }
+
+
+def _figure_with_theory(claim: Claim, measurement: Measurement) -> dict[str, Any] | None:
+    """The experiment's figure, plus the theory drawn on its dense grid."""
+    figure: Figure | None = measurement.figure
+    if figure is None:
+        return None
+    series = list(figure.series)
+    if figure.theory_grid is not None and figure.theory_x is not None:
+        grid = figure.theory_grid
+        x = np.asarray(grid[figure.theory_x], dtype=float)
+        theory_y = evaluate(claim.theory.result, grid, claim.params.symbols)
+        series.append(Series("theory", x, np.broadcast_to(theory_y, x.shape), kind="line", role="theory"))
+        if figure.draw_mutants:
+            for mutant in claim.mutants:
+                y = evaluate(mutant.resolve(claim.theory.result), grid, claim.params.symbols)
+                series.append(Series(f"mutant: {mutant.description}", x, np.broadcast_to(y, x.shape),
+                                     kind="line", role="mutant"))
+    data = to_jsonable(figure)
+    data["series"] = to_jsonable(series)
+    data.pop("theory_grid", None)
+    return data
+
+
+def _judge_mutants(claim: Claim, measurement: Measurement) -> list[dict[str, Any]]:
+    judged = []
+    for mutant in claim.mutants:
+        expression = mutant.resolve(claim.theory.result)
+        try:
+            values = evaluate(expression, measurement.inputs, claim.params.symbols)
+            outcome = claim.comparison.judge(values, measurement)
+            verdict, summary = outcome.verdict, outcome.summary
+        except Exception as exc:  # a mutant that cannot even be evaluated has not been refuted
+            verdict, summary = Verdict.ERROR, f"{type(exc).__name__}: {exc}"
+        judged.append({
+            "description": mutant.description,
+            "expression": to_text(expression),
+            "typst": to_typst(expression),
+            "verdict": verdict.value,
+            "killed": verdict is Verdict.REFUTED,
+            "summary": summary,
+        })
+    return judged
+
+
+def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
+    """Verify one claim; always returns a result record (ERROR on exceptions)."""
+    started = time.perf_counter()
+    params = claim.params.for_profile(options.profile)
+    record: dict[str, Any] = {
+        "id": claim.id,
+        "title": claim.title,
+        "family": claim.family,
+        "kind": claim.kind,
+        "expected": claim.expected.value,
+        "statement": claim.statement,
+        "source": {"where": claim.source.where, "quote": claim.source.quote},
+        "references": list(claim.references),
+        "corrects": claim.corrects,
+        "notes": claim.notes,
+        "path": claim.path,
+        "params": to_jsonable(params),
+        "symbols": dict(claim.params.symbols),
+        "tolerance": to_jsonable(claim.comparison.tolerance()),
+        "seed": options.seed,
+        "profile": options.profile,
+    }
+    try:
+        record["theory"] = describe_theory(claim)
+        with np.errstate(all="ignore"):
+            measurement = claim.experiment(params, claim_rng(options.seed, claim.id))
+        if not isinstance(measurement, Measurement):
+            raise TypeError(f"the experiment returned {type(measurement).__name__}, not a Measurement")
+        theory_values = evaluate(claim.theory.result, measurement.inputs, claim.params.symbols)
+        outcome: Outcome = claim.comparison.judge(theory_values, measurement)
+        record.update({
+            "verdict": outcome.verdict.value,
+            "summary": outcome.summary,
+            "margin": to_jsonable(outcome.margin),
+            "margin_label": outcome.margin_label,
+            "comparison_details": to_jsonable(outcome.details),
+            "theory_values": to_jsonable(theory_values),
+            "measured_values": to_jsonable(measurement.values_array()),
+            "inputs": to_jsonable(measurement.inputs),
+            "stderr": to_jsonable(measurement.stderr),
+            "interval": to_jsonable(measurement.interval),
+            "level": measurement.level,
+            "samples": measurement.samples,
+            "details": to_jsonable(measurement.details),
+            "mutants": _judge_mutants(claim, measurement),
+            "figure": _figure_with_theory(claim, measurement),
+        })
+    except Exception as exc:
+        record.update({
+            "verdict": Verdict.ERROR.value,
+            "summary": f"{type(exc).__name__}: {exc}",
+            "error": traceback.format_exc(),
+            "mutants": record.get("mutants", []),
+        })
+    record.setdefault("mutants", [])
+    record["runtime_s"] = round(time.perf_counter() - started, 4)
+    record["passed"] = record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+    return record
+
+
+def _run_by_path(path: str, options: RunOptions) -> dict[str, Any]:
+    """Worker entry point: re-load the claim in the worker (claims hold functions)."""
+    from .discovery import CLAIMS_ROOT, load_claim_file
+
+    return run_claim(load_claim_file(CLAIMS_ROOT.parent / path), options)
+
+
+def run_claims(
+    claims: list[Claim],
+    options: RunOptions,
+    on_result: Callable[[int, int, dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every claim; ``on_result(done, total, record)`` reports progress."""
+    results: list[dict[str, Any]] = []
+    for index, record in enumerate(_iter_results(claims, options), start=1):
+        results.append(record)
+        if on_result is not None:
+            on_result(index, len(claims), record)
+    return sorted(results, key=lambda r: r["id"])
+
+
+def _iter_results(claims: list[Claim], options: RunOptions) -> Iterator[dict[str, Any]]:
+    if options.jobs <= 1 or len(claims) <= 1:
+        for claim in claims:
+            yield run_claim(claim, options)
+        return
+    from concurrent.futures import as_completed
+
+    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+        futures = [pool.submit(_run_by_path, claim.path, options) for claim in claims]
+        for future in as_completed(futures):
+            yield future.result()

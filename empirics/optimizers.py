@@ -1,0 +1,95 @@
+"""Optimizers as pure (init, update) pairs over immutable state (optax style).
+
+``init(x0) -> state`` and ``update(x, state, grad) -> (x_next, state_next)``,
+where ``grad`` maps a batch (runs, dim) to gradients of the same shape.
+Hyper-parameters may be scalars or arrays of shape (runs, 1), so a grid of
+step sizes or momenta runs as one batch.
+
+Conventions (DESIGN.md, documented once here and tested in tests/):
+
+* heavy ball, **sum** form:  v ← βv + g,        x ← x − ηv   (Polyak with step η;
+  PyTorch ``SGD(momentum=β)``; seeds 000, 001, 004).
+* heavy ball, **EMA** form:  v ← βv + (1−β)g,   x ← x − ηv   (seed 002).
+* Nesterov, **lookahead** form (seeds 002, 004):
+  v ← βv + ∇f(x − ηβv),  x ← x − ηv.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+GradFn = Callable[[np.ndarray], np.ndarray]
+State = tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """A named pure optimizer: ``init`` builds the state, ``update`` takes one step."""
+
+    name: str
+    init: Callable[[np.ndarray], State]
+    update: Callable[[np.ndarray, State, GradFn], tuple[np.ndarray, State]]
+
+
+def gradient_descent(eta: Any) -> Optimizer:
+    """x ← x − η∇f(x)."""
+
+    def init(x0):
+        return ()
+
+    def update(x, state, grad):
+        return x - eta * grad(x), state
+
+    return Optimizer("gd", init, update)
+
+
+def heavy_ball(eta: Any, beta: Any, form: str = "sum") -> Optimizer:
+    """Heavy-ball momentum in the named form.
+
+    Math:
+        sum:  v_{t+1} = β v_t + ∇f(x_t),         x_{t+1} = x_t − η v_{t+1}
+        ema:  v_{t+1} = β v_t + (1−β) ∇f(x_t),   x_{t+1} = x_t − η v_{t+1}
+
+    Args:
+        eta: step size, scalar or (runs, 1).
+        beta: momentum, scalar or (runs, 1).
+        form: "sum" or "ema".
+
+    References:
+        Polyak (1964), Some methods of speeding up the convergence of iteration methods.
+    """
+    if form not in ("sum", "ema"):
+        raise ValueError(f"heavy-ball form must be 'sum' or 'ema', got {form!r}")
+    gradient_weight = 1.0 if form == "sum" else 1.0 - np.asarray(beta, dtype=float)
+
+    def init(x0):
+        return (np.zeros_like(x0),)
+
+    def update(x, state, grad):
+        (v,) = state
+        v = beta * v + gradient_weight * grad(x)
+        return x - eta * v, (v,)
+
+    return Optimizer(f"heavy-ball-{form}", init, update)
+
+
+def nesterov_lookahead(eta: Any, beta: Any) -> Optimizer:
+    """Nesterov momentum, lookahead form: v ← βv + ∇f(x − ηβv), x ← x − ηv.
+
+    References:
+        Sutskever, Martens, Dahl & Hinton (2013), On the importance of initialization
+        and momentum in deep learning (their eq. 3–4, with v = −μ-scaled velocity).
+    """
+
+    def init(x0):
+        return (np.zeros_like(x0),)
+
+    def update(x, state, grad):
+        (v,) = state
+        v = beta * v + grad(x - eta * beta * v)
+        return x - eta * v, (v,)
+
+    return Optimizer("nesterov-lookahead", init, update)

@@ -1,0 +1,349 @@
+"""SymPy -> Typst math (and LaTeX) printing for the report.
+
+Typst math differs from LaTeX in ways that matter for a printer:
+adjacent letters ``ab`` form one identifier (so products are printed with
+spaces), multi-letter names must be quoted text, fractions are
+``frac(a, b)``, and Greek letters are bare words (``eta``, ``lambda``).
+
+Symbol-name conventions understood here (so derivations can use readable
+names): ``eta_t`` -> eta with subscript t, ``x_star`` -> x^*, ``m_hat`` ->
+hat(m), ``x_bar`` -> overline(x), ``x_tilde`` -> tilde(x), ``L_max`` -> L
+with subscript "max"; digits after a letter become a subscript (``x0``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.str import StrPrinter
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+    "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi",
+    "Psi", "Omega",
+}
+# SymPy names some Greek letters differently from Typst.
+ALIASES = {"lamda": "lambda", "Lamda": "Lambda", "varepsilon": "epsilon.alt"}
+ACCENTS = {"hat": "hat", "bar": "overline", "tilde": "tilde", "dot": "dot", "vec": "arrow"}
+FUNCTIONS = {
+    "log": "ln", "exp": None, "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh",
+    "cosh": "cosh", "tanh": "tanh", "atan": "arctan", "asin": "arcsin", "acos": "arccos",
+    "Max": "max", "Min": "min", "floor": "floor", "ceiling": "ceil", "Abs": "abs",
+}
+
+
+def _atom(name: str) -> str:
+    """A single name part (no underscores) as Typst math."""
+    name = ALIASES.get(name, name)
+    if name in GREEK or name in ALIASES.values():
+        return name
+    match = re.fullmatch(r"([A-Za-z])(\d+)", name)
+    if match:
+        return f"{match.group(1)}_{match.group(2)}"
+    if len(name) == 1 or name.isdigit():
+        return name
+    return f'"{name}"'
+
+
+def symbol_to_typst(name: str) -> str:
+    parts = [p for p in name.split("_") if p]
+    if not parts:
+        return '"_"'
+    base = _atom(parts[0])
+    subscripts: list[str] = []
+    superscript = ""
+    for part in parts[1:]:
+        if part in ACCENTS:
+            base = f"{ACCENTS[part]}({base})"
+        elif part == "star":
+            superscript = "*"
+        elif part == "prime":
+            superscript += "'"
+        else:
+            subscripts.append(_atom(part))
+    out = base
+    if subscripts:
+        out += "_(" + ", ".join(subscripts) + ")"
+    if superscript:
+        out += f"^({superscript})" if superscript == "*" else superscript
+    return out
+
+
+class TypstPrinter(StrPrinter):
+    """Prints SymPy expressions as Typst math source (without the ``$`` fences)."""
+
+    printmethod = "_typst"
+
+    # -- atoms ---------------------------------------------------------------------
+    def _print_Symbol(self, expr):
+        return symbol_to_typst(expr.name)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_Idx(self, expr):
+        return symbol_to_typst(expr.label.name)
+
+    def _print_Integer(self, expr):
+        return str(expr.p)
+
+    def _print_Rational(self, expr):
+        if expr.q == 1:
+            return str(expr.p)
+        sign = "-" if expr.p < 0 else ""
+        return f"{sign}frac({abs(expr.p)}, {expr.q})"
+
+    def _print_Float(self, expr):
+        text = f"{float(expr):.6g}"
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            return f"{mantissa} dot 10^({int(exponent)})"
+        return text
+
+    def _print_Infinity(self, expr):
+        return "oo"
+
+    def _print_NegativeInfinity(self, expr):
+        return "-oo"
+
+    def _print_Pi(self, expr):
+        return "pi"
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_ImaginaryUnit(self, expr):
+        return "i"
+
+    def _print_BooleanTrue(self, expr):
+        return '"true"'
+
+    def _print_BooleanFalse(self, expr):
+        return '"false"'
+
+    def _print_Half(self, expr):
+        return "frac(1, 2)"
+
+    # -- arithmetic ----------------------------------------------------------------
+    def _print_Mul(self, expr):
+        if expr.could_extract_minus_sign():
+            inner = self._print_Mul_positive(-expr)
+            return f"-{inner}"
+        return self._print_Mul_positive(expr)
+
+    def _print_Mul_positive(self, expr):
+        numerator, denominator = sp.fraction(expr, exact=True)
+        if denominator != 1:
+            return f"frac({self._print(numerator)}, {self._print(denominator)})"
+        factors = sp.Mul.make_args(expr)
+        # Numbers first, then the rest in SymPy's canonical order.
+        printed = []
+        for factor in factors:
+            text = self.parenthesize(factor, PRECEDENCE["Mul"], strict=False)
+            if isinstance(factor, sp.Add):
+                text = f"({self._print(factor)})"
+            printed.append(text)
+        out = printed[0]
+        for prev_factor, text in zip(factors, printed[1:]):
+            # Juxtaposed numbers would merge ("2 3" reads as 23): use a dot there.
+            sep = " dot " if (text[:1].isdigit() or text.startswith("frac")) and prev_factor.is_number else " "
+            out += sep + text
+        return out
+
+    def _print_Pow(self, expr, rational=False):
+        base, exponent = expr.as_base_exp()
+        if exponent == sp.S.Half:
+            return f"sqrt({self._print(base)})"
+        if exponent == -sp.S.Half:
+            return f"frac(1, sqrt({self._print(base)}))"
+        if exponent.is_Rational and exponent.q != 1 and exponent.p == 1:
+            return f"root({exponent.q}, {self._print(base)})"
+        if exponent.is_negative and exponent.is_number:
+            positive = base if exponent == -1 else sp.Pow(base, -exponent, evaluate=False)
+            return f"frac(1, {self._print(positive)})"
+        if base == sp.E:
+            return f"e^({self._print(exponent)})"
+        base_text = self._print(base)
+        if (not base.is_Atom or (base.is_number and (base.is_negative or not base.is_Integer))
+                or isinstance(base, sp.Symbol) and ("_" in base_text or "(" in base_text)):
+            if not (base.is_Function and not isinstance(base, sp.Abs)):
+                base_text = f"({base_text})"
+        return f"{base_text}^({self._print(exponent)})"
+
+    def _print_Add(self, expr, order=None):
+        terms = self._as_ordered_terms(expr, order=order)
+        out = ""
+        for i, term in enumerate(terms):
+            text = self._print(term)
+            if isinstance(term, sp.Add):
+                text = f"({text})"
+            if text.startswith("-"):
+                out += (" - " if i else "-") + text[1:]
+            else:
+                out += (" + " if i else "") + text
+        return out
+
+    # -- functions -----------------------------------------------------------------
+    def _print_Function(self, expr):
+        name = type(expr).__name__
+        args = ", ".join(self._print(a) for a in expr.args)
+        if name == "exp":
+            return f"e^({args})"
+        if name == "Abs":
+            return f"lr(|{args}|)"
+        if name in FUNCTIONS:
+            return f"{FUNCTIONS[name]}({args})"
+        return f"{symbol_to_typst(name)}({args})"
+
+    _print_Abs = _print_Function
+    _print_Max = _print_Function
+    _print_Min = _print_Function
+    _print_exp = _print_Function
+    _print_log = _print_Function
+    _print_floor = _print_Function
+    _print_ceiling = _print_Function
+
+    def _print_sign(self, expr):
+        return f'"sign"({self._print(expr.args[0])})'
+
+    def _print_re(self, expr):
+        return f'"Re"({self._print(expr.args[0])})'
+
+    def _print_im(self, expr):
+        return f'"Im"({self._print(expr.args[0])})'
+
+    # -- relations and logic -------------------------------------------------------
+    _RELATIONS = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+    def _print_Relational(self, expr):
+        op = self._RELATIONS[expr.rel_op]
+        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_And(self, expr):
+        return ' quad "and" quad '.join(self._print(a) for a in expr.args)
+
+    def _print_Or(self, expr):
+        return ' quad "or" quad '.join(self._print(a) for a in expr.args)
+
+    def _print_Contains(self, expr):
+        return f"{self._print(expr.args[0])} in {self._print(expr.args[1])}"
+
+    def _print_Not(self, expr):
+        return f"not ({self._print(expr.args[0])})"
+
+    def _print_Piecewise(self, expr):
+        rows = []
+        for value, condition in expr.args:
+            cond = '"otherwise"' if condition is sp.true else f'"if" {self._print(condition)}'
+            rows.append(f"{self._print(value)} & {cond}")
+        return "cases(" + ", ".join(rows) + ")"
+
+    # -- calculus ------------------------------------------------------------------
+    def _limits(self, limits):
+        (variable, lower, upper), = limits
+        return f"_({self._print(variable)} = {self._print(lower)})^({self._print(upper)})"
+
+    def _print_Sum(self, expr):
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = f"({body})"
+        out = ""
+        for lim in expr.limits:
+            out += f"sum{self._limits([lim])} "
+        return out + body
+
+    def _print_Product(self, expr):
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = f"({body})"
+        out = ""
+        for lim in expr.limits:
+            out += f"product{self._limits([lim])} "
+        return out + body
+
+    def _print_Limit(self, expr):
+        function, variable, point, _ = expr.args
+        body = self._print(function)
+        if isinstance(function, sp.Add):
+            body = f"({body})"
+        return f"lim_({self._print(variable)} -> {self._print(point)}) {body}"
+
+    def _print_Derivative(self, expr):
+        variables = " ".join(f"d {self._print(v)}" + (f"^({n})" if n != 1 else "") for v, n in expr.variable_count)
+        order = sum(n for _, n in expr.variable_count)
+        top = "d" if order == 1 else f"d^({order})"
+        return f"frac({top}, {variables}) ({self._print(expr.expr)})"
+
+    def _print_Integral(self, expr):
+        out = ""
+        for lim in expr.limits:
+            if len(lim) == 3:
+                out += f"integral_({self._print(lim[1])})^({self._print(lim[2])}) "
+            else:
+                out += "integral "
+        body = self._print(expr.function)
+        differentials = " ".join(f"dif {self._print(lim[0])}" for lim in expr.limits)
+        return f"{out}{body} {differentials}"
+
+    # -- containers ----------------------------------------------------------------
+    def _print_MatrixBase(self, expr):
+        rows = "; ".join(", ".join(self._print(v) for v in expr.row(i)) for i in range(expr.rows))
+        return f"mat({rows})"
+
+    _print_ImmutableDenseMatrix = _print_MatrixBase
+    _print_MutableDenseMatrix = _print_MatrixBase
+
+    def _print_Tuple(self, expr):
+        return "(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    _print_tuple = _print_Tuple
+
+    def _print_FiniteSet(self, expr):
+        return "{" + ", ".join(self._print(a) for a in expr.args) + "}"
+
+    def _print_Interval(self, expr):
+        left = "(" if expr.left_open else "["
+        right = ")" if expr.right_open else "]"
+        return f"lr({left}{self._print(expr.start)}, {self._print(expr.end)}{right})"
+
+    def _print_Indexed(self, expr):
+        indices = ", ".join(self._print(i) for i in expr.indices)
+        return f"{symbol_to_typst(str(expr.base.label))}_({indices})"
+
+    def _print_IndexedBase(self, expr):
+        return symbol_to_typst(str(expr.label))
+
+    def _print_UnevaluatedExpr(self, expr):
+        return self._print(expr.args[0])
+
+    def _print_Poly(self, expr):
+        return self._print(expr.as_expr())
+
+    def _print_PurePoly(self, expr):
+        return self._print(expr.as_expr())
+
+    def _print_ComplexRootOf(self, expr):
+        return f'"root"_({expr.index})({self._print(expr.expr)})'
+
+    def parenthesize(self, item, level, strict=False):
+        prec = precedence(item)
+        if (prec < level) or (not strict and prec <= level):
+            return f"({self._print(item)})"
+        return self._print(item)
+
+
+def to_typst(expr) -> str:
+    """Typst math source for a SymPy expression (put it between ``$ $``)."""
+    return TypstPrinter().doprint(sp.sympify(expr))
+
+
+def to_latex(expr) -> str:
+    """LaTeX source for a SymPy expression (SymPy's own printer)."""
+    return sp.latex(sp.sympify(expr))
+
+
+def to_text(expr) -> str:
+    """A one-line readable form (SymPy's string printer)."""
+    return sp.sstr(sp.sympify(expr))
