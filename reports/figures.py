@@ -1,0 +1,185 @@
+"""Draw one figure spec (the ``figure`` dict of a result record) with matplotlib.
+
+The spec is plain JSON data written by the runner; nothing is re-computed here.
+A ``null`` value (JSON has no NaN: a diverged or undefined point) becomes NaN,
+so matplotlib leaves a gap instead of joining across it.
+
+Series roles decide the style: ``measured`` series take the colour cycle with
+markers, ``theory`` is a thick dark dashed line drawn on top of everything, and
+``mutant`` lines (plausible wrong theories) are thin grey dotted lines.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless, deterministic, and no GUI toolkit is ever needed
+
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import numpy as np  # noqa: E402
+
+PNG_DPI = 150
+FIGSIZE = (6.4, 4.0)
+SCALES = {"linear", "log", "symlog"}
+# Many points make matplotlib's legend placement search slow; past this, a fixed corner.
+LEGEND_BEST_MAX_POINTS = 5000
+
+THEORY_STYLE = {"color": "black", "linestyle": "--", "linewidth": 2.2, "zorder": 10}
+MUTANT_STYLE = {"color": "0.55", "linestyle": ":", "linewidth": 1.1, "zorder": 4}
+
+
+class FigureSpecError(ValueError):
+    """A figure spec cannot be drawn (wrong kind, ragged data, mismatched lengths)."""
+
+
+def as_array(values: Any) -> np.ndarray:
+    """JSON values (numbers, nested lists, ``None``) as a float array; ``None`` -> NaN."""
+    if values is None:
+        return np.array([], dtype=float)
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise FigureSpecError(f"values are not a regular numeric array: {exc}") from exc
+
+
+def escape_mathtext(text: str) -> str:
+    """Make ``$`` literal, so matplotlib does not try to parse hostile text as math."""
+    return text.replace("\\$", "$").replace("$", "\\$")
+
+
+def draw_figure(spec: dict[str, Any], png_path: Path, svg_path: Path) -> None:
+    """Draw ``spec`` and save it as PNG (``PNG_DPI``) and SVG.
+
+    Labels may use matplotlib mathtext (``$\\eta L$``); if that fails to parse,
+    the figure is drawn again with every ``$`` taken literally.
+
+    Raises:
+        FigureSpecError: the spec cannot be drawn.
+    """
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    svg_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _draw_and_save(spec, png_path, svg_path, literal_text=False)
+    except FigureSpecError:
+        raise
+    except ValueError:  # mathtext could not parse a label: draw it literally
+        _draw_and_save(spec, png_path, svg_path, literal_text=True)
+
+
+def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, literal_text: bool) -> None:
+    def text(value: Any) -> str:
+        value = "" if value is None else str(value)
+        return escape_mathtext(value) if literal_text else value
+
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            # Log axes over data with gaps or non-positive values warn; gaps are expected data here.
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            points = 0
+            colours = iter(plt.rcParams["axes.prop_cycle"].by_key()["color"] * 10)
+            for series in spec.get("series") or []:
+                points += _draw_series(fig, ax, series, colours, text)
+            ax.set_title(text(spec.get("title")), fontsize=11)
+            ax.set_xlabel(text(spec.get("xlabel")))
+            ax.set_ylabel(text(spec.get("ylabel")))
+            _set_scale(ax.set_xscale, spec.get("xscale"))
+            _set_scale(ax.set_yscale, spec.get("yscale"))
+            ax.grid(True, which="major", alpha=0.3, linewidth=0.6)
+            handles, labels = ax.get_legend_handles_labels()
+            if handles:
+                loc = "best" if points <= LEGEND_BEST_MAX_POINTS else "upper right"
+                ax.legend(handles, labels, loc=loc, fontsize=8, framealpha=0.85)
+            fig.savefig(png_path, dpi=PNG_DPI, metadata={"Software": None})
+            fig.savefig(svg_path, metadata={"Date": None, "Creator": None})
+    finally:
+        plt.close(fig)
+
+
+def _set_scale(setter, scale: Any) -> None:
+    scale = scale or "linear"
+    if scale not in SCALES:
+        raise FigureSpecError(f"unknown axis scale {scale!r} (expected one of {sorted(SCALES)})")
+    setter(scale)
+
+
+def _draw_series(fig, ax, series: dict[str, Any], colours, text) -> int:
+    """Draw one series; returns how many data points it has (for the legend choice)."""
+    kind = series.get("kind") or "line"
+    role = series.get("role") or "measured"
+    label = text(series.get("label")) or None
+    x, y = series.get("x"), series.get("y")
+
+    if role == "theory":
+        style = dict(THEORY_STYLE)
+    elif role == "mutant":
+        style = dict(MUTANT_STYLE)
+    else:
+        style = {"color": next(colours), "zorder": 6}
+
+    if kind == "hline":
+        for value in np.atleast_1d(as_array(y)):
+            ax.axhline(value, label=label, **{**style, "linewidth": style.get("linewidth", 1.2)})
+            label = None
+        return 1
+    if kind == "vline":
+        for value in np.atleast_1d(as_array(x)):
+            ax.axvline(value, label=label, **{**style, "linewidth": style.get("linewidth", 1.2)})
+            label = None
+        return 1
+    if kind == "heatmap":
+        xs, ys, z = as_array(x), as_array(y), as_array(series.get("z"))
+        if z.shape != (ys.size, xs.size):
+            raise FigureSpecError(f"heatmap z has shape {z.shape}, expected (len(y), len(x)) = {(ys.size, xs.size)}")
+        mesh = ax.pcolormesh(xs, ys, np.ma.masked_invalid(z), shading="nearest", cmap="viridis", zorder=1)
+        colourbar = fig.colorbar(mesh, ax=ax)
+        if label:
+            colourbar.set_label(label)
+        return int(z.size)
+
+    if kind == "band" and y is None:  # a band needs no centre line; shape it like its bounds
+        y = [None] * len(np.atleast_1d(as_array(x)))
+    xs, ys = as_array(x), as_array(y)
+    if xs.shape != ys.shape:
+        try:
+            xs, ys = np.broadcast_arrays(xs, ys)
+        except ValueError as exc:
+            raise FigureSpecError(f"series {label!r}: x has shape {xs.shape}, y has shape {ys.shape}") from exc
+    if kind == "line":
+        if role == "measured":
+            style.update(linestyle="-", linewidth=1.4, marker="o" if xs.size <= 60 else None, markersize=4)
+        ax.plot(xs, ys, label=label, **style)
+    elif kind == "scatter":
+        colour = style.pop("color")
+        ax.scatter(xs, ys, label=label, s=16 if role == "measured" else 10, color=colour,
+                   zorder=style.get("zorder", 6), alpha=0.85)
+    elif kind == "errorbar":
+        lower, upper = _bounds(series, ys)
+        yerr = np.vstack([np.clip(ys - lower, 0, None), np.clip(upper - ys, 0, None)])
+        ax.errorbar(xs, ys, yerr=yerr, label=label, fmt="o", markersize=4, capsize=3, elinewidth=1.0,
+                    color=style["color"], zorder=style.get("zorder", 6))
+    elif kind == "band":
+        lower, upper = _bounds(series, ys)
+        ax.fill_between(xs, lower, upper, alpha=0.25, color=style["color"], linewidth=0, label=label,
+                        zorder=2)
+        if np.isfinite(ys).any():
+            ax.plot(xs, ys, color=style["color"], linewidth=1.0, zorder=3)
+    else:
+        raise FigureSpecError(f"unknown series kind {kind!r}")
+    return int(xs.size)
+
+
+def _bounds(series: dict[str, Any], ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    kind = series.get("kind")
+    if series.get("lower") is None or series.get("upper") is None:
+        raise FigureSpecError(f"a {kind} series needs 'lower' and 'upper'")
+    try:
+        lower, upper, _ = np.broadcast_arrays(as_array(series["lower"]), as_array(series["upper"]), ys)
+    except ValueError as exc:
+        raise FigureSpecError(f"{kind} bounds do not match the data: {exc}") from exc
+    return lower, upper
