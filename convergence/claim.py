@@ -131,7 +131,7 @@ class Claim:
         self._check_symbols()
 
     def _check_symbols(self) -> None:
-        """Every mapped symbol exists in the derivation; every theory symbol is mapped."""
+        """Mapped symbols exist in the derivation; the result's and mutants' symbols are all mapped."""
         try:
             derivation = self.theory
         except ClaimDefinitionError:
@@ -145,13 +145,13 @@ class Claim:
             raise ClaimDefinitionError(
                 "params.symbols", f"names symbol(s) {unknown} that the derivation does not have (it has {sorted(known)})"
             )
-        unmapped = sorted(known - mapped)
+        unmapped = sorted(derivation.result_symbols - mapped)
         if unmapped:
             raise ClaimDefinitionError("params.symbols", f"theory symbol(s) {unmapped} are not mapped to any input")
         for mutant in self.mutants:
-            extra = {s.name for s in mutant.resolve(derivation.result).free_symbols} - known
+            extra = {s.name for s in mutant.resolve(derivation.result).free_symbols} - mapped
             if extra:
-                raise ClaimDefinitionError("mutants", f"mutant {mutant.description!r} uses unknown symbol(s) {sorted(extra)}")
+                raise ClaimDefinitionError("mutants", f"mutant {mutant.description!r} uses unmapped symbol(s) {sorted(extra)}")
 
     @cached_property
     def theory(self) -> Derivation:

@@ -38,8 +38,16 @@ class Derivation:
 
     @property
     def symbols(self) -> dict[str, sp.Symbol]:
-        """Free symbols of the result, by name."""
-        return {s.name: s for s in self.result.free_symbols}
+        """Free symbols of the result and of every step, by name (what a claim may map onto)."""
+        found = set(self.result.free_symbols)
+        for step in self.steps:
+            found |= {s for s in step.expr.free_symbols if isinstance(s, sp.Symbol)}
+        return {s.name: s for s in found}
+
+    @property
+    def result_symbols(self) -> set[str]:
+        """Names of the result's free symbols: each must be fed by a measured input."""
+        return {s.name for s in self.result.free_symbols}
 
 
 class DerivationBuilder:
