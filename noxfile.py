@@ -1,0 +1,41 @@
+"""nox sessions: regenerate everything from scratch.
+
+    nox -s tests    unit/property tests and every claim (quick profile)
+    nox -s verify   full profile of every claim, results.json and report.pdf in out/
+    nox -s report   rebuild out/report.pdf from out/results.json (no re-run)
+    nox -s lint     ruff
+"""
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+
+
+@nox.session
+def tests(session):
+    session.install("-e", ".[test]")
+    session.run("pytest", "-q", *session.posargs)
+
+
+@nox.session
+def verify(session):
+    session.install("-e", ".")
+    session.run("convergence", "verify", "--profile", "full", "--report", "--out", "out", *session.posargs)
+
+
+@nox.session
+def report(session):
+    session.install("-e", ".")
+    session.run("convergence", "report", "--out", "out", *session.posargs)
+
+
+@nox.session
+def lint(session):
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def benchmarks(session):
+    session.install("-e", ".")
+    session.run("python", "benchmarks/engine_throughput.py", *session.posargs)

@@ -1,0 +1,38 @@
+"""Imports point one way (DESIGN.md): checked on the source, so no convention can drift.
+
+theory never imports numpy; empirics never imports sympy; reports never imports empirics.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FORBIDDEN = {"theory": {"numpy", "scipy"}, "empirics": {"sympy", "theory"}, "reports": {"empirics"}}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+CASES = [(package, path) for package in FORBIDDEN for path in sorted((ROOT / package).rglob("*.py"))]
+
+
+@pytest.mark.parametrize("package,path", CASES, ids=[str(p.relative_to(ROOT)) for _, p in CASES])
+def test_import_direction(package, path):
+    bad = imported_modules(path) & FORBIDDEN[package]
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}, forbidden in {package}/"
+
+
+def test_the_check_can_fail(tmp_path):
+    offender = tmp_path / "bad.py"
+    offender.write_text("import numpy as np\nfrom sympy import Symbol\n")
+    assert imported_modules(offender) == {"numpy", "sympy"}
