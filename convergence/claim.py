@@ -8,9 +8,10 @@ refused at discovery with one line naming the file and the field.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import sympy as sp
 
@@ -143,7 +144,8 @@ class Claim:
         unknown = sorted(mapped - known)
         if unknown:
             raise ClaimDefinitionError(
-                "params.symbols", f"names symbol(s) {unknown} that the derivation does not have (it has {sorted(known)})"
+                "params.symbols",
+                f"names symbol(s) {unknown} that the derivation does not have (it has {sorted(known)})",
             )
         unmapped = sorted(derivation.result_symbols - mapped)
         if unmapped:
@@ -151,7 +153,8 @@ class Claim:
         for mutant in self.mutants:
             extra = {s.name for s in mutant.resolve(derivation.result).free_symbols} - mapped
             if extra:
-                raise ClaimDefinitionError("mutants", f"mutant {mutant.description!r} uses unmapped symbol(s) {sorted(extra)}")
+                raise ClaimDefinitionError(
+                    "mutants", f"mutant {mutant.description!r} uses unmapped symbol(s) {sorted(extra)}")
 
     @cached_property
     def theory(self) -> Derivation:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from .claim import PROFILES, Claim
 from .errors import SuiteError
@@ -126,7 +127,8 @@ def _progress(done: int, total: int, record: dict[str, Any]) -> None:
     killed = sum(m["killed"] for m in record["mutants"])
     print(
         f"[{done:>{len(str(total))}}/{total}] {mark} {record['id']:<40} {record['verdict']:<12}"
-        f" (expected {record['expected']}, mutants {killed}/{len(record['mutants'])} refuted, {record['runtime_s']:.2f} s)",
+        f" (expected {record['expected']}, mutants {killed}/{len(record['mutants'])} refuted,"
+        f" {record['runtime_s']:.2f} s)",
         file=sys.stderr, flush=True,
     )
 

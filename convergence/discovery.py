@@ -20,10 +20,11 @@ CLAIMS_ROOT = Path(_claims_package.__file__).resolve().parent
 
 
 def claim_files(root: Path = CLAIMS_ROOT) -> list[Path]:
-    return sorted(
-        p for p in root.rglob("*.py")
-        if not p.name.startswith("_") and not any(part.startswith(("_", ".")) for part in p.relative_to(root).parts[:-1])
-    )
+    def is_claim_file(path: Path) -> bool:
+        folders = path.relative_to(root).parts[:-1]
+        return not path.name.startswith("_") and not any(part.startswith(("_", ".")) for part in folders)
+
+    return sorted(p for p in root.rglob("*.py") if is_claim_file(p))
 
 
 def _module_name(path: Path, root: Path) -> str:

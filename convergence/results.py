@@ -64,7 +64,7 @@ def totals(records: list[dict[str, Any]]) -> dict[str, Any]:
 def make_results(records: list[dict[str, Any]], *, seed: int, profile: str, command: str) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": command,
         "seed": seed,
         "profile": profile,

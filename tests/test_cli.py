@@ -27,8 +27,11 @@ def test_show_json(capsys):
     assert record["theory"]["text"] == "2/lambda" and record["theory"]["steps"]
 
 
-@pytest.mark.parametrize("args", [["show", "no.such"], ["verify", "no.such.*"], ["verify", "--profile", "huge"],
-                                  ["verify", "--seed", "x"], ["frobnicate"], ["report", "--results", "/nonexistent.json"]])
+BAD_INPUTS = [["show", "no.such"], ["verify", "no.such.*"], ["verify", "--profile", "huge"], ["verify", "--seed", "x"],
+              ["verify", "--jobs", "0"], ["frobnicate"], ["report", "--results", "/nonexistent.json"]]
+
+
+@pytest.mark.parametrize("args", BAD_INPUTS)
 def test_bad_input_is_one_line_and_exit_2(args):
     result = run_cli(*args)
     assert result.returncode == 2

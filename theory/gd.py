@@ -54,7 +54,8 @@ def descent_lemma() -> Derivation:
     d.step("Smoothness upper model", sp.Le(f(y), f(x) + gx * (y - x) + L / 2 * (y - x) ** 2),
            "L-smoothness (Lipschitz gradient) integrated along the segment; g = ∇f(x), products are inner products")
     bound = -eta * G + L * eta**2 * G / 2
-    d.step("Substitute y = x − η∇f", sp.Le(delta, sp.factor(bound)), "y − x = −ηg, so gᵀ(y − x) = −ηG and ‖y − x‖² = η²G, with G = ‖∇f(x)‖² and Δ = f(y) − f(x)")
+    d.step("Substitute y = x − η∇f", sp.Le(delta, sp.factor(bound)),
+           "y − x = −ηg, so gᵀ(y − x) = −ηG and ‖y − x‖² = η²G, with G = ‖∇f(x)‖² and Δ = f(y) − f(x)")
     per_grad = sp.expand(bound / G)
     d.step("Normalised by ‖∇f‖²", sp.Le(delta / G, per_grad), "the quantity measured per instance")
     best_eta = sp.solve(sp.diff(eta * (1 - L * eta / 2), eta), eta)[0]

@@ -1,0 +1,186 @@
+"""Derivations for learning-rate schedules (CLAIMS.md section E).
+
+The closed forms are definitions from the sources (seeds 001, 003, 004;
+Loshchilov & Hutter 2017; Smith 2017); what is *derived* here are their
+properties: end points and continuity (checked by SymPy in the steps), the
+cosine's time fractions, the infinite product left by a summable schedule,
+and the divergence threshold that warm-up moves.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .derivation import Derivation, DerivationBuilder
+from .symbols import eta, t
+
+eta_0 = sp.Symbol("eta_0", positive=True)
+eta_min = sp.Symbol("eta_min", nonnegative=True)
+T = sp.Symbol("T", positive=True)  # cosine horizon / restart period
+gamma = sp.Symbol("gamma", positive=True)  # step-decay factor
+s = sp.Symbol("s", positive=True)  # step-decay period / cyclical half period
+k_rate = sp.Symbol("k", positive=True)  # exponential decay rate
+W = sp.Symbol("W", positive=True)  # warm-up length
+f_start = sp.Symbol("f", positive=True)  # warm-up start factor
+kind = sp.Symbol("j", integer=True, nonnegative=True)  # which schedule a point belongs to
+
+SCHEDULE_CODES = {"step": 0, "exponential": 1, "cosine": 2, "warmup_cosine": 3, "cosine_restarts": 4, "cyclical": 5}
+
+
+def _cosine(tt: sp.Expr, horizon: sp.Expr) -> sp.Expr:
+    return eta_min + (eta_0 - eta_min) * (1 + sp.cos(sp.pi * tt / horizon)) / 2
+
+
+def schedule_forms(variant: str = "") -> dict[str, sp.Expr]:
+    """The closed forms by name; ``variant`` builds the plausible wrong ones used as mutants."""
+    cos_form = _cosine(t, T)
+    if variant == "cosine_no_floor":
+        cos_form = eta_0 * (1 + sp.cos(sp.pi * t / T)) / 2
+    if variant == "cosine_half_period":
+        cos_form = _cosine(t, 2 * T)
+    step_form = eta_0 * gamma ** sp.floor(t / s)
+    if variant == "step_continuous":
+        step_form = eta_0 * gamma ** (t / s)
+    t_cur = t - T * sp.floor(t / T)
+    warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t - W, T), True))
+    if variant == "warmup_unshifted":
+        warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t, T), True))
+    cycle = sp.floor(1 + t / (2 * s))
+    cyclical = eta_min + (eta_0 - eta_min) * sp.Max(0, 1 - sp.Abs(t / s - 2 * cycle + 1))
+    return {
+        "step": step_form,
+        "exponential": eta_0 * sp.exp(-k_rate * t),
+        "cosine": cos_form,
+        "warmup_cosine": warm,
+        "cosine_restarts": _cosine(t_cur, T),
+        "cyclical": cyclical,
+    }
+
+
+def _by_code(forms: dict[str, sp.Expr]) -> sp.Expr:
+    pieces = [(forms[name], sp.Eq(kind, code)) for name, code in SCHEDULE_CODES.items()]
+    last_expr, _ = pieces[-1]
+    return sp.Piecewise(*pieces[:-1], (last_expr, True))
+
+
+def formulas(variant: str = "") -> sp.Expr:
+    """All schedules as one expression selected by the code j (see SCHEDULE_CODES)."""
+    return _by_code(schedule_forms(variant))
+
+
+def schedule_formulas() -> Derivation:
+    """Closed forms of step, exponential, cosine, warm-up∘cosine, SGDR and cyclical schedules."""
+    d = DerivationBuilder()
+    forms = schedule_forms()
+    eta_t = sp.Symbol("eta_t")
+    d.step("Step decay (seed 001, 003)", sp.Eq(eta_t, forms["step"]), "definition: multiply by γ every s steps")
+    d.step("Exponential decay (seed 001, 003)", sp.Eq(eta_t, forms["exponential"]), "definition")
+    d.step("Cosine decay (seed 004)", sp.Eq(eta_t, forms["cosine"]), "definition, 0 ≤ t ≤ T")
+    start, end = sp.simplify(forms["cosine"].subs(t, 0)), sp.simplify(forms["cosine"].subs(t, T))
+    d.step("Cosine end points", sp.And(sp.Eq(sp.Symbol("eta_t=0"), start), sp.Eq(sp.Symbol("eta_t=T"), end)),
+           "SymPy: cos 0 = 1 and cos π = −1, so the cosine runs from η₀ down to η_min")
+    d.step("Linear warm-up joined to the cosine (seeds 000, 001, 004)", sp.Eq(eta_t, forms["warmup_cosine"]),
+           "definition: ramp from f·η₀ to η₀ over W steps, then the cosine starts its own clock")
+    ramp_end = sp.limit(forms["warmup_cosine"].args[0][0], t, W)
+    d.step("Warm-up is continuous at t = W", sp.Eq(ramp_end, sp.simplify(_cosine(0, T)), evaluate=False),
+           "the ramp reaches η₀ exactly where the cosine begins")
+    d.step("Cosine with restarts (seed 003, SGDR)", sp.Eq(eta_t, forms["cosine_restarts"]),
+           "definition: T_cur = t − T⌊t/T⌋ is the step within the current period")
+    d.step("Cyclical (seed 004, triangular)", sp.Eq(eta_t, forms["cyclical"]),
+           "definition (Smith 2017): between η_min and η₀ = η_max with half period s")
+    return d.finish(_by_code(forms), "t = 0, 1, 2, … is the step index", "0 ≤ η_min < η₀")
+
+
+def cosine_time_fraction() -> tuple[sp.Expr, sp.Expr]:
+    """Fractions of the cosine's horizon spent below η_min + q·Δ and above η_min + (1 − q)·Δ."""
+    q = sp.Symbol("q", positive=True)
+    u = sp.Symbol("u", positive=True)
+    # ½(1 + cos πu) < q  ⇔  u > arccos(2q − 1)/π on u ∈ [0, 1] (cos π u is decreasing there)
+    c = sp.Symbol("c", real=True)
+    inverse = sp.solve(sp.Eq(sp.cos(sp.pi * u), c), u)  # SymPy returns the branch on [0, 1] first
+    boundary = min(inverse, key=lambda b: sp.N(b.subs(c, sp.Rational(1, 3))))
+    low = 1 - boundary.subs(c, 2 * q - 1)
+    high = boundary.subs(c, 1 - 2 * q)
+    return low, high
+
+
+def cosine_time_seed() -> Derivation:
+    """Seed 001: cosine annealing spends more time at low rates than at high ones."""
+    d = DerivationBuilder()
+    q = sp.Symbol("q", positive=True)
+    low, high = cosine_time_fraction()
+    frac_low, frac_high = sp.Symbol("tau_low"), sp.Symbol("tau_high")
+    d.step("Normalised cosine", sp.Eq(sp.Symbol("r"), (1 + sp.cos(sp.pi * sp.Symbol("u"))) / 2),
+           "r = (η − η_min)/(η₀ − η_min) at time fraction u = t/T (seed 004's formula)")
+    d.step("Time below level q", sp.Eq(frac_low, low), "r < q ⇔ u > arccos(2q − 1)/π, cos πu decreasing on [0, 1]")
+    d.step("Time above level 1 − q", sp.Eq(frac_high, high), "r > 1 − q ⇔ u < arccos(1 − 2q)/π")
+    difference = sp.simplify((low - high).subs(sp.acos(2 * q - 1), sp.pi - sp.acos(1 - 2 * q)))
+    d.step("Symmetry", sp.Eq(frac_low - frac_high, difference),
+           "arccos(−x) = π − arccos(x): the cosine is point-symmetric about (T/2, midpoint)")
+    d.step("Example: q = 1/10", sp.Eq(frac_low, sp.N(low.subs(q, sp.Rational(1, 10)), 4)),
+           "below 0.1η₀ (η_min = 0) as long as above 0.9η₀: 20.5 % of the time each")
+    sign_seed = sp.Integer(1)
+    d.step("Seed 001's reading", sp.Eq(sp.sign(frac_low - frac_high), sign_seed),
+           "'spends more time at low learning rates than at high rates': the sign of τ_low − τ_high is +1")
+    return d.finish(sign_seed, "cosine annealing over one period, η_min < η₀", "0 < q < 1/2")
+
+
+def decay_exact_bottom_seed() -> Derivation:
+    """Seed 003: a decaying step lets GD glide into the exact bottom (for exponential decay)."""
+    d = DerivationBuilder()
+    a = sp.Symbol("a", positive=True)
+    e0, e_t = sp.Symbol("e_0"), sp.Symbol("e_t")
+    tt = sp.Symbol("tau", integer=True, nonnegative=True)
+    eta_t = eta_0 * sp.exp(-k_rate * tt)
+    d.step("GD on ½a(θ − θ*)²", sp.Eq(sp.Symbol("e_t+1"), (1 - sp.Symbol("eta_t") * a) * e_t),
+           "e = θ − θ*; each step multiplies the error by 1 − η_t a")
+    d.step("Exponential decay (seed 003)", sp.Eq(sp.Symbol("eta_tau"), eta_t), "definition")
+    r = sp.Symbol("r", positive=True)  # e^(−k) < 1
+    geometric = sp.summation(r**tt, (tt, 0, sp.oo))
+    if isinstance(geometric, sp.Piecewise):  # SymPy keeps the |r| ≥ 1 branch; here r = e^(−k) < 1
+        geometric = geometric.args[0][0]
+    total = eta_0 * geometric.subs(r, sp.exp(-k_rate))
+    d.step("Summable", sp.Eq(sp.Sum(sp.Symbol("eta_tau"), (tt, 0, sp.oo)), total), "geometric series, k > 0")
+    limit = sp.Product(1 - a * eta_t, (tt, 0, sp.oo)) * e0
+    d.step("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), limit),
+           "unrolling; the product converges because Σ η_τ a < ∞")
+    d.step("Non-zero", sp.Ne(sp.Product(1 - a * eta_t, (tt, 0, sp.oo)), 0),
+           "an infinite product Π(1 − x_τ) with 0 < x_τ < 1 and Σ x_τ < ∞ is positive: GD stops short of θ*")
+    d.step("Gradient-flow estimate", sp.Eq(sp.Limit(e_t, t, sp.oo), sp.exp(-a * total) * e0),
+           "log(1 − x) ≈ −x for small steps; exact only to first order in a η₀")
+    seed = sp.Integer(0)
+    d.step("Seed 003's reading", sp.Eq(sp.Limit(e_t / e0, t, sp.oo), seed),
+           "'drains the energy out of the bouncing, letting the optimizer glide into the exact bottom': "
+           "the remaining fraction of the initial error is zero")
+    return d.finish(seed, "0 < a η₀ < 1", "k > 0")
+
+
+def decay_gradient_flow_mutant() -> sp.Expr:
+    """The gradient-flow estimate exp(−a Σ η_t) e₀ (a plausible, wrong, closed form)."""
+    a = sp.Symbol("a", positive=True)
+    e0 = sp.Symbol("e_0")
+    return sp.exp(-a * eta_0 / (1 - sp.exp(-k_rate))) * e0
+
+
+def warmup_threshold() -> Derivation:
+    """Divergence threshold of GD on f = θ⁴/4 + mθ²/2 once the full step η meets the iterate θ_s."""
+    d = DerivationBuilder()
+    m = sp.Symbol("m", positive=True)
+    th = sp.Symbol("theta", real=True)
+    th_s = sp.Symbol("theta_s", real=True)
+    f = th**4 / 4 + m * th**2 / 2
+    d.step("Objective (curvature 3θ² + m decreases towards the minimum)", sp.Eq(sp.Function("f")(th), f),
+           "a quartic: the curvature met at a large |θ| is far above the curvature m at the minimum")
+    update = sp.factor(th - eta * sp.diff(f, th))
+    d.step("GD update", sp.Eq(sp.Symbol("theta_+"), update), "θ₊ = θ − η f'(θ)")
+    factor = sp.simplify(update / th)
+    d.step("Multiplier", sp.Eq(sp.Symbol("theta_+") / th, factor), "the secant slope f'(θ)/θ = θ² + m, not f''")
+    grow = sp.solve(sp.Eq(factor, -1), eta)[0]
+    d.step("|θ| grows iff", sp.Gt(eta, grow),
+           "1 − η(θ² + m) < −1; if |θ| grows the secant grows too, so growth never stops: divergence; "
+           "if |θ| shrinks the secant shrinks, so it keeps shrinking: convergence")
+    threshold = grow.subs(th, th_s)
+    d.step("Threshold where the full step starts", sp.Eq(sp.Symbol("eta_star"), threshold),
+           "θ_s = θ₀ for a constant step; for a warm-up, θ_s is the iterate when η reaches η₀, "
+           "≈ 0 after a slow ramp, so the threshold rises to 2/m")
+    return d.finish(threshold, "m > 0", "the warm-up itself never meets its own threshold")
