@@ -21,10 +21,10 @@ The deterministic kinds (exact, tight, upper, lower) compare elementwise with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import stats
 
 from .errors import ClaimDefinitionError
 from .measurement import Measurement
@@ -183,7 +183,7 @@ def _interval(measurement: Measurement, alpha: float, kind: str) -> tuple[np.nda
         raise ValueError(f"{kind}: the measurement has neither an interval nor a standard error")
     stderr = np.asarray(measurement.stderr, dtype=float)
     points = max(int(np.size(values)), 1)
-    z = float(stats.norm.ppf(1 - alpha / (2 * points)))
+    z = NormalDist().inv_cdf(1 - alpha / (2 * points))
     return values - z * stderr, values + z * stderr
 
 

@@ -11,6 +11,8 @@ markers, ``theory`` is a thick dark dashed line drawn on top of everything, and
 
 from __future__ import annotations
 
+import itertools
+import logging
 import warnings
 from pathlib import Path
 from typing import Any
@@ -22,13 +24,20 @@ matplotlib.use("Agg")  # headless, deterministic, and no GUI toolkit is ever nee
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
+log = logging.getLogger(__name__)
+
 PNG_DPI = 150
+# A fixed salt makes SVG element ids (hence the files and the PDF) identical from run to run.
+RC = {"svg.hashsalt": "convergence-report", "svg.fonttype": "path"}
 FIGSIZE = (6.4, 4.0)
+MARGINS = {"left": 0.125, "right": 0.97, "bottom": 0.125, "top": 0.915}
+MARGINS_RIGHT_WITH_COLOURBAR = 0.9
 SCALES = {"linear", "log", "symlog"}
 # Many points make matplotlib's legend placement search slow; past this, a fixed corner.
 LEGEND_BEST_MAX_POINTS = 5000
 
 THEORY_STYLE = {"color": "black", "linestyle": "--", "linewidth": 2.2, "zorder": 10}
+HEATMAP_CMAP = matplotlib.colormaps["viridis"].with_extremes(bad="0.85")  # missing cells light grey
 MUTANT_STYLE = {"color": "0.55", "linestyle": ":", "linewidth": 1.1, "zorder": 4}
 
 
@@ -62,12 +71,13 @@ def draw_figure(spec: dict[str, Any], png_path: Path, svg_path: Path) -> None:
     """
     png_path.parent.mkdir(parents=True, exist_ok=True)
     svg_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        _draw_and_save(spec, png_path, svg_path, literal_text=False)
-    except FigureSpecError:
-        raise
-    except ValueError:  # mathtext could not parse a label: draw it literally
-        _draw_and_save(spec, png_path, svg_path, literal_text=True)
+    with matplotlib.rc_context(RC):
+        try:
+            _draw_and_save(spec, png_path, svg_path, literal_text=False)
+        except FigureSpecError:
+            raise
+        except ValueError:  # mathtext could not parse a label: draw it literally
+            _draw_and_save(spec, png_path, svg_path, literal_text=True)
 
 
 def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, literal_text: bool) -> None:
@@ -75,16 +85,20 @@ def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, lite
         value = "" if value is None else str(value)
         return escape_mathtext(value) if literal_text else value
 
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    # Fixed margins, not a layout engine: constrained/tight layout measure every tick label
+    # and cost about twice as much as the drawing itself.
+    has_colourbar = any(isinstance(s, dict) and s.get("kind") == "heatmap" for s in spec.get("series") or [])
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig.subplots_adjust(**{**MARGINS, "right": MARGINS_RIGHT_WITH_COLOURBAR if has_colourbar else MARGINS["right"]})
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            # Log axes over data with gaps or non-positive values warn; gaps are expected data here.
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+            # Log axes over data with gaps or non-positive values warn, and gaps are expected data;
+            # so warnings are collected, and only a missing glyph (a visibly wrong figure) is loud.
+            warnings.simplefilter("always")
             points = 0
-            colours = iter(plt.rcParams["axes.prop_cycle"].by_key()["color"] * 10)
+            colours = itertools.cycle(plt.rcParams["axes.prop_cycle"].by_key()["color"])
             for series in spec.get("series") or []:
-                points += _draw_series(fig, ax, series, colours, text)
+                points += _draw_series(fig, ax, series, colours, text, spec)
             ax.set_title(text(spec.get("title")), fontsize=11)
             ax.set_xlabel(text(spec.get("xlabel")))
             ax.set_ylabel(text(spec.get("ylabel")))
@@ -99,6 +113,9 @@ def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, lite
             fig.savefig(svg_path, metadata={"Date": None, "Creator": None})
     finally:
         plt.close(fig)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        level = logging.WARNING if "missing from" in message else logging.DEBUG
+        log.log(level, "figure %s: %s", png_path.stem, message)
 
 
 def _set_scale(setter, scale: Any) -> None:
@@ -108,7 +125,7 @@ def _set_scale(setter, scale: Any) -> None:
     setter(scale)
 
 
-def _draw_series(fig, ax, series: dict[str, Any], colours, text) -> int:
+def _draw_series(fig, ax, series: dict[str, Any], colours, text, spec: dict[str, Any]) -> int:
     """Draw one series; returns how many data points it has (for the legend choice)."""
     kind = series.get("kind") or "line"
     role = series.get("role") or "measured"
@@ -136,7 +153,15 @@ def _draw_series(fig, ax, series: dict[str, Any], colours, text) -> int:
         xs, ys, z = as_array(x), as_array(y), as_array(series.get("z"))
         if z.shape != (ys.size, xs.size):
             raise FigureSpecError(f"heatmap z has shape {z.shape}, expected (len(y), len(x)) = {(ys.size, xs.size)}")
-        mesh = ax.pcolormesh(xs, ys, np.ma.masked_invalid(z), shading="nearest", cmap="viridis", zorder=1)
+        z = np.ma.masked_invalid(z)
+        if spec.get("xscale") == "log" or spec.get("yscale") == "log":
+            # "nearest" puts cell edges at arithmetic midpoints, which on a log axis are off-centre
+            # (and can be negative); use geometric midpoints there instead.
+            x_edges = _cell_edges(xs, log=spec.get("xscale") == "log")
+            y_edges = _cell_edges(ys, log=spec.get("yscale") == "log")
+            mesh = ax.pcolormesh(x_edges, y_edges, z, shading="flat", cmap=HEATMAP_CMAP, zorder=1)
+        else:
+            mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=HEATMAP_CMAP, zorder=1)
         colourbar = fig.colorbar(mesh, ax=ax)
         if label:
             colourbar.set_label(label)
@@ -172,6 +197,18 @@ def _draw_series(fig, ax, series: dict[str, Any], colours, text) -> int:
     else:
         raise FigureSpecError(f"unknown series kind {kind!r}")
     return int(xs.size)
+
+
+def _cell_edges(centres: np.ndarray, *, log: bool) -> np.ndarray:
+    """Edges of cells centred on ``centres`` (midpoints; geometric midpoints on a log axis)."""
+    if centres.size == 0 or not np.all(np.isfinite(centres)):
+        raise FigureSpecError("heatmap axes must be finite")
+    if log and np.all(centres > 0):
+        return np.exp(_cell_edges(np.log(centres), log=False))
+    if centres.size == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    middle = (centres[1:] + centres[:-1]) / 2
+    return np.concatenate([[2 * centres[0] - middle[0]], middle, [2 * centres[-1] - middle[-1]]])
 
 
 def _bounds(series: dict[str, Any], ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
