@@ -1,0 +1,101 @@
+"""The engine and the optimizers' conventions, tested against their closed forms."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from empirics.engine import log_checkpoints, run
+from empirics.estimators import bisect_threshold, fit_slope, linear_rate
+from empirics.optimizers import gradient_descent, heavy_ball, nesterov_lookahead
+from empirics.problems import DiagonalQuadratic, Linear, rotated_quadratic
+
+
+@given(st.floats(0.01, 1.99), st.integers(1, 50))
+def test_gd_matches_closed_form_on_a_quadratic(h, steps):
+    traj = run(gradient_descent(h), DiagonalQuadratic(np.array([1.0])).grad, np.ones((1, 1)), steps)
+    expected = (1 - h) ** np.arange(steps + 1)
+    # θ − hθ cancels when h ≈ 1: each step loses ~eps/|1 − h| relative accuracy.
+    rtol = 4 * (steps + 1) * np.finfo(float).eps / abs(1 - h)
+    np.testing.assert_allclose(traj.observations[:, 0, 0], expected, rtol=rtol, atol=1e-300)
+
+
+@settings(max_examples=50)
+@given(st.floats(0.0, 0.99), st.floats(0.01, 1.0), st.integers(1, 40))
+def test_ema_form_is_sum_form_with_step_scaled_by_one_minus_beta(beta, eta, steps):
+    problem = DiagonalQuadratic(np.array([0.3, 1.0]))
+    x0 = np.array([[1.0, -2.0]])
+    ema = run(heavy_ball(eta, beta, "ema"), problem.grad, x0, steps)
+    total = run(heavy_ball(eta * (1 - beta), beta, "sum"), problem.grad, x0, steps)
+    np.testing.assert_allclose(ema.observations, total.observations, rtol=1e-10, atol=1e-12)
+
+
+@given(st.floats(0.0, 0.95), st.integers(1, 60))
+def test_sum_form_velocity_is_a_geometric_sum_under_a_constant_gradient(beta, steps):
+    traj = run(heavy_ball(1.0, beta, "sum"), Linear(np.array([1.0])).grad, np.zeros((1, 1)), steps)
+    last_step = traj.observations[-2, 0, 0] - traj.observations[-1, 0, 0]
+    assert last_step == pytest.approx((1 - beta**steps) / (1 - beta), rel=1e-12)
+
+
+def test_nesterov_with_zero_momentum_is_gd():
+    problem = DiagonalQuadratic(np.array([0.5, 2.0]))
+    x0 = np.array([[1.0, 1.0]])
+    a = run(nesterov_lookahead(0.3, 0.0), problem.grad, x0, 20).observations
+    b = run(gradient_descent(0.3), problem.grad, x0, 20).observations
+    np.testing.assert_allclose(a, b, rtol=1e-15)
+
+
+def test_hyperparameter_grid_runs_as_one_batch():
+    etas = np.array([[0.1], [0.5], [1.0]])
+    traj = run(gradient_descent(etas), DiagonalQuadratic(np.array([1.0])).grad, np.ones((3, 1)), 5)
+    np.testing.assert_allclose(traj.observations[-1, :, 0], (1 - etas[:, 0]) ** 5)
+
+
+def test_divergence_is_data_and_no_warning_escapes():
+    problem = DiagonalQuadratic(np.array([1.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        traj = run(gradient_descent(np.array([[0.5], [3.0]])), problem.grad, np.ones((2, 1)), 2000,
+                   observe=lambda x: np.abs(x[:, 0]), blowup=1e50)
+    assert traj.diverged.tolist() == [False, True]
+    assert traj.diverged_at[1] > 0 and traj.diverged_at[0] == -1
+    assert np.isinf(traj.observations[-1, 1]) and np.isfinite(traj.x_final).all()
+
+
+def test_log_checkpoints_cover_both_ends():
+    grid = log_checkpoints(1000, 30)
+    assert grid[0] == 0 and grid[-1] == 1000 and np.all(np.diff(grid) > 0)
+
+
+def test_bisection_finds_a_known_threshold():
+    thresholds = np.array([0.3, 1.7, 5.0])
+    lo, hi = bisect_threshold(lambda v: v > thresholds, np.zeros(3), np.full(3, 10.0), 60)
+    np.testing.assert_allclose(0.5 * (lo + hi), thresholds, rtol=1e-14)
+
+
+def test_bisection_refuses_a_bad_bracket():
+    with pytest.raises(ValueError):
+        bisect_threshold(lambda v: v > 1.0, np.array([2.0]), np.array([3.0]))
+
+
+def test_linear_rate_recovers_a_geometric_sequence():
+    t = np.arange(50)
+    errors = np.stack([0.9**t, 3 * 0.5**t], axis=1)
+    np.testing.assert_allclose(linear_rate(errors, t, 10, 40), [0.9, 0.5], rtol=1e-12)
+
+
+def test_slope_interval_covers_the_true_slope():
+    rng = np.random.default_rng(1)
+    x = np.linspace(0, 5, 200)
+    fit = fit_slope(x, -2 * x + 0.01 * rng.standard_normal(200), alpha=1e-3)
+    assert fit.lower < -2 < fit.upper and fit.upper - fit.lower < 0.01
+
+
+def test_rotated_quadratic_has_the_requested_spectrum():
+    rng = np.random.default_rng(0)
+    spectra = np.array([[1.0, 2.0, 10.0], [0.5, 0.6, 0.7]])
+    q = rotated_quadratic(rng, spectra)
+    np.testing.assert_allclose(q.eigenvalues, spectra, rtol=1e-12)
+    np.testing.assert_allclose(q.A, np.swapaxes(q.A, 1, 2))
