@@ -5,8 +5,8 @@ Each returns plain arrays; the claim decides what is compared with theory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy import stats

@@ -16,8 +16,9 @@ Conventions (DESIGN.md, documented once here and tested in tests/):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
