@@ -105,7 +105,8 @@ def _equality_outcome(cmp: _Elementwise, measured: np.ndarray, theory: np.ndarra
         scaled = np.where(allowance > 0, deviation / allowance, np.where(deviation == 0, 0.0, np.inf))
     scaled = np.where(np.isfinite(measured) & np.isfinite(theory), scaled, np.inf)
     worst = float(np.max(scaled)) if scaled.size else 0.0
-    rel = deviation / np.maximum(np.abs(theory), np.finfo(float).tiny)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # theory may be exactly 0
+        rel = deviation / np.maximum(np.abs(theory), np.finfo(float).tiny)
     max_rel = float(np.max(np.where(np.isfinite(rel), rel, np.inf))) if rel.size else 0.0
     ok = worst <= 1.0
     n_bad = int(np.sum(scaled > 1.0))

@@ -83,3 +83,12 @@ def test_stochastic_bonferroni_widens_with_points():
 def test_tight_is_scale_invariant(value, rtol):
     inside = value * (1 + rtol / 2)
     assert Tight(rtol=rtol).judge(value, m(inside)).verdict is Verdict.CONFIRMED
+
+
+def test_zero_theory_is_judged_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Tight(rtol=1e-9).judge([0.0], m([1.0])).verdict is Verdict.REFUTED
+        assert Tight(rtol=1e-9, atol=1e-12).judge([0.0], m([0.0])).verdict is Verdict.CONFIRMED
