@@ -26,7 +26,7 @@ def steepest_descent() -> Derivation:
     objective = sum(gi * di for gi, di in zip(gs, ds))
     constraint = sum(di**2 for di in ds) - 1
     lagrangian = objective - nu / 2 * constraint
-    d.step("Lagrangian", sp.Eq(sp.Symbol("cal_L"), lagrangian),
+    d.step("Lagrangian", sp.Eq(sp.Symbol("Lambda"), lagrangian),
            "minimise the directional derivative ∇f·d on the unit sphere (shown in 3 coordinates; "
            "the computation is identical in any dimension)")
     stationarity = [sp.Eq(sp.diff(lagrangian, di), 0) for di in ds]
@@ -38,7 +38,7 @@ def steepest_descent() -> Derivation:
     values = sorted({sp.simplify(objective.subs(d_of_nu).subs(nu, r)) for r in nus}, key=lambda e: float(e.subs({gi: 1 for gi in gs})))
     minimum = values[0]
     d.step("Candidate values", sp.Eq(sp.Symbol("D_d"), sp.Tuple(*values)), "∇f·d = ‖g‖²/ν at the two critical points")
-    d.step("Minimiser", sp.Eq(sp.Symbol("d_star"), sp.Matrix([d_of_nu[di].subs(nu, -norm) for di in ds])),
+    d.step("Minimiser", sp.Eq(sp.Matrix(ds), sp.Matrix([d_of_nu[di].subs(nu, -norm) for di in ds]), evaluate=False),
            "the smaller value, ν = −‖g‖: d* = −∇f/‖∇f‖ (the sphere is compact, so the minimum is attained)")
     d.step("In any dimension", sp.Eq(sp.Symbol("min_d"), minimum.subs(norm, G)),
            "−√(Σ g_i²) = −‖∇f‖ =: −G; equivalently Cauchy–Schwarz |∇f·d| ≤ ‖∇f‖‖d‖")
@@ -108,7 +108,7 @@ def convex_rate() -> Derivation:
     expansion = D_t**2 - 2 * eta_ * inner + eta_**2 * gn**2
     d.step("Distance expansion", sp.Eq(D_next**2, expansion), "x_{t+1} − x* = x_t − x* − ∇f(x_t)/L")
     inner_from_distance = sp.solve(sp.Eq(D_next**2, expansion), inner)[0]
-    one_step = sp.expand((descent - f_star).subs(f_t - f_star, inner) if False else inner_from_distance - gn**2 / (2 * L))
+    one_step = sp.expand(inner_from_distance - gn**2 / (2 * L))
     d.step("One-step inequality", sp.Le(f_next - f_star, sp.factor(one_step)),
            "combine: f_{t+1} − f* ≤ c_t − ‖g_t‖²/(2L), and c_t from the expansion")
     s = sp.Symbol("s", integer=True, nonnegative=True)

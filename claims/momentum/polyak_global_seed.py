@@ -1,0 +1,82 @@
+"""momentum.polyak-global-seed — "Polyak's tuning converges on every smooth strongly convex f". Refuted.
+
+Experiment: heavy ball (sum form) with Polyak's tuning for μ = 1, L = 25
+(η = 4/(√L + √μ)² = 1/9, β = 4/9) on the Lessard–Recht–Packard piecewise
+quadratic (25-smooth, 1-strongly convex, minimiser 0), from v₀ = 0 and
+starts x₀ on a grid in [−4, 4] plus random ones. The measured quantity is the
+decay exponent γ̂ = log(d(T/2)/d(T))/(T/2) with d(t) = max_{s∈{t−2,t−1,t}}|x_s|
+(a whole period of a 3-cycle), which the statement — read with the rate it
+has on quadratics — bounds below by −log((√κ − 1)/(√κ + 1)) = log 1.5.
+
+Tolerance (Lower, rtol = 0.02): converging runs end on the x < 1 piece, a
+quadratic with curvature L where the tuning has a double root of modulus ρ,
+so d(t) ∝ t·ρ^t and γ̂ = −log ρ − log 2/(T/2): 0.6 % low for T = 600, inside
+2 %. Runs caught by the period-3 cycle have γ̂ = 0 (to rounding) and violate
+the bound by 100 %; so do the mutants' weaker rates (GD's best rate
+(κ − 1)/(κ + 1), and 1 − 1/κ).
+"""
+
+import numpy as np
+import sympy as sp
+
+from convergence import Claim, Figure, Lower, Measurement, Mutant, Params, Series, Source, Verdict
+from empirics.engine import run
+from empirics.optimizers import heavy_ball
+from empirics.problems_smooth import LessardPiecewiseQuadratic
+from theory.momentum_tuning import polyak_global_seed
+from theory.symbols import kappa
+
+
+def experiment(params, rng):
+    f = LessardPiecewiseQuadratic()
+    kap = f.L / f.mu
+    eta = 4 / (np.sqrt(f.L) + np.sqrt(f.mu)) ** 2
+    beta = ((np.sqrt(kap) - 1) / (np.sqrt(kap) + 1)) ** 2
+    x0 = np.concatenate([np.linspace(-4, 4, params["grid"]), [1.0, 3.07], rng.uniform(-4, 4, params["random"])])
+    x0 = x0[x0 != 0.0][:, None]  # the minimiser itself has no decay to measure
+    T = params["steps"]
+    traj = run(heavy_ball(eta, beta, "sum"), f.grad, x0, T, observe=lambda x: np.abs(x[:, 0]))
+    obs = traj.observations
+
+    def period_max(t):
+        return obs[t - 2: t + 1].max(axis=0)
+
+    gamma = np.log(period_max(T // 2) / period_max(T)) / (T - T // 2)
+    cycling = gamma < 0.01
+    figure = Figure(
+        title="Polyak-tuned heavy ball on the Lessard–Recht–Packard function (κ = 25)",
+        xlabel="x₀", ylabel="decay exponent γ̂",
+        series=(Series("measured γ̂", x0[:, 0], gamma, kind="scatter"),
+                Series("claimed −log ρ = log 1.5", [-4, 4], [np.log(1.5)] * 2, role="theory")),
+    )
+    tail = obs[-3:, cycling]
+    return Measurement(
+        values=gamma, inputs={"kappa": np.full(len(gamma), kap)}, figure=figure,
+        details={"starts": int(len(gamma)), "starts_caught_by_cycle": int(cycling.sum()),
+                 "cycle_points_|x|": sorted(set(np.round(tail[:, 0], 6).tolist())) if cycling.any() else [],
+                 "eta": eta, "beta": beta},
+    )
+
+
+CLAIM = Claim(
+    id="momentum.polyak-global-seed",
+    title="Polyak's heavy-ball tuning converges on every smooth strongly convex function",
+    statement=(
+        "The tuning η = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))², optimal on quadratics, converges (at its quadratic rate) "
+        "on every L-smooth μ-strongly convex function."
+    ),
+    source=Source("seed 001", "Momentum (β ≈ 0.9) is nearly universal — it accelerates convergence with minimal additional cost"),
+    references=("Lessard, Recht & Packard (2016), Analysis and design of optimization algorithms via integral quadratic "
+                "constraints, SIAM J. Optim., §4.6",),
+    derivation=polyak_global_seed,
+    experiment=experiment,
+    params=Params(symbols={"kappa": "kappa"}, quick={"grid": 41, "random": 40, "steps": 600},
+                  full={"grid": 401, "random": 1000, "steps": 1200}),
+    comparison=Lower(rtol=0.02, atol=0.0),
+    expected=Verdict.REFUTED,
+    corrects="momentum.polyak-rate",
+    mutants=(
+        Mutant("converges at GD's best rate (κ − 1)/(κ + 1)", -sp.log((kappa - 1) / (kappa + 1))),
+        Mutant("converges at rate 1 − 1/κ", -sp.log(1 - 1 / kappa)),
+    ),
+)

@@ -1,0 +1,102 @@
+"""nesterov.strongly-convex-rate — β = (√κ − 1)/(√κ + 1), η = 1/L: linear rate at most 1 − 1/√κ.
+
+Experiment: Nesterov's constant-step scheme (lookahead form with v₀ = 0,
+i.e. y = x + β(x − x₋), x₊ = y − ∇f(y)/L) on (1) random SPD quadratics in
+random orthonormal bases whose spectra contain μ and L = κμ exactly, and
+(2) a non-quadratic μ-strongly convex function, radial Huber plus ridge
+(L = L_H + μ), κ log-uniform in [10, κ_max], random starts. The measured
+value is the normalised gap (f(x_t) − f*)/(f(x₀) − f* + μ‖x₀ − x*‖²/2) on a
+log grid of t, compared as an upper bound with (1 − 1/√κ)^t, the rate of
+Nesterov's Lyapunov function. At λ = μ the characteristic polynomial has a
+double root of modulus exactly 1 − 1/√κ (derivation), so the rate is the best
+possible for this tuning: the f-gap behaves as t²(1 − 1/√κ)^{2t}.
+
+Tolerance: f* = 0 and x* = 0 exactly, so the gap is computed without
+cancellation (relative error ~t·eps ≤ 1e-12); rtol = 1e-9. Mutants: GD's
+"(1 − 1/κ)^t"-type claims are weaker, so the mutants are stronger claims that
+the same runs violate: (1 − 1/√κ)^{2t} (the f-gap's asymptotic rate without
+its t² Jordan factor) and (1 − 2/√κ)^t (Polyak's quadratic rate read as
+Nesterov's).
+"""
+
+import numpy as np
+
+from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
+from empirics.engine import run
+from empirics.optimizers import nesterov_lookahead
+from empirics.problems import rotated_quadratic, separated_spectrum
+from empirics.problems_smooth import Huber
+from theory.nesterov import strongly_convex_rate
+from theory.symbols import kappa, t
+
+
+class _HuberRidge:
+    def __init__(self, L_h, delta, mu):
+        self.huber, self.mu = Huber(L_h, delta), mu
+
+    def value(self, x):
+        return self.huber.value(x) + 0.5 * self.mu[:, 0] * np.sum(x * x, axis=1)
+
+    def grad(self, x):
+        return self.huber.grad(x) + self.mu * x
+
+
+def experiment(params, rng):
+    runs, dim = params["runs"], params["dim"]
+    kap = np.exp(rng.uniform(np.log(10), np.log(params["kappa_max"]), 2 * runs))
+    mu = np.exp(rng.uniform(-1, 1, 2 * runs))
+    L = kap * mu
+    quad = rotated_quadratic(rng, separated_spectrum(rng, runs, dim, mu[:runs], L[:runs], gap=0.1))
+    hub = _HuberRidge((L[runs:] - mu[runs:])[:, None], np.exp(rng.uniform(-3, 0, runs))[:, None], mu[runs:, None])
+    steps = int(np.ceil(params["decades"] * np.log(10) * np.sqrt(kap.max())))
+    checkpoints = np.unique(np.round(np.geomspace(1, steps, params["n_t"])).astype(int))
+    out_vals, out_t, out_k = [], [], []
+    for problem, k_, mu_, L_ in ((quad, kap[:runs], mu[:runs], L[:runs]), (hub, kap[runs:], mu[runs:], L[runs:])):
+        x0 = rng.standard_normal((runs, dim))
+        phi0 = problem.value(x0) + 0.5 * mu_ * np.sum(x0 * x0, axis=1)
+        b = ((np.sqrt(k_) - 1) / (np.sqrt(k_) + 1))[:, None]
+        traj = run(nesterov_lookahead((1 / L_)[:, None], b), problem.grad, x0, steps, observe=problem.value,
+                   checkpoints=checkpoints)
+        out_vals.append((traj.observations / phi0).T.ravel())
+        out_t.append(np.tile(checkpoints, runs)), out_k.append(np.repeat(k_, len(checkpoints)))
+    values, t_all, k_all = (np.concatenate(a).astype(float) for a in (out_vals, out_t, out_k))
+    keep = values > 1e-280  # far below: underflow region, nothing to compare
+    ratio_log = np.log(values[keep]) / (t_all[keep] * np.log(1 - 1 / np.sqrt(k_all[keep])))
+    figure = Figure(
+        title="Nesterov (strongly convex tuning): normalised gap vs (1 − 1/√κ)^t",
+        xlabel="t/√κ", ylabel="gap / Φ₀", yscale="log",
+        series=(Series("measured", t_all[keep] / np.sqrt(k_all[keep]), values[keep], kind="scatter"),
+                Series("e^{−t/√κ} (≈ bound)", np.linspace(0, t_all.max() / np.sqrt(k_all.min()), 50),
+                       np.exp(-np.linspace(0, t_all.max() / np.sqrt(k_all.min()), 50)), role="theory")),
+    )
+    return Measurement(
+        values=values[keep], inputs={"kappa": k_all[keep], "t": t_all[keep]}, figure=figure,
+        details={"points": int(keep.sum()), "steps": steps,
+                 "median_log_gap_over_t_log_rho (2 = f decays at rho^2)": float(np.median(ratio_log[t_all[keep] > 10 * np.sqrt(k_all[keep])]))
+                 if np.any(t_all[keep] > 10 * np.sqrt(k_all[keep])) else None},
+    )
+
+
+CLAIM = Claim(
+    id="nesterov.strongly-convex-rate",
+    title="Nesterov with β = (√κ − 1)/(√κ + 1), η = 1/L: rate 1 − 1/√κ",
+    statement=(
+        "For L-smooth μ-strongly convex f, Nesterov's method with η = 1/L and β = (√κ − 1)/(√κ + 1) satisfies "
+        "f(x_t) − f* ≤ (1 − 1/√κ)^t (f(x₀) − f* + μ‖x₀ − x*‖²/2): linear rate at most 1 − 1/√κ."
+    ),
+    source=Source("seed 004", "The lookahead gradient … gives a slight acceleration in convex settings with a provably "
+                  "better convergence constant."),
+    references=("Nesterov (2004), Introductory Lectures, Thm 2.2.3 and scheme (2.2.11)",
+                "d'Aspremont, Scieur & Taylor (2021), Acceleration Methods, Thm 4.14"),
+    derivation=strongly_convex_rate,
+    experiment=experiment,
+    params=Params(symbols={"kappa": "kappa", "t": "t"},
+                  quick={"runs": 15, "dim": 6, "kappa_max": 400.0, "decades": 12, "n_t": 40},
+                  full={"runs": 150, "dim": 12, "kappa_max": 4000.0, "decades": 20, "n_t": 80}),
+    comparison=Upper(rtol=1e-9, atol=0.0),
+    expected=Verdict.CONFIRMED,
+    mutants=(
+        Mutant("(1 − 1/√κ)^(2t) (Jordan factor ignored)", (1 - 1 / kappa**0.5) ** (2 * t)),
+        Mutant("(1 − 2/√κ)^t (Polyak's rate)", (1 - 2 / kappa**0.5) ** t),
+    ),
+)
