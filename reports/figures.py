@@ -37,6 +37,7 @@ SCALES = {"linear", "log", "symlog"}
 LEGEND_BEST_MAX_POINTS = 5000
 
 THEORY_STYLE = {"color": "black", "linestyle": "--", "linewidth": 2.2, "zorder": 10}
+THEORY_DASHES = ("--", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (1, 1.5)))
 HEATMAP_CMAP = matplotlib.colormaps["viridis"].with_extremes(bad="0.85")  # missing cells light grey
 MUTANT_STYLE = {"color": "0.55", "linestyle": ":", "linewidth": 1.1, "zorder": 4}
 
@@ -97,8 +98,10 @@ def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, lite
             warnings.simplefilter("always")
             points = 0
             colours = itertools.cycle(plt.rcParams["axes.prop_cycle"].by_key()["color"])
+            # Several theory curves in one figure stay black but differ in dash pattern.
+            dashes = itertools.cycle(THEORY_DASHES)
             for series in spec.get("series") or []:
-                points += _draw_series(fig, ax, series, colours, text, spec)
+                points += _draw_series(fig, ax, series, colours, text, spec, dashes)
             ax.set_title(text(spec.get("title")), fontsize=11)
             ax.set_xlabel(text(spec.get("xlabel")))
             ax.set_ylabel(text(spec.get("ylabel")))
@@ -125,7 +128,7 @@ def _set_scale(setter, scale: Any) -> None:
     setter(scale)
 
 
-def _draw_series(fig, ax, series: dict[str, Any], colours, text, spec: dict[str, Any]) -> int:
+def _draw_series(fig, ax, series: dict[str, Any], colours, text, spec: dict[str, Any], dashes) -> int:
     """Draw one series; returns how many data points it has (for the legend choice)."""
     kind = series.get("kind") or "line"
     role = series.get("role") or "measured"
@@ -133,7 +136,7 @@ def _draw_series(fig, ax, series: dict[str, Any], colours, text, spec: dict[str,
     x, y = series.get("x"), series.get("y")
 
     if role == "theory":
-        style = dict(THEORY_STYLE)
+        style = {**THEORY_STYLE, "linestyle": next(dashes)}
     elif role == "mutant":
         style = dict(MUTANT_STYLE)
     else:
