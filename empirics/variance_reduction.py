@@ -1,0 +1,339 @@
+"""Variance-reduced stochastic gradients: SVRG and SAGA, batched over runs, with cost accounting.
+
+Every method here runs R independent runs at once on one finite sum
+f(x) = (1/n) Σ_i f_i(x) (empirics/finite_sum.py): iterates are (R, d) arrays,
+hyper-parameters are scalars or (R,) arrays, and the only Python loop is over
+time. Cost is counted in **component-gradient evaluations** (DESIGN.md): a
+full gradient costs n, a sampled component gradient costs 1.
+
+* SVRG (Johnson & Zhang 2013): an epoch starts at the snapshot x̃ with the full
+  gradient ∇f(x̃) (cost n) and takes m inner steps
+  x ← x − η(∇f_i(x) − ∇f_i(x̃) + ∇f(x̃)) (cost 2 each). The next snapshot is the
+  last inner iterate (option I) or x_τ for τ uniform in {0, …, m−1} (option II,
+  the variant their Theorem 1 covers). Runs may have different m: each run
+  keeps its own inner counter.
+* SAGA (Defazio, Bach & Lacoste-Julien 2014): a table of the last gradient seen
+  for each component, φ_i, initialised at x₀ (cost n); each step draws j and
+  moves x ← x − γ(∇f_j(x) − φ_j + mean_i φ_i) (cost 1), then stores φ_j.
+  The table is one (R, n, d) array updated in place by fancy indexing, and the
+  mean is updated incrementally (never recomputed from the table, never copied).
+* Plain SGD with a step schedule and full-batch GD, on the same cost axis.
+
+Suboptimality f(x) − f* is computed without cancellation for ridge problems
+(½ eᵀHe with e = x − x*), so it can be followed down to ~1e-30.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+from .finite_sum import Logistic, Ridge
+
+# --------------------------------------------------------------------------- problems
+
+def null_direction_ridge(rng: np.random.Generator, n: int, d: int, kappa: float, reg: float = 1.0,
+                         noise: float = 1.0) -> Ridge:
+    """Ridge finite sum with exactly known component constants: L_max/μ = ``kappa``.
+
+    Every row a_i has squared norm s = (κ − 1)·reg and lies in the first d − 1
+    coordinates, so f_i(x) = ½(a_iᵀx − y_i)² + (reg/2)‖x‖² is reg-strongly
+    convex and (s + reg)-smooth, and the average f has its smallest Hessian
+    eigenvalue exactly reg (the last coordinate is touched by the regulariser
+    only). Hence μ = reg for every f_i and for f, L_max = κ·reg, with no slack:
+    the constants the SVRG and SAGA theorems use are the true ones.
+    """
+    if kappa <= 1:
+        raise ValueError("kappa must exceed 1")
+    directions = rng.standard_normal((n, d - 1))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    features = np.zeros((n, d))
+    features[:, : d - 1] = np.sqrt((kappa - 1.0) * reg) * directions
+    truth = rng.standard_normal(d)
+    targets = features @ truth + noise * rng.standard_normal(n)
+    return Ridge(features, targets, reg)
+
+
+def null_direction_logistic(rng: np.random.Generator, n: int, d: int, kappa: float, reg: float = 1.0) -> Logistic:
+    """L2 logistic regression with rows of equal norm in d − 1 coordinates.
+
+    ‖a_i‖² = 4(κ − 1)·reg, so each f_i is L_max = κ·reg smooth (the logistic
+    loss has curvature ≤ ¼) and reg-strongly convex; the last coordinate
+    carries only the regulariser, so f's strong convexity is exactly reg.
+    """
+    directions = rng.standard_normal((n, d - 1))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    features = np.zeros((n, d))
+    features[:, : d - 1] = np.sqrt(4.0 * (kappa - 1.0) * reg) * directions
+    truth = rng.standard_normal(d) / np.sqrt(d)
+    labels = np.where(features @ truth + 0.5 * rng.standard_normal(n) > 0, 1.0, -1.0)
+    return Logistic(features, labels, reg)
+
+
+def suboptimality(problem, x: np.ndarray) -> np.ndarray:
+    """f(x) − f* per run; exact quadratic form for ridge (no cancellation), difference otherwise."""
+    e = x - problem.x_star
+    if isinstance(problem, Ridge):
+        return 0.5 * np.einsum("rd,de,re->r", e, problem.hessian, e)
+    return problem.value(x) - problem.f_star
+
+
+def component_grad(problem, x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """∇f_{idx[r]}(x[r]) per run, (R, d): one row gather and a rank-one update (no einsum overhead).
+
+    Equals ``problem.sample_grad(x, idx)`` for one sample per run (tested); the
+    inner loops of SVRG/SAGA/SGD call it once per step, so it is kept minimal.
+    """
+    rows = problem.features[idx]
+    inner = np.sum(rows * x, axis=1)
+    if isinstance(problem, Ridge):
+        weight = inner - problem.targets[idx]
+    elif isinstance(problem, Logistic):
+        labels = problem.labels[idx]
+        weight = -labels * expit(-inner * labels)
+    elif hasattr(problem, "component_grad"):
+        return problem.component_grad(x, idx)
+    else:
+        return problem.sample_grad(x, idx)
+    return weight[:, None] * rows + problem.reg * x
+
+
+# --------------------------------------------------------------------------- SVRG
+
+@dataclass(frozen=True)
+class SVRGResult:
+    """Per run and epoch s = 0..S: suboptimality at the snapshot and evaluations spent so far."""
+
+    gaps: np.ndarray  # (R, S + 1): f(x̃_s) − f*
+    evaluations: np.ndarray  # (R, S + 1)
+    x_final: np.ndarray
+
+
+def svrg(problem, x0: np.ndarray, eta, m, epochs: int, rng: np.random.Generator, option="II",
+         gap: Callable | None = None) -> SVRGResult:
+    """SVRG with per-run step ``eta`` and inner length ``m`` (both (R,) or scalars).
+
+    Math (Johnson & Zhang 2013, Fig. 1):
+        x₀ = x̃,  x_{t+1} = x_t − η(∇f_{i_t}(x_t) − ∇f_{i_t}(x̃) + ∇f(x̃)),  t < m
+        option I:  x̃ ← x_m;   option II: x̃ ← x_τ, τ ~ U{0, …, m−1}.
+
+    Args:
+        problem: a finite sum with ``grad``, ``sample_grad``, ``n``.
+        x0: starting snapshot, (R, d).
+        eta, m: step size and inner length per run.
+        epochs: number of snapshot updates S per run (runs with shorter epochs wait).
+        rng: random generator for the samples and τ.
+        option: "I", "II", or a boolean (R,) array (True = option II) to run both in one batch.
+        gap: suboptimality function (default ``suboptimality``).
+
+    Returns:
+        An SVRGResult; evaluations count n per full gradient and 2 per inner step.
+    """
+    gap = gap or (lambda x: suboptimality(problem, x))
+    x_snap = np.array(x0, dtype=float)
+    runs = x_snap.shape[0]
+    n = problem.n
+    eta = np.broadcast_to(np.asarray(eta, dtype=float), (runs,))[:, None]
+    m = np.broadcast_to(np.asarray(m, dtype=int), (runs,))
+    option_two = np.broadcast_to(np.asarray(option == "II" if isinstance(option, str) else option, dtype=bool),
+                                 (runs,))
+    gaps = np.empty((runs, epochs + 1))
+    evals = np.empty((runs, epochs + 1))
+    gaps[:, 0] = gap(x_snap)
+    evals[:, 0] = 0.0
+    full = problem.grad(x_snap)
+    spent = np.full(runs, float(n))  # the first snapshot's full gradient
+    epoch = np.zeros(runs, dtype=int)
+    inner = np.zeros(runs, dtype=int)
+    tau = rng.integers(0, m)
+    x = x_snap.copy()
+    chosen = x_snap.copy()  # option II candidate: x_τ
+    both = np.empty((2 * runs, x.shape[1]))
+    active = np.ones(runs, dtype=bool)
+    eta_active = eta.copy()
+    while active.any():
+        hit = inner == tau
+        if hit.any():
+            chosen[hit] = x[hit]
+        idx = rng.integers(0, n, runs)
+        both[:runs] = x
+        both[runs:] = x_snap
+        g = component_grad(problem, both, np.concatenate([idx, idx]))
+        x -= eta_active * (g[:runs] - g[runs:] + full)  # finished runs have a zero step
+        inner += active
+        done = active & (inner == m)
+        if done.any():
+            spent[done] += 2 * m[done] + n
+            new_snap = np.where(option_two[:, None], chosen, x)
+            x_snap[done] = new_snap[done]
+            x[done] = x_snap[done]
+            full[done] = problem.grad(x_snap[done])
+            epoch[done] += 1
+            inner[done] = 0
+            tau[done] = rng.integers(0, m[done])
+            rows = np.flatnonzero(done)
+            gaps[rows, epoch[rows]] = gap(x_snap[rows])
+            evals[rows, epoch[rows]] = spent[rows] - n  # the next epoch's full gradient is not spent yet
+            active = epoch < epochs
+            eta_active = eta * active[:, None]
+            inner[~active] = -1  # never hits tau or m again
+    return SVRGResult(gaps, evals, x_snap)
+
+
+# --------------------------------------------------------------------------- SAGA
+
+@dataclass(frozen=True)
+class Recording:
+    """Observations on a checkpoint grid of steps, with the evaluations spent at each."""
+
+    steps: np.ndarray  # (K,)
+    evaluations: np.ndarray  # (K,)
+    observations: np.ndarray  # (K, R)
+    x_final: np.ndarray
+    table_bytes: int = 0
+
+
+def saga(problem, x0: np.ndarray, gamma, steps: int, rng: np.random.Generator, checkpoints: np.ndarray,
+         observe: Callable[[np.ndarray], np.ndarray]) -> Recording:
+    """SAGA with step ``gamma`` (scalar or (R,)), table initialised at x₀.
+
+    Math (Defazio et al. 2014, Algorithm in §2):
+        j ~ U{1..n};  x_{k+1} = x_k − γ(∇f_j(x_k) − φ_j + (1/n)Σ_i φ_i);  φ_j ← ∇f_j(x_k).
+
+    Memory: the table is R·n·d float64 (reported as ``table_bytes``); the step
+    touches one row per run (fancy indexing in place) and updates the mean by
+    (new − old)/n.
+
+    Returns:
+        A Recording; evaluations = n (table initialisation) + k.
+    """
+    x = np.array(x0, dtype=float)
+    runs = x.shape[0]
+    n = problem.n
+    gamma = np.broadcast_to(np.asarray(gamma, dtype=float), (runs,))[:, None]
+    table = problem.component_grads(x)  # (R, n, d): cost n per run
+    mean = table.mean(axis=1)
+    rows = np.arange(runs)
+    wanted = np.asarray(checkpoints, dtype=int)
+    out = np.empty((len(wanted), runs))
+    cursor = 0
+    if wanted[0] == 0:
+        out[0] = observe(x)
+        cursor = 1
+    for k in range(1, steps + 1):
+        j = rng.integers(0, n, runs)
+        fresh = component_grad(problem, x, j)
+        old = table[rows, j]
+        x = x - gamma * (fresh - old + mean)
+        mean += (fresh - old) / n
+        table[rows, j] = fresh
+        if cursor < len(wanted) and k == wanted[cursor]:
+            out[cursor] = observe(x)
+            cursor += 1
+    return Recording(wanted, n + wanted.astype(float), out, x, int(table.nbytes))
+
+
+# --------------------------------------------------------------------------- SGD and GD on the same axis
+
+def sgd(problem, x0: np.ndarray, schedule: Callable[[int], np.ndarray], steps: int, rng: np.random.Generator,
+        checkpoints: np.ndarray, observe: Callable[[np.ndarray], np.ndarray]) -> Recording:
+    """SGD x ← x − η_t ∇f_i(x) with one sample per step (cost 1); ``schedule(t)`` gives η_t ((R,) or scalar)."""
+    x = np.array(x0, dtype=float)
+    runs = x.shape[0]
+    wanted = np.asarray(checkpoints, dtype=int)
+    out = np.empty((len(wanted), runs))
+    cursor = 0
+    if wanted[0] == 0:
+        out[0] = observe(x)
+        cursor = 1
+    for t in range(1, steps + 1):
+        eta = np.broadcast_to(np.asarray(schedule(t), dtype=float), (runs,))[:, None]
+        x = x - eta * component_grad(problem, x, rng.integers(0, problem.n, runs))
+        if cursor < len(wanted) and t == wanted[cursor]:
+            out[cursor] = observe(x)
+            cursor += 1
+    return Recording(wanted, wanted.astype(float), out, x)
+
+
+def gradient_descent(problem, x0: np.ndarray, eta: float, steps: int, checkpoints: np.ndarray,
+                     observe: Callable[[np.ndarray], np.ndarray]) -> Recording:
+    """Full-batch GD; each step costs n evaluations."""
+    x = np.array(x0, dtype=float)
+    wanted = np.asarray(checkpoints, dtype=int)
+    out = np.empty((len(wanted), x.shape[0]))
+    cursor = 0
+    if wanted[0] == 0:
+        out[0] = observe(x)
+        cursor = 1
+    for t in range(1, steps + 1):
+        x = x - eta * problem.grad(x)
+        if cursor < len(wanted) and t == wanted[cursor]:
+            out[cursor] = observe(x)
+            cursor += 1
+    return Recording(wanted, problem.n * wanted.astype(float), out, x)
+
+
+def first_crossing(values: np.ndarray, axis_values: np.ndarray, level) -> np.ndarray:
+    """Per run, the log-linearly interpolated axis value where ``values`` (K, R) first drops to ``level``.
+
+    ``level`` is a scalar or (R,). Returns inf for runs that never reach it.
+    """
+    values = np.asarray(values, dtype=float)
+    level = np.broadcast_to(np.asarray(level, dtype=float), values.shape[1:])
+    below = values <= level
+    reached = below.any(axis=0)
+    first = np.argmax(below, axis=0)
+    prev = np.maximum(first - 1, 0)
+    cols = np.arange(values.shape[1])
+    v0, v1 = values[prev, cols], values[first, cols]
+    a0, a1 = axis_values[prev], axis_values[first]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(first > 0, np.log(v0 / level) / np.log(v0 / v1), 0.0)
+    frac = np.clip(np.nan_to_num(frac), 0.0, 1.0)
+    return np.where(reached, a0 + frac * (a1 - a0), np.inf)
+
+
+# --------------------------------------------------------------------------- a ridge family with per-run regulariser
+
+@dataclass(frozen=True, eq=False)
+class RidgeFamily:
+    """Ridge components sharing features and targets, with one regulariser per run: reg has shape (R, 1).
+
+    With ``null_direction_ridge`` features (‖a_i‖² = s, rank d − 1) run r has
+    μ_r = reg_r and L_max,r = s + reg_r, so a whole range of κ = L_max/μ runs as one batch.
+    """
+
+    features: np.ndarray
+    targets: np.ndarray
+    reg: np.ndarray  # (R, 1)
+
+    @property
+    def n(self) -> int:
+        return self.features.shape[0]
+
+    @property
+    def hessians(self) -> np.ndarray:
+        d = self.features.shape[1]
+        gram = self.features.T @ self.features / self.n
+        return gram[None] + self.reg[:, :, None] * np.eye(d)[None]
+
+    @property
+    def x_star(self) -> np.ndarray:
+        rhs = self.features.T @ self.targets / self.n
+        return np.linalg.solve(self.hessians, np.broadcast_to(rhs, (len(self.reg), len(rhs)))[..., None])[..., 0]
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        residual = x @ self.features.T - self.targets
+        return residual @ self.features / self.n + self.reg * x
+
+    def component_grads(self, x: np.ndarray) -> np.ndarray:
+        residual = x @ self.features.T - self.targets
+        return residual[:, :, None] * self.features[None] + (self.reg * x)[:, None, :]
+
+    def component_grad(self, x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        rows = self.features[idx]
+        weight = np.sum(rows * x, axis=1) - self.targets[idx]
+        return weight[:, None] * rows + self.reg * x
