@@ -129,6 +129,14 @@ class Claim:
         if not mutants or not all(isinstance(m, Mutant) for m in mutants):
             raise ClaimDefinitionError("mutants", "at least one Mutant(description, expression) is required")
         object.__setattr__(self, "mutants", mutants)
+
+    def check_theory(self) -> None:
+        """Build the derivation and check the symbol map against it.
+
+        Kept out of ``__post_init__`` because building a derivation runs SymPy
+        (solve, summation, simplify), which is the slow part of loading a claim:
+        discovery checks the claims a command selects, not every file.
+        """
         self._check_symbols()
 
     def _check_symbols(self) -> None:

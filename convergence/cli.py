@@ -54,14 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_claims(patterns: Sequence[str] = ()) -> list[Claim]:
+def _load_claims(patterns: Sequence[str] = (), check_theory: bool = True) -> list[Claim]:
     from .discovery import discover, select
 
-    return select(discover(), list(patterns))
+    # Listing needs ids and titles only; building every derivation is the slow part of loading.
+    return select(discover(), list(patterns), check_theory=check_theory)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    claims = _load_claims(args.patterns)
+    claims = _load_claims(args.patterns, check_theory=False)
     width = max((len(c.id) for c in claims), default=2)
     print(f"{'id':<{width}}  {'kind':<10}  {'expected':<9}  title")
     for claim in claims:
@@ -92,11 +93,13 @@ def _show_record(claim: Claim) -> dict[str, Any]:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from .discovery import check_claim_theory, discover
     from .errors import UnknownClaimError
 
-    matches = [c for c in _load_claims() if c.id == args.claim_id]
+    matches = [c for c in discover() if c.id == args.claim_id]
     if not matches:
         raise UnknownClaimError(f"unknown claim id {args.claim_id!r} (see 'convergence list')")
+    check_claim_theory(matches[0])
     record = _show_record(matches[0])
     if args.json:
         print(json.dumps(record, indent=2))

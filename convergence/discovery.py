@@ -59,18 +59,34 @@ def discover(root: Path = CLAIMS_ROOT) -> list[Claim]:
     return [found[k] for k in sorted(found)]
 
 
-def select(claims: list[Claim], patterns: list[str] | tuple[str, ...]) -> list[Claim]:
+def select(claims: list[Claim], patterns: list[str] | tuple[str, ...], check_theory: bool = True) -> list[Claim]:
     """Claims whose id matches any glob pattern (all claims when none is given).
 
     A pattern that matches nothing is an error: a typo must not silently
-    verify fewer claims than the user asked for.
+    verify fewer claims than the user asked for. Unless ``check_theory`` is
+    false, the selected claims' derivations are built and their symbol maps
+    checked here (see ``Claim.check_theory``).
     """
     if not patterns:
-        return list(claims)
-    chosen: dict[str, Claim] = {}
-    for pattern in patterns:
-        matches = [c for c in claims if fnmatch.fnmatchcase(c.id, pattern)]
-        if not matches:
-            raise UnknownClaimError(f"no claim matches {pattern!r} (see 'convergence list')")
-        chosen.update((c.id, c) for c in matches)
-    return [chosen[k] for k in sorted(chosen)]
+        chosen = {c.id: c for c in claims}
+    else:
+        chosen = {}
+        for pattern in patterns:
+            matches = [c for c in claims if fnmatch.fnmatchcase(c.id, pattern)]
+            if not matches:
+                raise UnknownClaimError(f"no claim matches {pattern!r} (see 'convergence list')")
+            chosen.update((c.id, c) for c in matches)
+    selected = [chosen[k] for k in sorted(chosen)]
+    if check_theory:
+        for claim in selected:
+            check_claim_theory(claim)
+    return selected
+
+
+def check_claim_theory(claim: Claim) -> None:
+    """Build the claim's derivation and check its symbol map; errors name the file."""
+    try:
+        claim.check_theory()
+    except ClaimDefinitionError as exc:
+        exc.path = claim.path
+        raise

@@ -63,7 +63,7 @@ def test_good_toy_claim_loads(claims_root):
 ])
 def test_malformed_claim_names_file_and_field(claims_root, override, field):
     with pytest.raises(ClaimDefinitionError) as info:
-        discover(write_claims(claims_root, **override))
+        select(discover(write_claims(claims_root, **override)), [])
     message = str(info.value)
     assert "toyclaims/toy/claim.py" in message and f"field '{field}'" in message
     assert "\n" not in message
