@@ -1,0 +1,98 @@
+"""schedule.formulas — the schedules of empirics/schedules.py equal their closed forms.
+
+Experiment: random hyper-parameters (η₀, η_min, T, γ, s, k, W, f) drawn from
+the claim's stream; every schedule is evaluated by the implementation on an
+integer grid of steps (vectorised: one call per schedule kind) and by the
+SymPy closed forms of theory/schedules.py (definitions quoted from seeds 001,
+003, 004; end points and continuity derived there), lambdified by the runner.
+The cosine is compared on 0 ≤ t ≤ T (the implementation holds η_min after T).
+
+Tolerance: both sides evaluate the same elementary functions in float64 but
+through different code (joins, clipping, SGDR period arithmetic); rounding
+differs by a few ulps of η₀, so rtol = 1e-12 and atol = 1e-15 (η ≤ 1) is a
+floating-point tolerance. Mutants: the cosine without η_min (seed 001's form
+with η_min = 0), a continuous exponent in the step decay (γ^(t/s) instead of
+γ^⌊t/s⌋), and a warm-up that does not shift the base schedule's clock.
+"""
+
+import numpy as np
+
+from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from empirics import schedules as S
+from theory.schedules import SCHEDULE_CODES, formulas, schedule_formulas
+
+
+def experiment(params, rng):
+    cases = params["cases"]
+    steps = params["steps"]
+    col = lambda v: np.asarray(v)[:, None]  # noqa: E731  one row per case
+    eta0 = rng.uniform(0.05, 1.0, cases)
+    eta_min = eta0 * rng.uniform(0.0, 0.2, cases)
+    T = rng.integers(20, steps, cases).astype(float)
+    gamma = rng.uniform(0.1, 0.9, cases)
+    s = rng.integers(3, 30, cases).astype(float)
+    k = rng.uniform(1e-3, 0.1, cases)
+    W = rng.integers(5, 40, cases).astype(float)
+    f = rng.uniform(0.001, 0.5, cases)
+    t = np.arange(3 * steps, dtype=float)[None, :] * np.ones((cases, 1))
+    implementations = {
+        "step": S.step_decay(col(eta0), col(gamma), col(s)),
+        "exponential": S.exponential(col(eta0), col(k)),
+        "cosine": S.cosine(col(eta0), col(eta_min), col(T)),
+        "warmup_cosine": S.warmup(S.cosine(col(eta0), col(eta_min), col(T)), col(W), col(f)),
+        "cosine_restarts": S.cosine_restarts(col(eta0), col(eta_min), col(T)),
+        "cyclical": S.cyclical(col(eta_min), col(eta0), col(s)),
+    }
+    limits = {"cosine": T, "warmup_cosine": T + W}
+    values, inputs, series = [], {name: [] for name in ("t", "j", "eta0", "eta_min", "T", "gamma", "s", "k", "W", "f")}, []
+    for name, schedule in implementations.items():  # six schedule kinds, each evaluated as one batch
+        eta_t = schedule(t)
+        keep = t <= col(limits.get(name, np.full(cases, np.inf)))
+        values.append(eta_t[keep])
+        for key, v in (("eta0", eta0), ("eta_min", eta_min), ("T", T), ("gamma", gamma), ("s", s), ("k", k),
+                       ("W", W), ("f", f)):
+            inputs[key].append(np.broadcast_to(col(v), t.shape)[keep])
+        inputs["t"].append(t[keep])
+        inputs["j"].append(np.full(int(keep.sum()), float(SCHEDULE_CODES[name])))
+        series.append(Series(name.replace("_", " "), t[0][keep[0]], eta_t[0][keep[0]], kind="line"))
+    values = np.concatenate(values)
+    inputs = {key: np.concatenate(v) for key, v in inputs.items()}
+    first = {key: v[0] for key, v in (("eta0", eta0), ("eta_min", eta_min), ("T", T), ("gamma", gamma), ("s", s),
+                                      ("k", k), ("W", W), ("f", f))}
+    grid_t = np.arange(0, 3 * steps, dtype=float)
+    figure = Figure(
+        title="The schedules (first random case); theory: the SGDR closed form on the same axis",
+        xlabel="step t", ylabel="η_t", series=tuple(series),
+        theory_x="t", theory_grid={"t": grid_t, "j": np.full_like(grid_t, SCHEDULE_CODES["cosine_restarts"]),
+                                   **{key: np.full_like(grid_t, v) for key, v in first.items()}},
+    )
+    return Measurement(values=values, inputs=inputs, figure=figure,
+                       details={"cases": cases, "points": int(values.size)})
+
+
+CLAIM = Claim(
+    id="schedule.formulas",
+    title="Step, exponential, cosine, warm-up, SGDR and cyclical schedules equal their closed forms",
+    statement=("The implementations of step decay η₀γ^⌊t/s⌋, exponential decay η₀e^(−kt), cosine decay "
+               "η_min + ½(η₀ − η_min)(1 + cos(πt/T)) (seed 004), linear warm-up joined to the cosine, cosine with "
+               "restarts (seed 003) and the triangular cyclical schedule equal these closed forms at every step."),
+    source=Source("seed 004", "Cosine decay: η_t = η_min + ½(η₀ − η_min)(1 + cos(πt/T)). Smoothly decays η to "
+                              "η_min over T steps."),
+    references=("Loshchilov & Hutter (2017), SGDR, ICLR", "Smith (2017), Cyclical learning rates, WACV",
+                "Goyal et al. (2017), Accurate, large minibatch SGD (linear warm-up)"),
+    derivation=schedule_formulas,
+    experiment=experiment,
+    params=Params(
+        symbols={"t": "t", "j": "j", "eta0": "eta_0", "eta_min": "eta_min", "T": "T", "gamma": "gamma", "s": "s",
+                 "k": "k", "W": "W", "f": "f"},
+        quick={"cases": 4, "steps": 100},
+        full={"cases": 15, "steps": 300},
+    ),
+    comparison=Exact(rtol=1e-12, atol=1e-15),
+    expected=Verdict.CONFIRMED,
+    mutants=(
+        Mutant("cosine without η_min: ½η₀(1 + cos(πt/T))", formulas("cosine_no_floor")),
+        Mutant("step decay with a continuous exponent γ^(t/s)", formulas("step_continuous")),
+        Mutant("warm-up that does not shift the base schedule", formulas("warmup_unshifted")),
+    ),
+)

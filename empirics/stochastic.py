@@ -1,0 +1,298 @@
+"""Stochastic gradients, vectorised over runs: sampling schemes, noise models, clipping, cost.
+
+Shapes follow the engine: iterates are (runs, dim); every run has its own
+random stream position, but all runs advance together (the only Python loop
+is over time).
+
+Building blocks
+---------------
+``Sampler(scheme, n, batch)``
+    which components each run uses at a step. Schemes:
+    ``"with_replacement"`` (i.i.d. uniform indices), ``"without_replacement"``
+    (B distinct indices per step, fresh each step), ``"reshuffle"`` (random
+    reshuffling: a new permutation per run at every epoch, consumed in
+    consecutive batches), ``"cyclic"`` (one permutation per run drawn once,
+    or the identity with ``fixed_order="identity"``, reused every epoch).
+    Epoch schemes need ``n % batch == 0``.
+``FiniteSumOracle(problem, sampler)``
+    g = (1/B) Σ_{i∈B} ∇f_i(x) for a finite sum of empirics/finite_sum.py.
+``ExactGradientOracle(grad, cost)``
+    the exact gradient (noise-free runs that still use schedules or clipping).
+``GaussianNoiseOracle(grad, scale, batch)``
+    g = ∇f(x) + ξ, ξ ~ N(0, S Sᵀ / B): additive Gaussian gradient noise, the
+    second noise model (``scale`` is a std (scalar or (runs, 1)) or a matrix
+    root S of shape (dim, dim)).
+``clip_by_norm(g, c)``
+    g · min(1, c/‖g‖) per run.
+Cost
+    every oracle reports its cost per call in gradient evaluations (the batch
+    size B; a full gradient costs n); ``run_sgd`` accumulates it per run.
+
+``run_sgd`` is the batched loop: step size from a schedule
+(empirics/schedules.py) or a constant, optional heavy-ball momentum in the sum
+form (v ← βv + g, x ← x − ηv), optional clipping and projection, optional
+uniform iterate averaging; divergence is data as in empirics/engine.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .schedules import as_schedule
+
+SCHEMES = ("with_replacement", "without_replacement", "reshuffle", "cyclic")
+
+
+def random_permutations(rng: np.random.Generator, runs: int, n: int) -> np.ndarray:
+    """One uniform random permutation of range(n) per run: (runs, n)."""
+    return np.argsort(rng.random((runs, n)), axis=1)
+
+
+@dataclass(frozen=True)
+class SamplerState:
+    order: np.ndarray | None  # (runs, n) current epoch's permutation (epoch schemes)
+    position: int  # next offset into ``order``
+
+
+@dataclass(frozen=True)
+class Sampler:
+    """Mini-batch index sampler (pure: ``draw`` returns the next state)."""
+
+    scheme: str
+    n: int
+    batch: int = 1
+    fixed_order: str = "random"  # cyclic only: "random" (one per run) or "identity"
+
+    def __post_init__(self) -> None:
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"unknown sampling scheme {self.scheme!r}; choose from {SCHEMES}")
+        if not 1 <= self.batch <= self.n:
+            raise ValueError("batch size must lie in [1, n]")
+        if self.scheme in ("reshuffle", "cyclic") and self.n % self.batch:
+            raise ValueError("epoch schemes need the batch size to divide n")
+
+    def init(self, rng: np.random.Generator, runs: int) -> SamplerState:
+        if self.scheme == "cyclic":
+            if self.fixed_order == "identity":
+                order = np.broadcast_to(np.arange(self.n), (runs, self.n))
+            else:
+                order = random_permutations(rng, runs, self.n)
+            return SamplerState(order, 0)
+        if self.scheme == "reshuffle":
+            return SamplerState(random_permutations(rng, runs, self.n), 0)
+        return SamplerState(None, 0)
+
+    def draw(self, state: SamplerState, rng: np.random.Generator, runs: int) -> tuple[np.ndarray, SamplerState]:
+        """Indices of shape (runs, batch) and the next state."""
+        if self.scheme == "with_replacement":
+            return rng.integers(0, self.n, size=(runs, self.batch)), state
+        if self.scheme == "without_replacement":
+            return random_permutations(rng, runs, self.n)[:, : self.batch], state
+        order, position = state.order, state.position
+        if position >= self.n:
+            position = 0
+            if self.scheme == "reshuffle":
+                order = random_permutations(rng, runs, self.n)
+        indices = order[:, position: position + self.batch]
+        return indices, SamplerState(order, position + self.batch)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return self.n // self.batch
+
+
+@dataclass(frozen=True)
+class SharedSampler:
+    """Common random numbers across a hyper-parameter grid: each draw is repeated ``copies`` times.
+
+    Runs are laid out base-major (run r = base·copies + copy), so the copies of
+    one base run (e.g. the same seed at every step size of a grid) see the same
+    indices, and differences across the grid are not masked by sampling noise.
+    """
+
+    sampler: Sampler
+    copies: int
+
+    @property
+    def batch(self) -> int:
+        return self.sampler.batch
+
+    def init(self, rng: np.random.Generator, runs: int) -> SamplerState:
+        return self.sampler.init(rng, runs // self.copies)
+
+    def draw(self, state: SamplerState, rng: np.random.Generator, runs: int) -> tuple[np.ndarray, SamplerState]:
+        indices, state = self.sampler.draw(state, rng, runs // self.copies)
+        return np.repeat(indices, self.copies, axis=0), state
+
+
+@dataclass(frozen=True)
+class FiniteSumOracle:
+    """Mini-batch gradient of a finite sum (Ridge, Logistic of empirics/finite_sum.py)."""
+
+    problem: Any
+    sampler: Sampler
+
+    @property
+    def cost(self) -> int:
+        return self.sampler.batch
+
+    def init(self, rng: np.random.Generator, runs: int) -> SamplerState:
+        return self.sampler.init(rng, runs)
+
+    def __call__(self, x: np.ndarray, state, rng: np.random.Generator):
+        indices, state = self.sampler.draw(state, rng, x.shape[0])
+        return self.problem.sample_grad(x, indices), state
+
+
+@dataclass(frozen=True)
+class GaussianNoiseOracle:
+    """∇f(x) + ξ with ξ ~ N(0, S Sᵀ/B); ``scale`` is a std (broadcastable) or a (dim, dim) root S."""
+
+    grad: Callable[[np.ndarray], np.ndarray]
+    scale: Any
+    batch: int = 1
+
+    @property
+    def cost(self) -> int:
+        return self.batch
+
+    def init(self, rng: np.random.Generator, runs: int):
+        return None
+
+    def __call__(self, x: np.ndarray, state, rng: np.random.Generator):
+        xi = rng.standard_normal(x.shape)
+        scale = np.asarray(self.scale, dtype=float)
+        if scale.ndim == 2 and scale.shape == (x.shape[1], x.shape[1]) and x.shape[1] > 1:
+            xi = xi @ scale.T
+        else:
+            xi = xi * scale
+        return self.grad(x) + xi / np.sqrt(self.batch), state
+
+
+@dataclass(frozen=True)
+class ExactGradientOracle:
+    """The exact gradient through the oracle interface (noise-free runs with schedules, clipping).
+
+    ``cost`` is what one call is charged: 1 for a single objective, n for the
+    full gradient of an n-component finite sum.
+    """
+
+    grad: Callable[[np.ndarray], np.ndarray]
+    cost: int = 1
+
+    def init(self, rng: np.random.Generator, runs: int):
+        return None
+
+    def __call__(self, x: np.ndarray, state, rng: np.random.Generator):
+        return self.grad(x), state
+
+
+def clip_by_norm(g: np.ndarray, threshold: Any) -> np.ndarray:
+    """g · min(1, c/‖g‖) per run: the clipped vector has norm min(‖g‖, c)."""
+    norm = np.linalg.norm(g, axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(norm > threshold, threshold / norm, 1.0)
+    return g * factor
+
+
+@dataclass(frozen=True)
+class StochasticTrajectory:
+    """Observations at ``checkpoints`` (len(checkpoints), runs, ...), cost in gradient evaluations."""
+
+    checkpoints: np.ndarray
+    observations: np.ndarray
+    cost: np.ndarray  # gradient evaluations spent per run at each checkpoint
+    x_final: np.ndarray
+    x_average: np.ndarray | None
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+
+
+def run_sgd(
+    oracle: Any,
+    x0: np.ndarray,
+    steps: int,
+    rng: np.random.Generator,
+    eta: Any,
+    momentum: Any = None,
+    clip: Any = None,
+    project: Callable[[np.ndarray], np.ndarray] | None = None,
+    observe: Callable[..., np.ndarray] | None = None,
+    checkpoints: np.ndarray | None = None,
+    average: bool = False,
+    blowup: float = 1e100,
+) -> StochasticTrajectory:
+    """Batched SGD: x_{t+1} = Π(x_t − η_t d_t) with d_t the (clipped) stochastic gradient or velocity.
+
+    Math:
+        g_t = clip(oracle(x_t))                       (clip optional)
+        v_t = β v_{t−1} + g_t   (momentum, sum form; v = g without momentum)
+        x_{t+1} = Π(x_t − η_t v_t)                    (projection Π optional)
+        x̄_T = (1/T) Σ_{t=1}^{T} x_t                   (average=True)
+
+    Args:
+        oracle: an oracle with ``init(rng, runs)``, ``__call__(x, state, rng)`` and ``cost``.
+        x0: starting points (runs, dim).
+        steps: number of updates T.
+        rng: the claim's generator.
+        eta: a schedule t -> η_t (empirics/schedules.py) or a constant, scalar or (runs, 1).
+        momentum: β (scalar or (runs, 1)) for heavy ball in the sum form, or None.
+        clip: norm threshold c (scalar or (runs, 1)), or None.
+        project: projection onto a feasible set, or None.
+        observe: maps x (or x and x̄ when ``average``) to per-run observations.
+        checkpoints: steps in [0, T] at which to observe (default every step).
+        average: keep the running uniform average of x_1 … x_t.
+        blowup: norm beyond which a run counts as diverged (then frozen).
+
+    Returns:
+        A StochasticTrajectory; diverged runs observe ``inf`` after divergence.
+    """
+    schedule = as_schedule(eta)
+    x = np.array(x0, dtype=float)
+    runs = x.shape[0]
+    checkpoints = np.arange(steps + 1) if checkpoints is None else np.asarray(checkpoints, dtype=int)
+    wanted = set(int(t) for t in checkpoints)
+    if observe is None:
+        observe = (lambda z, zbar: z.copy()) if average else (lambda z: z.copy())
+    diverged = np.zeros(runs, dtype=bool)
+    diverged_at = np.full(runs, -1)
+    velocity = np.zeros_like(x) if momentum is not None else None
+    x_avg = np.zeros_like(x) if average else None
+    recorded, costs = [], []
+    state = oracle.init(rng, runs)
+
+    def record(t):
+        obs = np.asarray(observe(x, x_avg) if average else observe(x), dtype=float)
+        mask = diverged.reshape((runs,) + (1,) * (obs.ndim - 1))
+        recorded.append(np.where(mask, np.inf, obs))
+        costs.append(np.full(runs, t * oracle.cost, dtype=float))
+
+    with np.errstate(all="ignore"):
+        if 0 in wanted:
+            record(0)
+        for t in range(1, steps + 1):
+            g, state = oracle(x, state, rng)
+            if clip is not None:
+                g = clip_by_norm(g, clip)
+            if velocity is not None:
+                velocity = momentum * velocity + g
+                g = velocity
+            step = np.asarray(schedule(np.array(t - 1)), dtype=float)
+            x_next = x - step * g
+            if project is not None:
+                x_next = project(x_next)
+            bad = ~np.isfinite(x_next).all(axis=1) | (np.linalg.norm(x_next, axis=1) > blowup)
+            diverged_at[bad & ~diverged] = t
+            diverged |= bad
+            x = np.where(diverged[:, None], x, x_next)
+            if velocity is not None:
+                velocity = np.where(diverged[:, None], 0.0, velocity)
+            if x_avg is not None:
+                x_avg = x_avg + (x - x_avg) / t
+            if t in wanted:
+                record(t)
+    return StochasticTrajectory(checkpoints, np.stack(recorded), np.stack(costs), x, x_avg, diverged, diverged_at)
