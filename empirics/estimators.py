@@ -1,6 +1,7 @@
-"""Estimators: threshold bisection, linear-rate and exponent fits, intervals.
+"""Estimators: threshold bisection, linear-rate and slope fits.
 
 Each returns plain arrays; the claim decides what is compared with theory.
+Confidence intervals for stochastic claims live in ``empirics.statistics``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def fit_slope(x: np.ndarray, y: np.ndarray, alpha: float) -> SlopeFit:
 
     Use on log-log data for exponents (x = log T, y = log error). The interval
     assumes independent residuals; where residuals are systematic (a
-    deterministic trajectory), prefer ``slope_across_seeds``.
+    deterministic trajectory), prefer ``empirics.statistics.slope_across_seeds``.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -77,13 +78,3 @@ def fit_slope(x: np.ndarray, y: np.ndarray, alpha: float) -> SlopeFit:
     q = stats.t.ppf(1 - alpha / 2, dof)
     return SlopeFit(result.slope, result.intercept, result.slope - q * result.stderr,
                     result.slope + q * result.stderr, alpha, len(x))
-
-
-def mean_interval(samples: np.ndarray, alpha: float, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and two-sided Student-t interval at level alpha along ``axis``."""
-    samples = np.asarray(samples, dtype=float)
-    n = samples.shape[axis]
-    mean = samples.mean(axis=axis)
-    sem = samples.std(axis=axis, ddof=1) / np.sqrt(n)
-    q = stats.t.ppf(1 - alpha / 2, n - 1)
-    return mean, mean - q * sem, mean + q * sem
