@@ -42,6 +42,10 @@ def _growth(betas: np.ndarray, h: np.ndarray, form: str, half: int) -> np.ndarra
     late = np.hypot(obs[2], obs[3])
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = late / early
+    # A run whose amplitude fell below 1e-200 by T/2 is contracting: a root of modulus ≥ 1 keeps
+    # the amplitude at least its O(1) initial share. Without this guard, iterates that underflow
+    # into subnormals (where rounding stops the decay) would give 0/0 or x/0 and look unstable.
+    ratio = np.where(early < 1e-200, 0.0, ratio)
     return np.where(traj.diverged, np.inf, ratio)
 
 
