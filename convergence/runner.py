@@ -11,11 +11,12 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from theory.typst_printer import to_latex, to_text, to_typst
 
@@ -38,7 +39,7 @@ def describe_theory(claim: Claim) -> dict[str, Any]:
     """The derivation in every printed form the report and ``show`` need."""
     derivation = claim.theory
     return {
-        "srepr": __import__("sympy").srepr(derivation.result),
+        "srepr": sp.srepr(derivation.result),
         "text": to_text(derivation.result),
         "typst": to_typst(derivation.result),
         "latex": to_latex(derivation.result),
@@ -185,8 +186,6 @@ def _iter_results(claims: list[Claim], options: RunOptions) -> Iterator[dict[str
         for claim in claims:
             yield run_claim(claim, options)
         return
-    from concurrent.futures import as_completed
-
     with ProcessPoolExecutor(max_workers=options.jobs) as pool:
         futures = [pool.submit(_run_by_path, claim.path, options) for claim in claims]
         for future in as_completed(futures):
