@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,6 +154,15 @@ def _print_summary(results: dict[str, Any]) -> None:
             print(f"error in {r['id']}: {r['summary']}", file=sys.stderr)
 
 
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SuiteError(f"cannot create output folder {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise SuiteError(f"output folder {folder} is not writable")
+
+
 def _build_report(results: dict[str, Any], out: Path) -> Path:
     from reports.build import build_report
 
@@ -166,6 +176,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise SuiteError(f"--jobs must be at least 1, got {args.jobs}")
     claims = _load_claims(args.patterns)
+    _check_writable(args.out)  # fail before minutes of experiments, not after
     options = RunOptions(profile=args.profile, seed=args.seed, jobs=args.jobs)
     print(f"verifying {len(claims)} claim(s), profile {args.profile}, seed {args.seed}", file=sys.stderr)
     records = run_claims(claims, options, on_result=_progress)
@@ -194,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except SuiteError as exc:
         print(f"convergence: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # e.g. --out names a file or a folder we may not write
+        print(f"convergence: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("convergence: interrupted", file=sys.stderr)

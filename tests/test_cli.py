@@ -28,7 +28,8 @@ def test_show_json(capsys):
 
 
 BAD_INPUTS = [["show", "no.such"], ["verify", "no.such.*"], ["verify", "--profile", "huge"], ["verify", "--seed", "x"],
-              ["verify", "--jobs", "0"], ["frobnicate"], ["report", "--results", "/nonexistent.json"]]
+              ["verify", "--jobs", "0"], ["frobnicate"], ["report", "--results", "/nonexistent.json"],
+              ["verify", "momentum.ema-no-amplification", "--profile", "quick", "--out", "/dev/null/out"]]
 
 
 @pytest.mark.parametrize("args", BAD_INPUTS)
