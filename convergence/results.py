@@ -13,11 +13,11 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic
 from .errors import ResultsFileError
 
 SCHEMA_VERSION = 1
@@ -72,18 +72,6 @@ def make_results(records: list[dict[str, Any]], *, seed: int, profile: str, comm
         "totals": totals(records),
         "claims": records,
     }
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_results(results: dict[str, Any], path: Path) -> None:

@@ -8,6 +8,7 @@ the master seed and its id, so results are identical whatever the parallelism.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -62,7 +63,7 @@ def _figure_with_theory(claim: Claim, measurement: Measurement) -> dict[str, Any
     figure: Figure | None = measurement.figure
     if figure is None:
         return None
-    series = list(figure.series)
+    series = [_thin(s) for s in figure.series]
     if figure.theory_grid is not None and figure.theory_x is not None:
         grid = figure.theory_grid
         x = np.asarray(grid[figure.theory_x], dtype=float)
@@ -77,6 +78,65 @@ def _figure_with_theory(claim: Claim, measurement: Measurement) -> dict[str, Any
     data["series"] = to_jsonable(series)
     data.pop("theory_grid", None)
     return data
+
+
+# results.json keeps every point only up to this many; beyond it, a fixed subset (the points
+# that deviate most from theory, plus evenly spaced ones) so the file stays a few MB, not 100.
+MAX_STORED_POINTS = 2000
+MAX_FIGURE_POINTS = 5000  # per series; a scatter of more points draws the same picture
+
+
+def _stored_points(theory_values: np.ndarray, measurement: Measurement) -> dict[str, Any]:
+    """Per-point arrays for results.json: all of them, or a subset that keeps the worst points."""
+    measured = measurement.values_array()
+    shape = np.broadcast_shapes(measured.shape, np.shape(theory_values))
+    arrays = {"theory_values": theory_values, "measured_values": measured, "stderr": measurement.stderr}
+    if measurement.interval is not None:
+        arrays["interval_lower"], arrays["interval_upper"] = measurement.interval
+    inputs = dict(measurement.inputs)
+    total = int(np.prod(shape)) if shape else 1
+    if total <= MAX_STORED_POINTS:
+        stored = {k: to_jsonable(v) for k, v in arrays.items() if k.startswith(("theory", "measured", "stderr"))}
+        stored["interval"] = to_jsonable(measurement.interval)
+        stored["inputs"] = to_jsonable(inputs)
+        stored["points_total"] = total
+        return stored
+    flat = {k: np.broadcast_to(np.asarray(v, dtype=float), shape).ravel() for k, v in arrays.items() if v is not None}
+    with np.errstate(all="ignore"):
+        deviation = np.abs(flat["measured_values"] - flat["theory_values"]) / np.maximum(
+            np.abs(flat["theory_values"]), np.finfo(float).tiny)
+    deviation = np.where(np.isfinite(deviation), deviation, np.inf)
+    worst = np.argsort(-deviation, kind="stable")[: MAX_STORED_POINTS // 5]
+    spread = np.linspace(0, total - 1, MAX_STORED_POINTS - len(worst)).astype(int)
+    keep = np.union1d(worst, spread)
+    stored = {k: to_jsonable(flat[k][keep]) for k in ("theory_values", "measured_values", "stderr") if k in flat}
+    stored["interval"] = (to_jsonable([flat["interval_lower"][keep], flat["interval_upper"][keep]])
+                          if "interval_lower" in flat else None)
+    stored["inputs"] = {}
+    for name, value in inputs.items():
+        value = np.asarray(value, dtype=float)
+        stored["inputs"][name] = to_jsonable(value if value.size == 1 else np.broadcast_to(value, shape).ravel()[keep])
+    stored["points_total"] = total
+    stored["points_stored"] = int(len(keep))
+    return stored
+
+
+def _thin(series: Series) -> Series:
+    """Every k-th point of a long 1-D series (heatmaps and short series are kept whole)."""
+    x, y = np.asarray(series.x, dtype=float), np.asarray(series.y, dtype=float) if series.y is not None else None
+    if series.kind == "heatmap" or x.ndim != 1 or x.size <= MAX_FIGURE_POINTS:
+        return series
+    step = int(np.ceil(x.size / MAX_FIGURE_POINTS))
+    pick = slice(None, None, step)
+
+    def part(values):
+        if values is None or np.ndim(values) == 0:
+            return values
+        array = np.asarray(values, dtype=float)
+        return array[pick] if array.shape[:1] == x.shape else array
+
+    return dataclasses.replace(series, x=x[pick], y=part(y), lower=part(series.lower), upper=part(series.upper),
+                               label=f"{series.label} (1 in {step} of {x.size} points shown)")
 
 
 def _judge_mutants(claim: Claim, measurement: Measurement) -> list[dict[str, Any]]:
@@ -136,11 +196,7 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
             "margin": to_jsonable(outcome.margin),
             "margin_label": outcome.margin_label,
             "comparison_details": to_jsonable(outcome.details),
-            "theory_values": to_jsonable(theory_values),
-            "measured_values": to_jsonable(measurement.values_array()),
-            "inputs": to_jsonable(measurement.inputs),
-            "stderr": to_jsonable(measurement.stderr),
-            "interval": to_jsonable(measurement.interval),
+            **_stored_points(theory_values, measurement),
             "level": measurement.level,
             "samples": measurement.samples,
             "details": to_jsonable(measurement.details),

@@ -12,22 +12,18 @@ fetched from the network.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import typst
 
+from convergence.atomic import write_atomic
+from convergence.errors import SuiteError
+
 from .figures import draw_figure
 from .typst_doc import parse_created, render_document
-
-try:
-    from convergence.errors import SuiteError as _ErrorBase
-except Exception:  # noqa: BLE001  (the report needs nothing else from the core; build without it)
-    _ErrorBase = Exception
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +34,7 @@ FIGURES_DIR = "figures"
 EMBEDDED_FIGURE_FORMAT = "svg"
 
 
-class ReportError(_ErrorBase):
+class ReportError(SuiteError):
     """The report could not be built (the message is one line, for the CLI)."""
 
 
@@ -70,11 +66,11 @@ def build_report(results: dict, out_dir: Path) -> Path:
     figure_paths, figure_errors = _draw_figures(results, out_dir)
     source = render_document(results, figure_paths, figure_errors)
     source_path = out_dir / SOURCE_NAME
-    _write_atomic(source_path, source.encode("utf-8"))
+    write_atomic(source_path, source.encode("utf-8"))
 
     pdf = _compile(source_path, out_dir, results)
     pdf_path = out_dir / REPORT_NAME
-    _write_atomic(pdf_path, pdf)
+    write_atomic(pdf_path, pdf)
     return pdf_path
 
 
@@ -148,14 +144,3 @@ def _claim_at_line(source_path: Path, line: int) -> str | None:
     return None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
