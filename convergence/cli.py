@@ -73,19 +73,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _show_record(claim: Claim) -> dict[str, Any]:
     from .jsonable import to_jsonable
-    from .runner import describe_theory
+    from .runner import describe_claim, describe_theory
 
     return {
-        "id": claim.id,
-        "title": claim.title,
-        "kind": claim.kind,
-        "expected": claim.expected.value,
-        "statement": claim.statement,
-        "source": {"where": claim.source.where, "quote": claim.source.quote},
-        "references": list(claim.references),
-        "corrects": claim.corrects,
-        "path": claim.path,
-        "tolerance": to_jsonable(claim.comparison.tolerance()),
+        **describe_claim(claim),
         "params": {"symbols": dict(claim.params.symbols), "quick": to_jsonable(dict(claim.params.quick)),
                    "full": to_jsonable(dict(claim.params.full))},
         "theory": describe_theory(claim),

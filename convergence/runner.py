@@ -36,6 +36,25 @@ class RunOptions:
     jobs: int = 1
 
 
+def describe_claim(claim: Claim) -> dict[str, Any]:
+    """The claim's record fields that do not depend on a run (shared by results.json and ``show``)."""
+    return {
+        "id": claim.id,
+        "title": claim.title,
+        "family": claim.family,
+        "kind": claim.kind,
+        "expected": claim.expected.value,
+        "statement": claim.statement,
+        "source": {"where": claim.source.where, "quote": claim.source.quote},
+        "references": list(claim.references),
+        "corrects": claim.corrects,
+        "notes": claim.notes,
+        "path": claim.path,
+        "symbols": dict(claim.params.symbols),
+        "tolerance": to_jsonable(claim.comparison.tolerance()),
+    }
+
+
 def describe_theory(claim: Claim) -> dict[str, Any]:
     """The derivation in every printed form the report and ``show`` need."""
     derivation = claim.theory
@@ -165,20 +184,8 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
     started = time.perf_counter()
     params = claim.params.for_profile(options.profile)
     record: dict[str, Any] = {
-        "id": claim.id,
-        "title": claim.title,
-        "family": claim.family,
-        "kind": claim.kind,
-        "expected": claim.expected.value,
-        "statement": claim.statement,
-        "source": {"where": claim.source.where, "quote": claim.source.quote},
-        "references": list(claim.references),
-        "corrects": claim.corrects,
-        "notes": claim.notes,
-        "path": claim.path,
+        **describe_claim(claim),
         "params": to_jsonable(params),
-        "symbols": dict(claim.params.symbols),
-        "tolerance": to_jsonable(claim.comparison.tolerance()),
         "seed": options.seed,
         "profile": options.profile,
     }
