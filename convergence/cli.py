@@ -197,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SuiteError as exc:
         print(f"convergence: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:  # e.g. --out names a file or a folder we may not write
         print(f"convergence: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_USAGE
