@@ -69,7 +69,8 @@ CLAIM = Claim(
     title="Convex SGD with η_t = c/√t: averaged iterate within (D²/(2c) + cG²)/√T, exponent −1/2",
     statement=("Projected SGD on a convex f over a set of diameter D with E‖g‖² ≤ G² and η_t = c/√t satisfies "
                "E f(x̄_T) − f* ≤ (D²/(2c) + cG²)/√T; on a linear function with a boundary minimum and gradient "
-               "noise the averaged iterate's gap decays with exponent exactly −1/2 (not −1)."),
+               "noise the averaged iterate's gap decays with exponent exactly −1/2 (not −1). The last iterate "
+               "on a non-smooth convex function is slower, Θ(log T/√T): claim sgd.last-iterate-log."),
     source=Source("seed 004", "For a convex L-smooth function, vanilla SGD achieves E[L(θ_T)] − L(θ*) = O(1/√T) "
                               "with step size η_t = c/√t. This rate is tight in the worst case over stochastic "
                               "convex optimization."),
