@@ -13,7 +13,6 @@ interval of the mean of the instance exponents.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from empirics.engine import run
 
@@ -32,10 +31,3 @@ def corrected_exponent(horizons: np.ndarray, curves: np.ndarray) -> np.ndarray:
     x = np.stack([np.ones(len(horizons)), np.log(horizons + 1.0), 1.0 / (horizons + 1.0)], axis=1)
     coef, *_ = np.linalg.lstsq(x, np.log(curves).T, rcond=None)
     return coef[1]
-
-
-def mean_interval(samples: np.ndarray, alpha: float) -> tuple[float, float, float]:
-    n = len(samples)
-    mean = float(np.mean(samples))
-    half = float(stats.t.ppf(1 - alpha / 2, n - 1) * np.std(samples, ddof=1) / np.sqrt(n))
-    return mean, mean - half, mean + half

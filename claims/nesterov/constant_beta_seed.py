@@ -19,10 +19,10 @@ import numpy as np
 
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.optimizers_momentum import accelerated_gradient
-from empirics.statistics import CLAIM_ALPHA
+from empirics.statistics import CLAIM_ALPHA, mean_interval
 from theory.nesterov import constant_beta_seed
 
-from ._worst_case import corrected_exponent, mean_interval, worst_case_curves
+from ._worst_case import corrected_exponent, worst_case_curves
 
 ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 claims × 1e-4 ≤ 1 %)
 
@@ -33,7 +33,8 @@ def experiment(params, rng):
     for b in params["betas"]:
         c = worst_case_curves(accelerated_gradient(1.0, lambda k, b=b: b), rng, params["instances"],
                               params["curvatures"], horizons, params["lam_min"])
-        m, lo, hi = mean_interval(corrected_exponent(horizons, c), ALPHA)
+        interval = mean_interval(corrected_exponent(horizons, c), ALPHA)
+        m, lo, hi = float(interval.estimate), float(interval.lower), float(interval.upper)
         means.append(m), los.append(lo), his.append(hi), curves.append(c[0])
     Tf = horizons.astype(float)
     figure = Figure(
