@@ -31,6 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from . import optimizers
+from .engine import run
 from .finite_sum import Logistic, Ridge
 
 # --------------------------------------------------------------------------- problems
@@ -260,20 +262,10 @@ def sgd(problem, x0: np.ndarray, schedule: Callable[[int], np.ndarray], steps: i
 
 def gradient_descent(problem, x0: np.ndarray, eta: float, steps: int, checkpoints: np.ndarray,
                      observe: Callable[[np.ndarray], np.ndarray]) -> Recording:
-    """Full-batch GD; each step costs n evaluations."""
-    x = np.array(x0, dtype=float)
-    wanted = np.asarray(checkpoints, dtype=int)
-    out = np.empty((len(wanted), x.shape[0]))
-    cursor = 0
-    if wanted[0] == 0:
-        out[0] = observe(x)
-        cursor = 1
-    for t in range(1, steps + 1):
-        x = x - eta * problem.grad(x)
-        if cursor < len(wanted) and t == wanted[cursor]:
-            out[cursor] = observe(x)
-            cursor += 1
-    return Recording(wanted, problem.n * wanted.astype(float), out, x)
+    """Full-batch GD (the shared engine), recorded on the cost axis: each step costs n evaluations."""
+    trajectory = run(optimizers.gradient_descent(eta), problem.grad, x0, steps, observe, checkpoints)
+    wanted = trajectory.checkpoints
+    return Recording(wanted, problem.n * wanted.astype(float), trajectory.observations, trajectory.x_final)
 
 
 def first_crossing(values: np.ndarray, axis_values: np.ndarray, level) -> np.ndarray:
