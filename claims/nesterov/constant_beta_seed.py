@@ -11,7 +11,7 @@ case is ≈ (1 − β)/(4eT): exponent −1 (derivation: theory.nesterov.
 constant_beta_exponent).
 
 Tolerance: as in nesterov.agm-rate (alpha = 1e-4, same argument for the
-interval). The seed's −2 is excluded by > 100 half-widths; so are the
+interval), split over the β values by Bonferroni. The seed's −2 is excluded by > 100 half-widths; so are the
 mutants −1.5 and −3.
 """
 
@@ -33,7 +33,7 @@ def experiment(params, rng):
     for b in params["betas"]:
         c = worst_case_curves(accelerated_gradient(1.0, lambda k, b=b: b), rng, params["instances"],
                               params["curvatures"], horizons, params["lam_min"])
-        interval = mean_interval(corrected_exponent(horizons, c), ALPHA)
+        interval = mean_interval(corrected_exponent(horizons, c), ALPHA, points=len(params["betas"]))
         m, lo, hi = float(interval.estimate), float(interval.lower), float(interval.upper)
         means.append(m), los.append(lo), his.append(hi), curves.append(c[0])
     Tf = horizons.astype(float)

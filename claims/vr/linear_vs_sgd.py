@@ -17,7 +17,7 @@ L_max))), and full GD (η = 1/L). The judged quantity is the SGD exponent:
 per run, the OLS slope of ln(f − f*) against ln(t₀ + t) over the last
 decade-minus-one of the budget (t ≥ T/8, where the constant-step run is
 stationary and t₀/t < 3 %), with a Student-t interval across runs (level
-1e-3, Bonferroni over the two points). Alternatives: each schedule's
+1e-4 = CLAIM_ALPHA, Bonferroni over the two points). Alternatives: each schedule's
 exponent is checked against the other's (0 vs −1). The VR runs are drawn on
 the same axes and their evaluations to 1e-10 relative suboptimality, and
 final values, are in details (their rates are judged in vr.svrg-rate,
