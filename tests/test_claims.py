@@ -1,16 +1,20 @@
 """Every claim in claims/ runs as a pytest item (quick profile).
 
 A claim passes when its verdict equals its expected verdict and every mutant
-is refuted: the same rule as ``convergence verify``.
+is refuted: the same rule as ``convergence verify``. Its numbers must also equal
+the golden pins (``tests/golden/quick.json``, see ``tests/golden_pins.py``), so a
+refactor that moves a measured value, margin or mutant verdict is caught.
 """
 
 import pytest
+from golden_pins import differences, fingerprint, load_golden
 
 from convergence.discovery import check_claim_theory, discover
 from convergence.runner import RunOptions, run_claim
 from convergence.seeds import DEFAULT_SEED
 
 CLAIMS = discover()
+GOLDEN = load_golden()
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
@@ -20,3 +24,6 @@ def test_claim_reaches_expected_verdict(claim):
     assert record["verdict"] == record["expected"], f"{record['summary']}\n{record.get('error', '')}"
     survivors = [m["description"] for m in record["mutants"] if not m["killed"]]
     assert not survivors, f"mutants survived: {survivors}"
+    assert claim.id in GOLDEN, f"{claim.id} has no golden pin: run python -m tests.golden_pins {claim.id}"
+    changed = differences(GOLDEN[claim.id], fingerprint(record))
+    assert not changed, "numbers differ from the golden pin (explain and re-pin):\n" + "\n".join(changed[:10])
