@@ -15,7 +15,8 @@ def test_a_relative_change_of_1e_7_in_a_measured_sum_is_caught():
     pin = next(iter(load_golden().values()))
     moved = copy.deepcopy(pin)
     moved["measured"]["sum"] *= 1 + 1e-7
-    assert differences(pin, moved) == [f"/measured/sum: pinned {pin['measured']['sum']!r}, now {moved['measured']['sum']!r}"]
+    pinned, now = pin["measured"]["sum"], moved["measured"]["sum"]
+    assert differences(pin, moved) == [f"/measured/sum: pinned {pinned!r}, now {now!r}"]
 
 
 def test_a_changed_mutant_verdict_is_caught():
