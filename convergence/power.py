@@ -17,25 +17,27 @@ from .resolution import _fmt
 
 def goal_text(goal: dict[str, Any] | None) -> str:
     """'<= 2 %', '<= 0.05', 'tight <= 2 %' ... for a stored goal."""
-    if not goal:
+    if not isinstance(goal, dict) or not isinstance(goal.get("size"), (int, float)):
         return "—"
-    unit = "shift" if goal["goal"] == "shift" else "relative"
+    unit = "shift" if goal.get("goal") == "shift" else "relative"
     size = _fmt(goal["size"], unit)
-    return f"attained {size}" if goal["goal"] == "bound" else f"<= {size}"
+    return f"attained {size}" if goal.get("goal") == "bound" else f"<= {size}"
 
 
 def rows(records: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
     """The table's cells, one dict per claim record."""
     out = []
     for record in records:
-        res = record.get("resolution") or {}
+        res = record.get("resolution")
+        res = res if isinstance(res, dict) else {}
         if not res:
             status, why = "MISS", f"no resolution ({record.get('verdict', '?')})"
         else:
-            status, why = ("ok" if res.get("meets_goal") else "MISS"), res.get("why", "")
+            status, why = ("ok" if res.get("meets_goal") is True else "MISS"), str(res.get("why", ""))
         out.append({
-            "id": record["id"], "kind": record.get("kind", ""), "expected": record.get("expected", ""),
-            "verdict": record.get("verdict", ""), "resolves": res.get("text", "—"),
+            "id": str(record.get("id", "?")), "kind": str(record.get("kind", "")),
+            "expected": str(record.get("expected", "")),
+            "verdict": str(record.get("verdict", "")), "resolves": str(res.get("text", "—")),
             "goal": goal_text(res.get("goal")), "status": status, "why": why,
         })
     return out

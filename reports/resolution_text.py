@@ -53,7 +53,7 @@ def section_field(record: Mapping[str, Any]) -> str:
         meaning = EXPLAIN["refuted"]
     elif res.get("unit") == "shift":
         meaning = EXPLAIN["shift"]
-    elif len(res.get("directions") or ()) == 1:
+    elif isinstance(res.get("directions"), list) and len(res["directions"]) == 1:
         meaning = EXPLAIN["bound"]
     else:
         meaning = EXPLAIN["consistent"]
