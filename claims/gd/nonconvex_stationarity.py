@@ -11,6 +11,17 @@ washboard (piecewise quadratic, curvature ±L) on which GD keeps |f'| = LP
 for m steps — the slow case, at ~58 % of the bound for T near m. The bound is
 compared as an upper bound at every (instance, T).
 
+Tightness (why the goal "attained within 2 %" is not met): the bound sums
+the descent lemma f(x_{t+1}) ≤ f(x_t) − ‖∇f(x_t)‖²/(2L) over T steps, and
+equality in it needs curvature exactly L along every step, which sends the next
+gradient to zero; so no L-smooth f keeps all T gradients at the bound. The
+worst instance constructed here (washboard, curvature ±L) reaches 0.578 of the
+bound (largest ratio over every instance and T, quick and full profiles); the
+trigonometric bowl 0.36, Rosenbrock 0.20. The statement says the bound is
+loose; a tight constant needs the performance-estimation worst case, which is
+not built here (Abbaszadehpeivasti, de Klerk & Zamani 2022; Rotaru, Glineur &
+Patrinos 2024 derive it).
+
 Tolerance: the running minimum of ‖∇f‖² and f(x₀) − f_inf are computed
 directly (f_inf is exact), with relative rounding ~1e-13 at most; rtol = 1e-9.
 Mutants: L(f(x₀) − f_inf)/T (the descent lemma's ½ dropped) is violated by the
@@ -83,7 +94,9 @@ CLAIM = Claim(
     title="Non-convex GD: min ‖∇f‖² ≤ 2L(f(x₀) − f_inf)/T, ε-stationarity in O(1/ε²) steps",
     statement=(
         "For L-smooth f bounded below by f_inf and GD with η = 1/L, min_{t<T} ‖∇f(x_t)‖² ≤ 2L(f(x₀) − f_inf)/T; "
-        "hence ‖∇f‖ ≤ ε within 2L(f(x₀) − f_inf)/ε² steps."
+        "hence ‖∇f‖ ≤ ε within 2L(f(x₀) − f_inf)/ε² steps. The bound is loose: the slowest instance found "
+        "(a washboard on which every step keeps |f′| = LP) reaches 58 % of it, and the exact worst case of GD "
+        "with η = 1/L over L-smooth functions (performance-estimation analyses) lies below it by a constant factor."
     ),
     source=Source("seed 004", "under standard smoothness assumptions, gradient descent converges to a critical point: "
                   "a point where |∇L(θ)| < ε after O(1/ε²) steps."),
