@@ -126,7 +126,7 @@ CLAIM = Claim(
     params=Params(symbols={"L": "L", "R": "R", "T": "T"},
                   quick={"T_max": 300, "n_T": 12, "dim": 4, "instances": 5},
                   full={"T_max": 3000, "n_T": 25, "dim": 8, "instances": 40}),
-    comparison=Upper(rtol=1e-9, atol=0.0),
+    comparison=Upper(rtol=1e-9, atol=0.0, loose="gd.convex-rate-tight"),
     expected=Verdict.CONFIRMED,
     mutants=(
         Mutant("bound L R²/(8T) (constant 4× smaller)", L * R**2 / (8 * T)),
