@@ -21,6 +21,7 @@ import sympy as sp
 
 from theory.typst_printer import to_latex, to_text, to_typst
 
+from . import certify
 from .claim import Claim
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
@@ -210,6 +211,7 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
             "mutants": _judge_mutants(claim, measurement),
             "figure": _figure_with_theory(claim, measurement),
         })
+        record.update(certify.leg(claim, measurement, options.profile, record))  # third leg, judged separately
     except Exception as exc:
         record.update({
             "verdict": Verdict.ERROR.value,
@@ -219,7 +221,8 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
         })
     record.setdefault("mutants", [])
     record["runtime_s"] = round(time.perf_counter() - started, 4)
-    record["passed"] = record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+    record["passed"] = (record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+                        and record.get("certificate", {}).get("verdict") != Verdict.ERROR.value)
     return record
 
 
