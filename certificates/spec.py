@@ -41,6 +41,9 @@ class Certificate:
         reference: an optional second program solved on the same points (e.g. GD
             at the same step), reported as the ratio certified / reference.
         reference_label: its name in the report.
+        scale: the magnitude of the program's data at a point (e.g. η‖∇f‖² for a
+            one-step change): the solver's accuracy is relative to it, not to the
+            certified value, when the value is much smaller (values near 0).
     """
 
     program: Callable[..., Any]
@@ -57,6 +60,7 @@ class Certificate:
     rtol: float = 1e-6
     reference: Callable[..., Any] | None = None
     reference_label: str = ""
+    scale: Callable[[Point], float] | None = None
 
     def __post_init__(self) -> None:
         for name in ("program", "points"):

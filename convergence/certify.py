@@ -97,7 +97,7 @@ def _run(claim: Claim, measurement: Measurement, profile: str) -> dict[str, Any]
         solution = certificates.solve(spec.program, point)
         convert = spec.convert or (lambda value, _p: value)
         certified = float(convert(solution.value, point))
-        tol = spec.rtol * abs(certified)
+        tol = spec.rtol * max(abs(certified), spec.scale(point) if spec.scale is not None else 0.0)
         theory = _at(bound, claim, point)
         observed = spec.observed(measurement, point) if spec.observed is not None else None
         row = {
@@ -125,13 +125,13 @@ def _run(claim: Claim, measurement: Measurement, profile: str) -> dict[str, Any]
     invalid = [r for r in rows if not r["valid"]]
     beyond = [r for r in rows if r["experiment_within"] is False]
     compared = sum(r["observed"] is not None for r in rows)
-    label = spec.bound_label or "theory"
+    label = spec.bound_label or "the theory"
     if problems:
         out["verdict"], out["summary"] = Verdict.ERROR.value, "solver accuracy not reached: " + "; ".join(problems)
     elif invalid:
         worst = max(invalid, key=lambda r: r["certified"] / r["theory"] if r["theory"] > 0 else np.inf)
         out["verdict"] = Verdict.REFUTED.value
-        out["summary"] = (f"the certified worst case exceeds the {label} at {len(invalid)} of {len(rows)} points; "
+        out["summary"] = (f"the certified worst case exceeds {label} at {len(invalid)} of {len(rows)} points; "
                           f"at {spec.variable} = {_fmt(worst['x'])}: certified {_fmt(worst['certified'])} > "
                           f"{label} {_fmt(worst['theory'])} (ratio {_fmt(worst['certified'] / worst['theory'])})")
     elif beyond:
@@ -141,7 +141,7 @@ def _run(claim: Claim, measurement: Measurement, profile: str) -> dict[str, Any]
                           f"{_fmt(r['x'])}: {_fmt(r['observed'])} > {_fmt(r['certified'])}")
     else:
         out["verdict"] = Verdict.CONFIRMED.value
-        out["summary"] = (f"{label} ≥ certified worst case at all {len(rows)} points; tightness {label}/certified "
+        out["summary"] = (f"{label[0].upper() + label[1:]} ≥ certified worst case at all {len(rows)} points; tightness (bound/certified) "
                           f"in [{_fmt(out['tightness_min'])}, {_fmt(out['tightness_max'])}]; experiment's worst ≤ "
                           f"certified at {compared} point(s)")
     return out

@@ -23,8 +23,8 @@ chain (absolute error ~eps·|f*|, |f*| ≤ L/8, against gaps ≥ 1e-5·L): rtol 
 
 import numpy as np
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
 from certificates import Certificate, fixed_points, programs, worst_at
+from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
 from empirics.engine import run
 from empirics.estimators import fit_slope
 from empirics.optimizers import gradient_descent
