@@ -30,6 +30,7 @@ from .markup import (
     typst_string,
     verdict_badge,
 )
+from . import certificate_section
 from .unverifiable import UNVERIFIABLE
 
 TITLE = "Convergence claims: derived, measured, judged"
@@ -272,7 +273,7 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         mutants = [m for m in (record.get("mutants") or []) if isinstance(m, Mapping)]
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
-        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]"
+        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]" + certificate_section.tightness_cell(record)
         rows.append([
             f"{_link(record.get('id'), labelled, SUMMARY_ID_SIZE)} #linebreak()"
             f" #muted[{text(record.get('kind') or '—')}]",
@@ -384,6 +385,7 @@ def _claim_section(
         out.append(_derivation(theory))
     out.append(_experiment(record, figure_paths, figure_errors))
     out.append(_verdict(record))
+    out.append(certificate_section.section(record, figure_paths.get(claim_id + certificate_section.SUFFIX)))
     if verdict == "ERROR" or record.get("error"):
         out.append(_error(record))
     return "\n".join(out)
