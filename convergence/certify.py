@@ -141,7 +141,8 @@ def _run(claim: Claim, measurement: Measurement, profile: str) -> dict[str, Any]
                           f"{_fmt(r['x'])}: {_fmt(r['observed'])} > {_fmt(r['certified'])}")
     else:
         out["verdict"] = Verdict.CONFIRMED.value
-        out["summary"] = (f"{label[0].upper() + label[1:]} ≥ certified worst case at all {len(rows)} points; tightness (bound/certified) "
+        head = label[0].upper() + label[1:]
+        out["summary"] = (f"{head} ≥ certified worst case at all {len(rows)} points; tightness (bound/certified) "
                           f"in [{_fmt(out['tightness_min'])}, {_fmt(out['tightness_max'])}]; experiment's worst ≤ "
                           f"certified at {compared} point(s)")
     return out

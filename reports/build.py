@@ -101,7 +101,8 @@ def _draw_figures(results: Mapping[str, Any], out_dir: Path) -> tuple[dict[str, 
         if isinstance(record, Mapping) and certificate_section.has_points(record):
             key = f"{record.get('id')}{certificate_section.SUFFIX}"
             try:
-                figure_paths[key] = certificate_section.draw(record, out_dir, FIGURES_DIR, figure_stem(record.get("id")))
+                stem = figure_stem(record.get("id"))
+                figure_paths[key] = certificate_section.draw(record, out_dir, FIGURES_DIR, stem)
             except Exception as exc:  # noqa: BLE001  (the section says the figure is missing)
                 log.warning("certificate figure of %s could not be drawn: %s", record.get("id"), exc)
     return figure_paths, figure_errors

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import certificate_section
 from .markup import (
     as_float_array,
     display_math,
@@ -30,7 +31,6 @@ from .markup import (
     typst_string,
     verdict_badge,
 )
-from . import certificate_section
 from .unverifiable import UNVERIFIABLE
 
 TITLE = "Convergence claims: derived, measured, judged"
