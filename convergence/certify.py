@@ -147,3 +147,14 @@ def _run(claim: Claim, measurement: Measurement, profile: str) -> dict[str, Any]
                           f"in [{_fmt(out['tightness_min'])}, {_fmt(out['tightness_max'])}]; experiment's worst ≤ "
                           f"certified at {compared} point(s)")
     return out
+
+
+def preload(claims: list[Claim]) -> None:
+    """Import PEPit and CVXPY once in the parent when a selected claim is certified.
+
+    Claims run in forked workers (convergence/workers.py); importing CVXPY takes
+    ~1.5 s (several under load), which each worker would otherwise pay again.
+    """
+    if any(c.certificate is not None for c in claims) and certificates.available():
+        import cvxpy  # noqa: F401
+        import PEPit  # noqa: F401
