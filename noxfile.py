@@ -4,6 +4,7 @@
     nox -s verify   full profile of every claim, results.json and report.pdf in out/
     nox -s report   rebuild out/report.pdf from out/results.json (no re-run)
     nox -s lint     ruff
+    nox -s calibrate  every claim (quick profile) at 20 master seeds on a local Dask cluster -> out/calibration/
 """
 
 import nox
@@ -13,7 +14,7 @@ nox.options.sessions = ["lint", "tests"]
 
 @nox.session
 def tests(session):
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,distributed]")
     session.run("pytest", "-q", *session.posargs)
 
 
@@ -30,6 +31,12 @@ def report(session):
 
 
 @nox.session
+def calibrate(session):
+    session.install("-e", ".[distributed]")
+    session.run("convergence", "calibrate", "--seeds", "20", "--out", "out/calibration", *session.posargs)
+
+
+@nox.session
 def lint(session):
     session.install("ruff")
     session.run("ruff", "check", ".")
@@ -39,3 +46,5 @@ def lint(session):
 def benchmarks(session):
     session.install("-e", ".")
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
+    session.install("-e", ".[distributed]")
+    session.run("python", "benchmarks/calibration_scaling.py")

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import calibration_cli
 from .claim import PROFILES, Claim
 from .errors import SuiteError
 from .seeds import DEFAULT_SEED
@@ -48,10 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     p_verify.add_argument("--report", action="store_true", help="also build report.pdf from the results")
     p_verify.add_argument("--jobs", type=int, default=1, help="worker processes (results do not depend on it)")
+    p_verify.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                          help="run the claims on an existing Dask scheduler, e.g. tcp://host:8786 (same records)")
 
     p_report = sub.add_parser("report", help="build report.pdf from an existing results.json")
     p_report.add_argument("--results", type=Path, default=None, help="results file (default: OUT/results.json)")
     p_report.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    p_report.add_argument("--calibration", type=Path, default=None, metavar="FILE",
+                          help="add an appendix from a calibration.json written by 'calibrate'")
+
+    calibration_cli.add_parser(sub)
     return parser
 
 
@@ -154,10 +161,10 @@ def _check_writable(folder: Path) -> None:
         raise SuiteError(f"output folder {folder} is not writable")
 
 
-def _build_report(results: dict[str, Any], out: Path) -> Path:
+def _build_report(results: dict[str, Any], out: Path, calibration: dict[str, Any] | None = None) -> Path:
     from reports.build import build_report
 
-    return build_report(results, out)
+    return build_report(results, out, calibration=calibration)
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -170,7 +177,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     _check_writable(args.out)  # fail before minutes of experiments, not after
     options = RunOptions(profile=args.profile, seed=args.seed, jobs=args.jobs)
     print(f"verifying {len(claims)} claim(s), profile {args.profile}, seed {args.seed}", file=sys.stderr)
-    records = run_claims(claims, options, on_result=_progress)
+    if args.scheduler is not None:
+        records = _run_on_scheduler(claims, options, args.scheduler)
+    else:
+        records = run_claims(claims, options, on_result=_progress)
     results = make_results(records, seed=args.seed, profile=args.profile, command=command_line())
     results_path = args.out / "results.json"
     write_results(results, results_path)
@@ -181,17 +191,34 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if results["totals"]["passed"] == len(records) else EXIT_MISMATCH
 
 
+def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str) -> list[dict[str, Any]]:
+    """verify's claims as tasks on an existing Dask cluster (records as a local run's)."""
+    from .calibration import run_claims_on_cluster
+    from .cluster import dask_client
+
+    if options.jobs > 1:
+        raise SuiteError("--jobs and --scheduler exclude each other (the cluster's workers set the parallelism)")
+    with dask_client(scheduler) as client:
+        return run_claims_on_cluster(client, claims, options, on_result=_progress)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .results import read_results
 
     results = read_results(args.results or args.out / "results.json")
-    print(f"report: {_build_report(results, args.out)}")
+    calibration = None
+    if args.calibration is not None:
+        from reports.calibration import read_calibration
+
+        calibration = read_calibration(args.calibration)
+    print(f"report: {_build_report(results, args.out, calibration)}")
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report}
+    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report,
+                "calibrate": calibration_cli.cmd_calibrate}
     try:
         return handlers[args.command](args)
     except SuiteError as exc:

@@ -22,6 +22,8 @@ import typst
 from convergence.atomic import write_atomic
 from convergence.errors import SuiteError
 
+from .calibration import FIGURE_STEM as CALIBRATION_FIGURE
+from .calibration import calibration_appendix, draw_calibration_figure
 from .figures import draw_figure
 from .typst_doc import parse_created, render_document
 
@@ -44,12 +46,13 @@ def figure_stem(claim_id: Any) -> str:
     return stem or "claim"
 
 
-def build_report(results: dict, out_dir: Path) -> Path:
+def build_report(results: dict, out_dir: Path, calibration: Mapping[str, Any] | None = None) -> Path:
     """Write ``out_dir/report.pdf`` (plus ``report.typ`` and ``figures/``) from a results dict.
 
     Args:
         results: the parsed results.json.
         out_dir: the output folder (created if missing).
+        calibration: a parsed calibration.json; when given, an appendix with its table and figure.
 
     Returns:
         The path of the PDF.
@@ -65,6 +68,8 @@ def build_report(results: dict, out_dir: Path) -> Path:
 
     figure_paths, figure_errors = _draw_figures(results, out_dir)
     source = render_document(results, figure_paths, figure_errors)
+    if calibration is not None:
+        source += _calibration_appendix(calibration, out_dir)
     source_path = out_dir / SOURCE_NAME
     write_atomic(source_path, source.encode("utf-8"))
 
@@ -97,6 +102,17 @@ def _draw_figures(results: Mapping[str, Any], out_dir: Path) -> tuple[dict[str, 
             continue
         figure_paths[claim_id] = f"{FIGURES_DIR}/{stem}.{EMBEDDED_FIGURE_FORMAT}"
     return figure_paths, figure_errors
+
+
+def _calibration_appendix(calibration: Mapping[str, Any], out_dir: Path) -> str:
+    """The calibration appendix; a figure that cannot be drawn is reported in the PDF, not fatal."""
+    stem = out_dir / FIGURES_DIR / CALIBRATION_FIGURE
+    try:
+        draw_calibration_figure(calibration, stem.with_suffix(".png"), stem.with_suffix(".svg"))
+    except Exception as exc:  # noqa: BLE001
+        log.warning("calibration figure could not be drawn: %s", exc, exc_info=True)
+        return calibration_appendix(calibration, None, f"{type(exc).__name__}: {exc}")
+    return calibration_appendix(calibration, f"{FIGURES_DIR}/{CALIBRATION_FIGURE}.{EMBEDDED_FIGURE_FORMAT}")
 
 
 def _compile(source_path: Path, root: Path, results: Mapping[str, Any]) -> bytes:
