@@ -30,7 +30,7 @@ from typing import Any
 from .claim import Claim
 from .cluster import require_distributed
 from .records_log import RecordLog, read_records
-from .runner import RunOptions, describe_claim, run_claim
+from .runner import RunOptions, error_record, run_claim
 
 RECORDS_NAME = "records.jsonl"
 SUMMARY_NAME = "calibration.json"
@@ -66,11 +66,8 @@ def run_by_path(path: str, seed: int, profile: str) -> dict[str, Any]:
 def lost_record(claim: Claim, seed: int, profile: str, exc: BaseException) -> dict[str, Any]:
     """An ERROR record for a task that never returned (its worker died, or it could not be run)."""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return {
-        **describe_claim(claim), "seed": seed, "profile": profile, "verdict": "ERROR",
-        "summary": f"task failed on the cluster: {type(exc).__name__}: {message}".rstrip(": "),
-        "mutants": [], "passed": False, "lost_worker": True, "runtime_s": 0.0,
-    }
+    summary = f"task failed on the cluster: {type(exc).__name__}: {message}".rstrip(": ")
+    return {**error_record(claim, RunOptions(profile=profile, seed=seed), summary), "lost_worker": True}
 
 
 def pair_key(record: dict[str, Any]) -> tuple[str, int, str]:

@@ -44,6 +44,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration_summary import format_table, summarize
     from .cluster import dask_client, describe, require_distributed
     from .discovery import discover, select
+    from .lock import folder_lock
 
     if args.seeds < 1:
         raise SuiteError(f"--seeds must be at least 1, got {args.seeds}")
@@ -61,7 +62,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     display = Display()
     try:
-        with dask_client(args.scheduler, args.workers, args.connect_timeout) as client:
+        with folder_lock(args.out), dask_client(args.scheduler, args.workers, args.connect_timeout) as client:
             def started(pending: int, skipped: int) -> None:
                 print(f"calibrating {len(claims)} claim(s) x {len(seeds)} seed(s) ({seeds.start}..{seeds.stop - 1}),"
                       f" profile {args.profile}, on {describe(client)}: {pending} task(s) to run, {skipped} already"

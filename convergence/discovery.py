@@ -2,14 +2,28 @@
 
 No list is kept by hand. Files whose name starts with ``_`` are helpers, not
 claims. A file that fails to import or defines a malformed claim is refused
-with one line naming the file (``ClaimDefinitionError``).
+with one line naming the file (``ClaimDefinitionError``). Claim files are
+imported (and their derivations built) with stdout redirected: whatever they
+print goes to the log (one warning line on stderr), never into a command's
+output such as ``show --json``.
+
+``CONVERGENCE_CLAIMS_DIR`` names another registry folder (a package folder;
+its parent is put on ``sys.path``); the fault tests use it to run throw-away
+claims without touching ``claims/``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import importlib
+import io
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import claims as _claims_package
 
@@ -17,6 +31,40 @@ from .claim import Claim
 from .errors import ClaimDefinitionError, UnknownClaimError
 
 CLAIMS_ROOT = Path(_claims_package.__file__).resolve().parent
+ROOT_VARIABLE = "CONVERGENCE_CLAIMS_DIR"
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+def claims_root() -> Path:
+    """The registry folder: ``claims/``, or the package folder named by ``CONVERGENCE_CLAIMS_DIR``."""
+    override = os.environ.get(ROOT_VARIABLE)
+    if not override:
+        return CLAIMS_ROOT
+    root = Path(override).resolve()
+    if not (root / "__init__.py").is_file():
+        raise ClaimDefinitionError("module", f"{ROOT_VARIABLE}={override} is not a package folder", override)
+    if str(root.parent) not in sys.path:
+        sys.path.insert(0, str(root.parent))
+    return root
+
+
+@contextlib.contextmanager
+def _stdout_to_log(shown: str) -> Iterator[None]:
+    """Capture what a claim file prints; it goes to the log, not to the command's stdout."""
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            yield
+    finally:
+        printed = buffer.getvalue().strip()
+        if printed:
+            log.warning("%s printed while loading (not part of the output): %.200s", shown, printed)
+
+
+def _quietly(shown: str, call: Callable[[], _T]) -> _T:
+    with _stdout_to_log(shown):
+        return call()
 
 
 def claim_files(root: Path = CLAIMS_ROOT) -> list[Path]:
@@ -35,7 +83,7 @@ def _module_name(path: Path, root: Path) -> str:
 def load_claim_file(path: Path, root: Path = CLAIMS_ROOT) -> Claim:
     shown = f"{root.name}/{path.relative_to(root).as_posix()}"
     try:
-        module = importlib.import_module(_module_name(path, root))
+        module = _quietly(shown, lambda: importlib.import_module(_module_name(path, root)))
     except ClaimDefinitionError as exc:
         exc.path = shown
         raise
@@ -48,8 +96,9 @@ def load_claim_file(path: Path, root: Path = CLAIMS_ROOT) -> Claim:
     return claim
 
 
-def discover(root: Path = CLAIMS_ROOT) -> list[Claim]:
-    """Every claim below ``root``, sorted by id; duplicate ids are refused."""
+def discover(root: Path | None = None) -> list[Claim]:
+    """Every claim below ``root`` (default: ``claims_root()``), sorted by id; duplicate ids are refused."""
+    root = claims_root() if root is None else root
     found: dict[str, Claim] = {}
     for path in claim_files(root):
         claim = load_claim_file(path, root)
@@ -86,7 +135,7 @@ def select(claims: list[Claim], patterns: list[str] | tuple[str, ...], check_the
 def check_claim_theory(claim: Claim) -> None:
     """Build the claim's derivation and check its symbol map; errors name the file."""
     try:
-        claim.check_theory()
+        _quietly(claim.path, claim.check_theory)
     except ClaimDefinitionError as exc:
         exc.path = claim.path
         raise

@@ -41,6 +41,18 @@ def log_checkpoints(steps: int, count: int = 60) -> np.ndarray:
     return np.union1d(grid, [0, steps])
 
 
+def _blown_up(x: np.ndarray, blowup: float) -> np.ndarray:
+    """Runs whose iterate is non-finite or beyond ``blowup`` in norm.
+
+    One reduction of squared norms per step (a NaN fails the comparison; an overflowing square
+    is +inf); a threshold whose square overflows needs the plain norm instead.
+    """
+    flat = x.reshape(x.shape[0], -1)
+    if blowup < 1e150:
+        return ~(np.einsum("ij,ij->i", flat, flat) <= blowup * blowup)
+    return ~np.isfinite(flat).all(axis=1) | (np.linalg.norm(flat, axis=1) > blowup)
+
+
 def run(
     optimizer: Optimizer,
     grad: GradFn,
@@ -78,13 +90,17 @@ def run(
             recorded.append(observe(x))
         for t in range(1, steps + 1):
             x_next, state_next = optimizer.update(x, state, grad)
-            bad = ~np.isfinite(x_next).all(axis=1) | (np.linalg.norm(x_next, axis=1) > blowup)
-            newly = bad & ~diverged
-            diverged_at[newly] = t
-            diverged |= bad
-            keep = ~diverged[:, None]
-            x = np.where(keep, x_next, x)
-            state = tuple(np.where(keep, s_next, s) for s_next, s in zip(state_next, state))
+            bad = _blown_up(x_next, blowup)
+            if bad.any():
+                diverged_at[bad & ~diverged] = t
+                diverged |= bad
+            if diverged.any():
+                # Freeze diverged runs at their last finite state; the healthy runs move on.
+                keep = ~diverged[:, None]
+                x = np.where(keep, x_next, x)
+                state = tuple(np.where(keep, s_next, s) for s_next, s in zip(state_next, state))
+            else:  # the common case: no copy of x or the state
+                x, state = x_next, state_next
             if t in wanted:
                 obs = np.asarray(observe(x), dtype=float)
                 mask = diverged.reshape((runs,) + (1,) * (obs.ndim - 1))

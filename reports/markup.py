@@ -59,10 +59,21 @@ def raw(value: Any) -> str:
     return f"#raw({typst_string(value)});"
 
 
-def ident(value: Any) -> str:
-    """An identifier in monospace that may break after ``.``, ``_``, ``-`` or ``/`` (narrow table cells)."""
-    breakable = "".join(c + "\u200b" if c in "._-/" else c for c in str(value))
-    return f"#text(font: \"DejaVu Sans Mono\", size: 0.9em, {typst_string(breakable)});"
+_BREAK_AFTER = re.compile(r"(?<=[._/-])")
+
+
+def ident(value: Any, size: str = "0.9em") -> str:
+    """An identifier in monospace that may break after ``.``, ``_``, ``-`` or ``/`` (narrow table cells).
+
+    The pieces between those characters are set in adjacent boxes: a line may
+    break between two boxes, but nothing is inserted into the text, so the PDF's
+    text layer holds the identifier verbatim (searchable, and copyable into
+    ``convergence show``). Zero-width spaces would allow the same breaks but
+    end up in every copied or searched id.
+    """
+    pieces = [piece for piece in _BREAK_AFTER.split(str(value)) if piece]
+    boxes = "".join(f"#box({typst_string(piece)});" for piece in pieces)
+    return f"#text(font: \"DejaVu Sans Mono\", size: {size}, hyphenate: false)[{boxes}];"
 
 
 def raw_block(value: Any) -> str:

@@ -175,11 +175,11 @@ def render_document(
     return "\n".join(parts)
 
 
-def _link(claim_id: Any, labelled: set[str]) -> str:
+def _link(claim_id: Any, labelled: set[str], size: str = "0.9em") -> str:
     """The id in monospace, linked to its section when it has one."""
     if str(claim_id) in labelled:
-        return f"#link(label({claim_label(claim_id)}))[{ident(claim_id)}];"
-    return ident(claim_id)
+        return f"#link(label({claim_label(claim_id)}))[{ident(claim_id, size)}];"
+    return ident(claim_id, size)
 
 
 def _by_family(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
@@ -252,6 +252,11 @@ def _contents() -> str:
     return "#outline(title: [Contents], depth: 2, indent: auto)\n"
 
 
+# Small enough that the longest ids (~35 characters) fit the first column on one line, so the
+# PDF's text layer holds them unbroken (searchable); longer ones still break after . or -.
+SUMMARY_ID_SIZE = "0.75em"
+
+
 def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
     rows = []
     mismatched = []
@@ -269,7 +274,8 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         result = "#pass-mark" if passed(record) else "#fail-mark"
         result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]"
         rows.append([
-            f"{_link(record.get('id'), labelled)} #linebreak() #muted[{text(record.get('kind') or '—')}]",
+            f"{_link(record.get('id'), labelled, SUMMARY_ID_SIZE)} #linebreak()"
+            f" #muted[{text(record.get('kind') or '—')}]",
             text(expected or "—"),
             verdict_cell,
             result,
@@ -278,7 +284,7 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         ])
     fill = f"fill: (x, y) => if y in ({', '.join(map(str, mismatched))},) {{ rgb(\"#c0262d\").lighten(92%) }}"
     summary_table = table(
-        "(auto, auto, auto, auto, 3.2cm, auto)",
+        "(1fr, auto, auto, auto, 2.7cm, auto)",
         ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Runtime"],
         rows,
         extra=fill if mismatched else "",

@@ -389,3 +389,22 @@ def test_figure_with_unparseable_mathtext_is_drawn_literally(tmp_path: Path) -> 
     draw_figure(spec, tmp_path / "f.png", tmp_path / "f.svg")
     assert (tmp_path / "f.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / "f.svg").exists()
+
+
+LONG_IDS = ["schedule.decay-exact-bottom-seed", "nesterov.lookahead-equivalence", "gd.descent-lemma"]
+
+
+def test_claim_ids_are_verbatim_in_the_pdf_text(tmp_path: Path) -> None:
+    """Ids are searchable and copyable: no invisible characters inserted, no line break in the summary."""
+    pypdf = pytest.importorskip("pypdf")
+    results = synthetic_results()
+    for claim_id in LONG_IDS:
+        record = copy.deepcopy(confirmed_record())
+        record.update(id=claim_id, family=claim_id.split(".")[0])
+        results["claims"].append(record)
+    build_report(results, tmp_path)
+    extracted = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "report.pdf").pages)
+    assert "\u200b" not in extracted
+    for record in results["claims"]:
+        # Once in the summary table, once in the claim's own section at least.
+        assert extracted.count(record["id"]) >= 2, record["id"]
