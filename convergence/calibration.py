@@ -39,7 +39,7 @@ SUMMARY_NAME = "calibration.json"
 KEPT_FIELDS = (
     "id", "kind", "expected", "path", "seed", "profile", "verdict", "summary", "margin", "margin_label",
     "comparison_details", "measured_values", "stderr", "interval", "points_total", "level", "samples",
-    "details", "error", "runtime_s", "passed", "lost_worker",
+    "details", "resolution", "error", "runtime_s", "passed", "lost_worker",
 )
 KEPT_MUTANT_FIELDS = ("description", "verdict", "killed", "summary")
 
