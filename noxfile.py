@@ -4,6 +4,8 @@
     nox -s verify   full profile of every claim, results.json and report.pdf in out/
     nox -s report   rebuild out/report.pdf from out/results.json (no re-run)
     nox -s lint     ruff
+    nox -s certificates   the PEP certificate leg alone (extra pep)
+    nox -s crosscheck     the optax cross-check alone (extra crosscheck)
     nox -s calibrate  every claim (quick profile) at 20 master seeds on a local Dask cluster -> out/calibration/
 """
 
@@ -48,3 +50,20 @@ def benchmarks(session):
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
     session.install("-e", ".[distributed]")
     session.run("python", "benchmarks/calibration_scaling.py")
+
+
+@nox.session
+def certificates(session):
+    """The certificate leg alone: the PEP worst cases of the certified claims (PEPit + Clarabel)."""
+    session.install("-e", ".[pep]")
+    session.run("convergence", "verify", "gd.descent-lemma", "gd.convex-rate", "gd.convex-rate-tight",
+                "gd.nonconvex-stationarity", "gd.quadratic-rate", "nesterov.*", "momentum.polyak-global-seed",
+                "--profile", "quick", "--out", "out/certificates", *session.posargs)
+
+
+@nox.session
+def crosscheck(session):
+    """The optax leg alone: engine optimizers and schedules against optax, and schedule.formulas."""
+    session.install("-e", ".[test,crosscheck]")
+    session.run("pytest", "-q", "tests/test_crosscheck_optax.py", *session.posargs)
+    session.run("convergence", "verify", "schedule.formulas", "--profile", "quick", "--out", "out/crosscheck")

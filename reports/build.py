@@ -25,6 +25,7 @@ import typst
 from convergence.atomic import move_files, staged_folder, write_atomic
 from convergence.errors import SuiteError
 
+from . import certificate_section
 from .calibration import FIGURE_STEM as CALIBRATION_FIGURE
 from .calibration import calibration_appendix, draw_calibration_figure
 from .figures import draw_figure
@@ -150,6 +151,14 @@ def _draw_figures(results: Mapping[str, Any], out_dir: Path) -> tuple[dict[str, 
             figure_errors[claim_id] = reason
             continue
         figure_paths[claim_id] = f"{FIGURES_DIR}/{stem}.{EMBEDDED_FIGURE_FORMAT}"
+    for record in results.get("claims") or []:  # the certificate leg's figures (reports/certificate_section.py)
+        if isinstance(record, Mapping) and certificate_section.has_points(record):
+            key = f"{record.get('id')}{certificate_section.SUFFIX}"
+            try:
+                stem = figure_stem(record.get("id"))
+                figure_paths[key] = certificate_section.draw(record, out_dir, FIGURES_DIR, stem)
+            except Exception as exc:  # noqa: BLE001  (the section says the figure is missing)
+                log.warning("certificate figure of %s could not be drawn: %s", record.get("id"), exc)
     return figure_paths, figure_errors
 
 
