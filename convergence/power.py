@@ -19,6 +19,8 @@ def goal_text(goal: dict[str, Any] | None) -> str:
     """'<= 2 %', '<= 0.05', 'tight <= 2 %' ... for a stored goal."""
     if not isinstance(goal, dict) or not isinstance(goal.get("size"), (int, float)):
         return "—"
+    if goal.get("goal") == "label":
+        return "< 1 label"
     unit = "shift" if goal.get("goal") == "shift" else "relative"
     size = _fmt(goal["size"], unit)
     return f"attained {size}" if goal.get("goal") == "bound" else f"<= {size}"

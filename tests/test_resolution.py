@@ -143,3 +143,16 @@ def test_report_cells_show_the_resolution_and_the_goal():
     field = section_field(record)
     assert "tightness" in field and "not met" in field
     assert summary_cell({}) == "—" and section_field({}) == ""
+
+
+def test_integer_labels_are_resolved_by_label_shifts():
+    cmp = Exact(rtol=0.0, atol=0.5)
+    labels = np.array([1.0, 3.0, 5.0])
+    res = assess(cmp, labels, Measurement(values=labels), "quick")
+    assert res["unit"] == "label" and res["goal"] == {"goal": "label", "size": 1.0}
+    assert res["minus"] == pytest.approx(0.5) and res["plus"] == pytest.approx(0.5) and res["meets_goal"]
+    meas = Measurement(values=labels)
+    assert cmp.judge(perturb(cmp, labels, -0.5 * (1 - 1e-6), "label"), meas).verdict is Verdict.CONFIRMED
+    assert cmp.judge(perturb(cmp, labels, 0.5 * (1 + 1e-6), "label"), meas).verdict is Verdict.REFUTED
+    miss = assess(cmp, np.array([3.0]), Measurement(values=[5.0]), "full")  # a count off by two
+    assert miss["status"] == "refuted" and miss["miss"] == pytest.approx(1.5) and miss["meets_goal"]
