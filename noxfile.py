@@ -58,6 +58,7 @@ def certificates(session):
     session.install("-e", ".[pep]")
     session.run("convergence", "verify", "gd.descent-lemma", "gd.convex-rate", "gd.convex-rate-tight",
                 "gd.nonconvex-stationarity", "gd.quadratic-rate", "nesterov.*", "momentum.polyak-global-seed",
+                "vr.saga-rate",
                 "--profile", "quick", "--out", "out/certificates", *session.posargs)
 
 
