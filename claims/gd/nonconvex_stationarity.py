@@ -11,6 +11,18 @@ washboard (piecewise quadratic, curvature ±L) on which GD keeps |f'| = LP
 for m steps — the slow case, at ~58 % of the bound for T near m. The bound is
 compared as an upper bound at every (instance, T).
 
+Tightness (why the goal "attained within 2 %" is not met): the bound sums
+the descent lemma f(x_{t+1}) ≤ f(x_t) − ‖∇f(x_t)‖²/(2L) over T steps, and
+equality in it needs curvature exactly L along every step, which sends the next
+gradient to zero; so no L-smooth f keeps all T gradients at the bound. The
+worst instance constructed here (washboard, curvature ±L) reaches 0.578 of the
+bound (largest ratio over every instance and T, quick and full profiles); the
+trigonometric bowl 0.36, Rosenbrock 0.20. The statement says the bound is
+loose; the certificate below computes the performance-estimation worst case
+(4LΔ/(3T − 1) for T ≥ 2, ≈ 2/3 of the bound; Abbaszadehpeivasti, de Klerk &
+Zamani 2022), but no companion claim states that constant yet, and no
+instance built here reaches it (58 % of the bound against ≈ 67 %).
+
 Certificate: the exact worst case over L-smooth f of min_{t<T} ‖∇f(x_t)‖²
 given f(x₀) − f(x_T) ≤ Δ (PEP, T ∈ {1, 2, 4}). Since f(x_T) ≥ f_inf this
 relaxes the claim's condition, so the certified value bounds the claim's worst
@@ -90,7 +102,9 @@ CLAIM = Claim(
     title="Non-convex GD: min ‖∇f‖² ≤ 2L(f(x₀) − f_inf)/T, ε-stationarity in O(1/ε²) steps",
     statement=(
         "For L-smooth f bounded below by f_inf and GD with η = 1/L, min_{t<T} ‖∇f(x_t)‖² ≤ 2L(f(x₀) − f_inf)/T; "
-        "hence ‖∇f‖ ≤ ε within 2L(f(x₀) − f_inf)/ε² steps."
+        "hence ‖∇f‖ ≤ ε within 2L(f(x₀) − f_inf)/ε² steps. The bound is loose: the slowest instance found "
+        "(a washboard on which every step keeps |f′| = LP) reaches 58 % of it, and the exact worst case of GD "
+        "with η = 1/L over L-smooth functions (performance estimation) is about 2/3 of it, 4LΔ/(3T − 1)."
     ),
     source=Source("seed 004", "under standard smoothness assumptions, gradient descent converges to a critical point: "
                   "a point where |∇L(θ)| < ε after O(1/ε²) steps."),
