@@ -163,3 +163,44 @@ def heavy_ball_distance(T, kappa, mu=1.0, **_):
         x_prev, x = x, x - eta * f.gradient(x) + beta * (x - x_prev)
     problem.set_performance_metric((x - x_star) ** 2)
     return problem
+
+
+def saga_expected_distance(k, n, mu, L, **_):
+    """SAGA, γ = 1/(2(μn + L)), table initialised at x₀, on F = (1/n)Σ f_i, each f_i L-smooth μ-strongly
+    convex: max E‖x_k − x*‖² (uniform j, every index sequence enumerated) s.t.
+    C₀ = ‖x₀ − x*‖² + n/(μn + L)·(F(x₀) − F(x*)) ≤ 1.
+
+    Engine (empirics/variance_reduction.saga): x ← x − γ(∇f_j(x) − φ_j + mean φ), φ_j ← ∇f_j(x).
+    n^k branches: only small n and k are affordable.
+    """
+    problem = _pep()
+    n = int(n)
+    fs = [_smooth_strongly_convex(problem, mu, L) for _ in range(n)]
+    F = fs[0]
+    for f in fs[1:]:
+        F = F + f
+    F = F / n
+    x_star = F.stationary_point()
+    x0 = problem.set_initial_point()
+    problem.set_initial_condition((x0 - x_star) ** 2 + n / (mu * n + L) * (F(x0) - F(x_star)) <= 1)
+    gamma = 1.0 / (2 * (mu * n + L))
+    leaves = []
+
+    def branch(x, table, depth):
+        if depth == int(k):
+            leaves.append((x - x_star) ** 2)
+            return
+        mean = table[0]
+        for g in table[1:]:
+            mean = mean + g
+        mean = mean / n
+        for j in range(n):
+            fresh = fs[j].gradient(x)
+            branch(x - gamma * (fresh - table[j] + mean), table[:j] + [fresh] + table[j + 1:], depth + 1)
+
+    branch(x0, [f.gradient(x0) for f in fs], 0)
+    total = leaves[0]
+    for leaf in leaves[1:]:
+        total = total + leaf
+    problem.set_performance_metric(total / len(leaves))
+    return problem

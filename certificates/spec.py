@@ -35,9 +35,10 @@ class Certificate:
             itself the bound (an exponent, a decay rate).
         bound_label: how the report names that bound.
         rtol: the accuracy the certified value is trusted to, relative. The
-            default 1e-6 is argued in convergence/certify.py (Clarabel's default
-            gap and feasibility tolerances are 1e-8; the dual value PEPit returns
-            is a valid bound up to those residuals).
+            default 1e-6 is argued in convergence/certify.py (Clarabel's gap and
+            feasibility tolerances are 1e-8, 1e-7 on a retry; the dual value PEPit
+            returns is a valid bound up to those residuals). The primal–dual gap
+            must lie within the same accuracy.
         reference: an optional second program solved on the same points (e.g. GD
             at the same step), reported as the ratio certified / reference.
         reference_label: its name in the report.
