@@ -6,6 +6,7 @@
     nox -s lint     ruff
     nox -s certificates   the PEP certificate leg alone (extra pep)
     nox -s crosscheck     the optax cross-check alone (extra crosscheck)
+    nox -s calibrate  every claim (quick profile) at 20 master seeds on a local Dask cluster -> out/calibration/
 """
 
 import nox
@@ -15,7 +16,7 @@ nox.options.sessions = ["lint", "tests"]
 
 @nox.session
 def tests(session):
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,distributed]")
     session.run("pytest", "-q", *session.posargs)
 
 
@@ -32,6 +33,12 @@ def report(session):
 
 
 @nox.session
+def calibrate(session):
+    session.install("-e", ".[distributed]")
+    session.run("convergence", "calibrate", "--seeds", "20", "--out", "out/calibration", *session.posargs)
+
+
+@nox.session
 def lint(session):
     session.install("ruff")
     session.run("ruff", "check", ".")
@@ -41,6 +48,8 @@ def lint(session):
 def benchmarks(session):
     session.install("-e", ".")
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
+    session.install("-e", ".[distributed]")
+    session.run("python", "benchmarks/calibration_scaling.py")
 
 
 @nox.session

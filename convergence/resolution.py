@@ -328,9 +328,16 @@ def describe(resolution: dict[str, Any]) -> str:
     return text
 
 
-def assess(comparison: Comparison, theory: Any, measurement: Measurement, profile: str) -> dict[str, Any]:
-    """The record stored in results.json: the resolution, its goal, and whether it is met (and why not)."""
+def assess(comparison: Comparison, theory: Any, measurement: Measurement, profile: str,
+           statement: str | None = None) -> dict[str, Any]:
+    """The record stored in results.json: the resolution, its goal, and whether it is met (and why not).
+
+    A bound declared loose meets its goal only if the claim's ``statement`` (when given) says so
+    (the word "loose"): a reader of the statement must not take the bound for the tight constant.
+    """
     resolution = resolve(comparison, theory, measurement)
     goal = goal_for(comparison, profile, resolution.get("unit", ""))
     ok, why = meets(resolution, goal)
+    if ok and why.startswith("bound declared loose") and statement is not None and "loose" not in statement.lower():
+        ok, why = False, "bound declared loose, but the statement does not say so"
     return {**resolution, "goal": goal, "meets_goal": ok, "why": why}

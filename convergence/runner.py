@@ -293,7 +293,8 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
             "details": to_jsonable(measurement.details),
             "mutants": _judge_mutants(claim, measurement),
             # the smallest change of the theory this measurement refutes (no re-run; convergence/resolution.py)
-            "resolution": to_jsonable(assess(claim.comparison, theory_values, measurement, options.profile)),
+            "resolution": to_jsonable(assess(claim.comparison, theory_values, measurement, options.profile,
+                                             claim.statement)),
             "figure": _figure_with_theory(claim, measurement),
         })
         record.update(certify.leg(claim, measurement, options.profile, record))  # third leg, judged separately
