@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import diff, scaffold
 from .claim import PROFILES, Claim
 from .errors import SuiteError
 from .seeds import DEFAULT_SEED
@@ -40,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     p_show = sub.add_parser("show", help="show one claim: statement, source, derivation, params")
     p_show.add_argument("claim_id", metavar="ID")
     p_show.add_argument("--json", action="store_true", help="print as JSON")
+    p_show.add_argument("--latex", action="store_true", help="print the derivation as a LaTeX align block")
+    p_show.add_argument("--typst", action="store_true", help="print the derivation as a Typst math block")
 
     p_verify = sub.add_parser("verify", help="run experiments, compare with theory, write results.json")
     p_verify.add_argument("patterns", nargs="*", metavar="PATTERN", help="glob(s) on claim ids (default: all)")
@@ -48,10 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     p_verify.add_argument("--report", action="store_true", help="also build report.pdf from the results")
     p_verify.add_argument("--jobs", type=int, default=1, help="worker processes (results do not depend on it)")
+    p_verify.add_argument("--no-cache", action="store_true", help="run every claim, even unchanged ones")
+    p_verify.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                          help="override a parameter of the selected claims (a non-standard run, never cached)")
 
     p_report = sub.add_parser("report", help="build report.pdf from an existing results.json")
     p_report.add_argument("--results", type=Path, default=None, help="results file (default: OUT/results.json)")
     p_report.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    scaffold.add_parser(sub)
+    diff.add_parser(sub)
     return parser
 
 
@@ -92,6 +100,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if not matches:
         raise UnknownClaimError(f"unknown claim id {args.claim_id!r} (see 'convergence list')")
     check_claim_theory(matches[0])
+    if args.latex or args.typst:
+        from .export import latex_align, typst_block
+
+        print(latex_align(matches[0]) if args.latex else typst_block(matches[0]))
+        return EXIT_OK
     record = _show_record(matches[0])
     if args.json:
         print(json.dumps(record, indent=2))
@@ -115,17 +128,6 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"Tolerance: {record['tolerance']}")
     print("Mutants: " + "; ".join(record["mutants"]))
     return EXIT_OK
-
-
-def _progress(done: int, total: int, record: dict[str, Any]) -> None:
-    mark = "ok " if record["passed"] else "FAIL"
-    killed = sum(m["killed"] for m in record["mutants"])
-    print(
-        f"[{done:>{len(str(total))}}/{total}] {mark} {record['id']:<40} {record['verdict']:<12}"
-        f" (expected {record['expected']}, mutants {killed}/{len(record['mutants'])} refuted,"
-        f" {record['runtime_s']:.2f} s)",
-        file=sys.stderr, flush=True,
-    )
 
 
 def _print_summary(results: dict[str, Any]) -> None:
@@ -161,17 +163,29 @@ def _build_report(results: dict[str, Any], out: Path) -> Path:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from .cache import CACHE_DIR, ResultCache, execute, plan
+    from .discovery import index, load_for_run, select_refs
+    from .overrides import check as check_overrides
+    from .overrides import mark as mark_overrides
+    from .overrides import parse as parse_overrides
+    from .progress import Progress, claim_callback
     from .results import command_line, make_results, write_results
     from .runner import RunOptions, run_claims
 
     if args.jobs < 1:
         raise SuiteError(f"--jobs must be at least 1, got {args.jobs}")
-    claims = _load_claims(args.patterns)
+    refs = select_refs(index(), args.patterns)  # claims are imported only if they must run (see cache.py)
+    overrides = parse_overrides(args.set)
     _check_writable(args.out)  # fail before minutes of experiments, not after
-    options = RunOptions(profile=args.profile, seed=args.seed, jobs=args.jobs)
-    print(f"verifying {len(claims)} claim(s), profile {args.profile}, seed {args.seed}", file=sys.stderr)
-    records = run_claims(claims, options, on_result=_progress)
-    results = make_results(records, seed=args.seed, profile=args.profile, command=command_line())
+    options = RunOptions(profile=args.profile, seed=args.seed, jobs=args.jobs, overrides=tuple(overrides.items()))
+    cache = None if args.no_cache or overrides else ResultCache(args.out / CACHE_DIR)
+    planned = plan(refs, options, cache, load_for_run, lambda claims: check_overrides(overrides, claims, args.profile))
+    cached = f" ({len(planned.served)} unchanged: served from the cache)" if planned.served else ""
+    print(f"verifying {len(refs)} claim(s), profile {args.profile}, seed {args.seed}{cached}", file=sys.stderr)
+    with Progress([r.id for r in refs], jobs=args.jobs, title="verify") as progress:
+        records = execute(planned, options, run_claims, claim_callback(progress))
+    results = mark_overrides(make_results(records, seed=args.seed, profile=args.profile, command=command_line()),
+                             overrides)
     results_path = args.out / "results.json"
     write_results(results, results_path)
     _print_summary(results)
@@ -191,7 +205,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report}
+    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report,
+                "new": scaffold.command, "diff": diff.command}
     try:
         return handlers[args.command](args)
     except SuiteError as exc:

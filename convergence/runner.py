@@ -24,6 +24,7 @@ from theory.typst_printer import to_latex, to_text, to_typst
 from .claim import Claim
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
+from .overrides import apply as apply_overrides
 from .seeds import claim_rng
 from .theory_eval import evaluate
 from .verdicts import Outcome, Verdict
@@ -34,6 +35,7 @@ class RunOptions:
     profile: str = "quick"
     seed: int = 0
     jobs: int = 1
+    overrides: tuple[tuple[str, Any], ...] = ()  # verify --set NAME=VALUE (see overrides.py)
 
 
 def describe_claim(claim: Claim) -> dict[str, Any]:
@@ -182,13 +184,15 @@ def _judge_mutants(claim: Claim, measurement: Measurement) -> list[dict[str, Any
 def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
     """Verify one claim; always returns a result record (ERROR on exceptions)."""
     started = time.perf_counter()
-    params = claim.params.for_profile(options.profile)
+    params, overridden = apply_overrides(claim.params.for_profile(options.profile), dict(options.overrides))
     record: dict[str, Any] = {
         **describe_claim(claim),
         "params": to_jsonable(params),
         "seed": options.seed,
         "profile": options.profile,
     }
+    if overridden:
+        record["overrides"] = to_jsonable(overridden)
     try:
         record["theory"] = describe_theory(claim)
         with np.errstate(all="ignore"):
