@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy as sp
 
-from theory.derivation import Derivation
+from theory.derivation import Derivation, DerivationCheckError
 
 from .comparisons import Comparison
 from .errors import ClaimDefinitionError
@@ -145,6 +145,8 @@ class Claim:
             derivation = self.theory
         except ClaimDefinitionError:
             raise
+        except DerivationCheckError as exc:  # a step whose check failed: name the step and the residual
+            raise ClaimDefinitionError("derivation", f"{exc}") from None
         except Exception as exc:  # a derivation that cannot be built is a malformed claim
             raise ClaimDefinitionError("derivation", f"raised {type(exc).__name__}: {exc}") from None
         known = set(derivation.symbols)

@@ -14,8 +14,40 @@ evaluated at the measurement's points and returns an ``Outcome``:
                  narrower than the stated resolution; INCONCLUSIVE if wider.
 
 The deterministic kinds (exact, tight, upper, lower) compare elementwise with
-``|m - t| <= atol + rtol*|t|``; non-finite measurements fail the comparison
-(a diverged run never silently passes).
+``|m - t| <= atol + rtol*|t|``.
+
+**Non-finite data is never evidence.** NaN or inf anywhere in the measured
+values, their standard errors or interval, or the theory evaluated at the
+points makes every kind return INCONCLUSIVE (never REFUTED, never CONFIRMED):
+a diverged or broken experiment neither passes a claim nor refutes a theory
+or a mutant. (The runner applies the same rule to the whole claim.)
+
+**Bounds on an expectation: ``Upper(alpha=...)`` / ``Lower(alpha=...)``.**
+When a bound is on an expected value (E[X] <= B) the experiment hands over the
+*sample mean* and its uncertainty, never a confidence limit as the value::
+
+    Measurement(values=mean, stderr=sem, samples=runs, ...)      # preferred
+    comparison=Upper(rtol=0.0, alpha=CLAIM_ALPHA)
+
+(or ``interval=(lower, upper), level=CLAIM_ALPHA`` built by the claim, each end
+a one-sided limit at a level no weaker than ``alpha`` after Bonferroni over the
+points.) The comparison builds the one-sided limit itself: for ``Upper`` the
+lower confidence limit ``LCL = mean - q * stderr`` with ``q`` the Student t
+quantile ``t_{samples-1}(1 - alpha/points)`` (normal quantile when
+``samples`` is not given), Bonferroni over the points; for ``Lower`` the upper
+limit. A theory (or mutant) bound is REFUTED only when the interval excludes
+it: ``LCL > bound + allowance`` at some point, i.e. the data show the
+expectation beyond the bound at level ``alpha``. Otherwise it is CONFIRMED
+(consistent with the data). So a correct bound is refuted with probability at
+most ``alpha`` (inside the catalogue's α budget), and a mutant counts as
+refuted only with the same evidence. How much a statistical bound could tell
+apart is not in the verdict: it is the claim's *resolution* (tightness, see
+``convergence/resolution.py``), reported next to it.
+
+**Loose bounds.** ``Upper(..., loose="other.claim-id")`` declares that the
+claim's bound is known not to be attained (its statement says so) and names
+the companion claim that states the tight constant; the resolution report then
+does not hold the bound to the 2 % tightness goal.
 """
 
 from __future__ import annotations
@@ -52,6 +84,33 @@ def _as_arrays(theory: Any, measurement: Measurement) -> tuple[np.ndarray, np.nd
     return measured, theory_arr
 
 
+def non_finite_points(*arrays: Any) -> int:
+    """How many points carry NaN or inf in any of the given arrays (None is skipped)."""
+    present = [np.asarray(a, dtype=float) for a in arrays if a is not None]
+    if not present:
+        return 0
+    bad = np.zeros(np.broadcast_shapes(*(a.shape for a in present)), dtype=bool)
+    for array in present:
+        bad = bad | ~np.isfinite(array)
+    return int(np.sum(bad))
+
+
+def _no_evidence(kind: str, count: int, points: int) -> Outcome:
+    """The outcome for non-finite data: INCONCLUSIVE, whatever the theory (or mutant) says."""
+    return Outcome(
+        Verdict.INCONCLUSIVE,
+        f"{kind}: non-finite data (NaN or inf) at {count} of {points} point(s): no evidence either way",
+        margin=None,
+        margin_label="non-finite data",
+        details={"non_finite_points": count, "points": points},
+    )
+
+
+def _measurement_arrays(measurement: Measurement) -> tuple[Any, ...]:
+    interval = measurement.interval if measurement.interval is not None else (None, None)
+    return (measurement.values, measurement.stderr, *interval)
+
+
 @dataclass(frozen=True)
 class Comparison:
     kind: ClassVar[str] = ""
@@ -60,7 +119,7 @@ class Comparison:
         raise NotImplementedError
 
     def tolerance(self) -> dict[str, float]:
-        return {k: v for k, v in self.__dict__.items() if isinstance(v, (int, float))}
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
 @dataclass(frozen=True)
@@ -99,11 +158,13 @@ class Tight(_Elementwise):
 
 
 def _equality_outcome(cmp: _Elementwise, measured: np.ndarray, theory: np.ndarray) -> Outcome:
+    bad = non_finite_points(measured, theory)
+    if bad:
+        return _no_evidence(cmp.kind, bad, int(measured.size))
     deviation = np.abs(measured - theory)
     allowance = cmp._allowance(theory)
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = np.where(allowance > 0, deviation / allowance, np.where(deviation == 0, 0.0, np.inf))
-    scaled = np.where(np.isfinite(measured) & np.isfinite(theory), scaled, np.inf)
     worst = float(np.max(scaled)) if scaled.size else 0.0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # theory may be exactly 0
         rel = deviation / np.maximum(np.abs(theory), np.finfo(float).tiny)
@@ -125,44 +186,129 @@ def _equality_outcome(cmp: _Elementwise, measured: np.ndarray, theory: np.ndarra
     )
 
 
+def one_sided_limit(measurement: Measurement, alpha: float, side: str, kind: str) -> np.ndarray:
+    """The measurement's one-sided confidence limit at family-wise level ``alpha`` (Bonferroni over points).
+
+    ``side="lower"`` gives the lower limit (used to refute an upper bound), ``"upper"`` the upper one.
+    From ``stderr``: ``values -/+ q * stderr`` with q the Student t quantile t_{samples-1}(1 - alpha/points),
+    or the normal quantile when ``samples`` is not given. A precomputed ``interval`` must have been built
+    at a level no weaker than ``alpha``; its end is then a one-sided limit at that level or stronger
+    (a two-sided interval at level a has each end at a/2).
+    """
+    values = measurement.values_array()
+    if measurement.interval is not None:
+        _check_level(measurement, alpha, kind)
+        lo, hi = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in measurement.interval))
+        return np.broadcast_to(lo if side == "lower" else hi, values.shape)
+    if measurement.stderr is None:
+        raise ValueError(f"{kind}: a bound on an expectation needs the measurement's stderr (or interval)")
+    stderr = np.asarray(measurement.stderr, dtype=float)
+    points = max(int(np.size(values)), 1)
+    tail = alpha / points
+    if measurement.samples is not None and int(measurement.samples) >= 2:
+        from scipy import stats  # only statistical bounds need it; keeps `convergence list` light
+
+        q = float(stats.t.ppf(1 - tail, int(measurement.samples) - 1))
+    else:
+        q = NormalDist().inv_cdf(1 - tail)
+    return values - q * stderr if side == "lower" else values + q * stderr
+
+
+def _check_level(measurement: Measurement, alpha: float, kind: str) -> None:
+    if measurement.level is None or measurement.level > alpha * (1 + 1e-12):
+        raise ValueError(
+            f"{kind}: the measurement's interval was built at level {measurement.level},"
+            f" weaker than the claim's alpha={alpha}"
+        )
+
+
+@dataclass(frozen=True)
 class Upper(_Elementwise):
     """Upper bound: measured <= theory + atol + rtol|theory| on every instance.
 
     The outcome reports the slack of the worst instance, (t - m)/|t|: how
     close the bound came to being attained (0 = tight, negative = violated).
+
+    With ``alpha`` the bound is on an expectation: ``values`` are sample means
+    with ``stderr`` (and ``samples``), and the bound is refuted only when the
+    one-sided confidence limit (lower limit for Upper) lies beyond it; the
+    slack is then the slack of that limit (module docstring). ``loose`` names
+    the companion claim with the tight constant when the bound is known loose.
     """
 
-    kind = "upper"
+    alpha: float | None = None
+    loose: str | None = None
+
+    kind: ClassVar[str] = "upper"
     sign: ClassVar[float] = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.alpha is not None:
+            object.__setattr__(self, "alpha", _require("alpha", self.alpha, self.kind))
+            if not 0 < self.alpha < 1:
+                raise ClaimDefinitionError("tolerance", f"{self.kind} alpha must lie in (0, 1), got {self.alpha}")
+        if self.loose is not None and (not isinstance(self.loose, str) or not self.loose.strip()):
+            raise ClaimDefinitionError("tolerance", f"{self.kind} 'loose' must name the companion claim id")
+
+    def tolerance(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rtol": self.rtol, "atol": self.atol}
+        if self.alpha is not None:
+            out["alpha"] = self.alpha
+        if self.loose is not None:
+            out["loose"] = self.loose
+        return out
 
     def judge(self, theory, measurement):
         measured, theory = _as_arrays(theory, measurement)
-        excess = self.sign * (measured - theory)  # > 0 means the bound is exceeded
-        violated = (excess > self._allowance(theory)) | ~np.isfinite(measured)
+        bad = non_finite_points(theory, *_measurement_arrays(measurement))
+        if bad:
+            return _no_evidence(self.kind, bad, int(measured.size))
+        decisive = measured
+        if self.alpha is not None:  # the limit on the side that can refute the bound
+            limit = one_sided_limit(measurement, self.alpha, "lower" if self.sign > 0 else "upper", self.kind)
+            decisive = np.broadcast_to(limit, measured.shape)
+        excess = self.sign * (decisive - theory)  # > 0 means the bound is exceeded
+        violated = excess > self._allowance(theory)
         with np.errstate(divide="ignore", invalid="ignore"):
             slack = -excess / np.maximum(np.abs(theory), np.finfo(float).tiny)
-        slack = np.where(np.isfinite(slack), slack, -np.inf)
+            point_slack = -self.sign * (measured - theory) / np.maximum(np.abs(theory), np.finfo(float).tiny)
         worst = float(np.min(slack)) if slack.size else 0.0
         n_bad = int(np.sum(violated))
         word = "<=" if self.sign > 0 else ">="
-        summary = (
-            f"measured {word} theory on {slack.size - n_bad}/{slack.size} instance(s);"
-            f" worst relative slack {worst:.3g} (rtol={self.rtol:g}, atol={self.atol:g})"
-        )
+        details = {"violations": n_bad, "instances": int(slack.size), "worst_slack": worst}
+        if self.alpha is None:
+            summary = (
+                f"measured {word} theory on {slack.size - n_bad}/{slack.size} instance(s);"
+                f" worst relative slack {worst:.3g} (rtol={self.rtol:g}, atol={self.atol:g})"
+            )
+            label = "worst relative slack (>= 0 holds)"
+        else:
+            which = "lower" if self.sign > 0 else "upper"
+            point_worst = float(np.min(point_slack)) if point_slack.size else 0.0
+            summary = (
+                f"one-sided {which} confidence limit (alpha={self.alpha:g}, Bonferroni over {slack.size})"
+                f" {word} theory on {slack.size - n_bad}/{slack.size} instance(s); worst relative slack of the"
+                f" limit {worst:.3g}, of the mean {point_worst:.3g} (rtol={self.rtol:g}, atol={self.atol:g})"
+            )
+            label = f"worst relative slack of the {which} confidence limit (>= 0 holds)"
+            details.update({"worst_slack_of_mean": point_worst, "confidence_limit": np.ravel(decisive).tolist(),
+                            "limit_side": which})
         return Outcome(
             Verdict.REFUTED if n_bad else Verdict.CONFIRMED,
             summary,
             margin=worst,
-            margin_label="worst relative slack (>= 0 holds)",
-            details={"violations": n_bad, "instances": int(slack.size), "worst_slack": worst},
+            margin_label=label,
+            details=details,
         )
 
 
+@dataclass(frozen=True)
 class Lower(Upper):
-    """Lower bound: measured >= theory - atol - rtol|theory| on every instance."""
+    """Lower bound: measured >= theory - atol - rtol|theory| on every instance (``alpha``: see Upper)."""
 
-    kind = "lower"
-    sign = -1.0
+    kind: ClassVar[str] = "lower"
+    sign: ClassVar[float] = -1.0
 
 
 def _interval(measurement: Measurement, alpha: float, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -173,11 +319,7 @@ def _interval(measurement: Measurement, alpha: float, kind: str) -> tuple[np.nda
     """
     values = measurement.values_array()
     if measurement.interval is not None:
-        if measurement.level is None or measurement.level > alpha * (1 + 1e-12):
-            raise ValueError(
-                f"{kind}: the measurement's interval was built at level {measurement.level},"
-                f" weaker than the claim's alpha={alpha}"
-            )
+        _check_level(measurement, alpha, kind)
         lo, hi = (np.asarray(v, dtype=float) for v in measurement.interval)
         return np.broadcast_arrays(lo, hi)
     if measurement.stderr is None:
@@ -213,6 +355,9 @@ class Exponent(Comparison):
 
     def judge(self, theory, measurement):
         values = measurement.values_array()
+        bad = non_finite_points(theory, *_measurement_arrays(measurement))
+        if bad:
+            return _no_evidence(self.kind, bad, int(values.size))
         lo, hi = _interval(measurement, self.alpha, self.kind)
         theory = np.broadcast_to(np.asarray(theory, dtype=float), values.shape)
         alternative = np.broadcast_to(np.asarray(self.alternative, dtype=float), values.shape)
@@ -260,6 +405,9 @@ class Stochastic(Comparison):
 
     def judge(self, theory, measurement):
         values = measurement.values_array()
+        bad = non_finite_points(theory, *_measurement_arrays(measurement))
+        if bad:
+            return _no_evidence(self.kind, bad, int(values.size))
         lo, hi = _interval(measurement, self.alpha, self.kind)
         theory = np.broadcast_to(np.asarray(theory, dtype=float), values.shape)
         contains = (lo <= theory) & (theory <= hi)

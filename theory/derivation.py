@@ -1,24 +1,129 @@
-"""The Derivation type: a result expression and the ordered steps that reach it.
+"""Checked derivations: every step says how it is justified, and the checkable ones are checked.
 
-A derivation is what the report typesets: each step has a short label, a SymPy
-expression (often an ``Eq``/``Relational`` or an ``And`` of conditions) and a
-justification in words. The last step's conclusion is ``result``, the
-expression the experiment is compared with; ``symbols`` names the free symbols
-a claim may map experiment parameters onto.
+A derivation is what the report typesets: ordered steps, each with a label, a
+SymPy expression and a justification in words, ending in ``result`` (the
+expression the experiment is compared with). Each step carries one of six
+kinds, and the builder checks the ones that can be checked *while the
+derivation is built* (that is, when a claim loads):
+
+``definition`` / ``assumption``
+    the model (objective, update rule, noise model, constants, a hypothesis
+    such as L-smoothness). Not checked; shown as such.
+``computed``
+    produced by SymPy operations (subs, solve, expand, series, limit,
+    summation, integrate, diff) on earlier steps' expressions; the builder
+    records which earlier steps were used and how. Never hand-typed.
+``identity``
+    a readable hand-written form proved equal to a computed expression
+    (``simplify(a - b) == 0`` or ``a.equals(b)``); on failure the residual
+    is reported.
+``inequality``
+    ``a <= b`` proved symbolically under the symbols' assumptions where
+    SymPy can (optionally after subtracting the slacks of earlier inequality
+    steps, a sum-of-hypotheses proof), otherwise sampled at >= 10^4 seeded
+    points of every symbol's domain (its assumptions and the step's stated
+    ranges): no violation beyond floating-point error, and the worst slack
+    is recorded.
+``cited``
+    a result taken from the literature, with its reference. Not checked.
+
+A failing check raises ``DerivationCheckError`` naming the step and the
+residual or the first violating point; discovery turns it into a one-line
+refusal of the claim. ``finish`` names a computed or identity step (by
+default the last one) as the result: it never takes a fresh expression.
 """
 
 from __future__ import annotations
 
+import math
+import random
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
+
+DEFINITION = "definition"
+ASSUMPTION = "assumption"
+COMPUTED = "computed"
+IDENTITY = "identity"
+INEQUALITY = "inequality"
+CITED = "cited"
+LEGACY = "unchecked"  # temporary: steps of modules not yet converted (``DerivationBuilder.step``)
+KINDS = (DEFINITION, ASSUMPTION, COMPUTED, IDENTITY, INEQUALITY, CITED)
+CHECKED_KINDS = (COMPUTED, IDENTITY, INEQUALITY)
+
+SAMPLE_POINTS = 10_000
+# Relative floating-point allowance of a sampled inequality: a violation must exceed
+# FP_RTOL * (1 + |a| + |b|), about 10^7 ulps of the operands, far below any real gap.
+FP_RTOL = 1e-9
+_WIDE = (1e-3, 1e3)  # log-uniform magnitude range for a symbol with no stated range
+_INT_RANGE = 200  # integer symbols with no stated range: 0..200 (or 1..200, −200..200)
+
+
+class DerivationCheckError(ValueError):
+    """A step's check failed: ``label`` names the step, ``detail`` the residual or violating point."""
+
+    def __init__(self, label: str, detail: str):
+        self.label = label
+        self.detail = " ".join(str(detail).split())
+        super().__init__(f"step {label!r}: {self.detail}")
+
+
+@dataclass(frozen=True)
+class Check:
+    """What was verified for a step.
+
+    ``method`` is ``symbolic`` (SymPy proved it), ``sampled`` (no violation at
+    ``points`` seeded points; ``worst_slack`` is min(b − a)), or ``computed``
+    (the expression was produced from the steps in ``uses``). ``detail``
+    says how, in words.
+    """
+
+    method: str
+    detail: str = ""
+    points: int = 0
+    worst_slack: float | None = None
+
+    def describe(self) -> str:
+        if self.method == "sampled":
+            slack = "" if self.worst_slack is None else f", worst slack {self.worst_slack:.3g}"
+            return f"sampled {self.points} points{slack}"
+        return self.method if not self.detail else f"{self.method} ({self.detail})"
 
 
 @dataclass(frozen=True)
 class Step:
+    """One typeset step. Returned by the builder so later steps can use its expression."""
+
     label: str
     expr: sp.Basic
     justification: str = ""
+    kind: str = LEGACY
+    uses: tuple[str, ...] = ()
+    how: str = ""
+    reference: str = ""
+    check: Check | None = None
+
+    @property
+    def lhs(self) -> sp.Basic:
+        """Left side of an equation or inequality (the expression itself otherwise)."""
+        return self.expr.lhs if isinstance(self.expr, sp.Rel) else self.expr
+
+    @property
+    def rhs(self) -> sp.Basic:
+        """Right side of an equation or inequality (the expression itself otherwise)."""
+        return self.expr.rhs if isinstance(self.expr, sp.Rel) else self.expr
+
+    @property
+    def value(self) -> sp.Basic:
+        """The quantity a step states: the right side of an equation or a bound, else the whole expression."""
+        return self.rhs
+
+    @property
+    def checked(self) -> bool:
+        return self.check is not None
 
 
 @dataclass(frozen=True)
@@ -27,14 +132,17 @@ class Derivation:
 
     Args:
         steps: the reasoning, in reading order.
-        result: the theoretical quantity (a SymPy expression).
+        result: the theoretical quantity (a SymPy expression), the value of a
+            computed or identity step.
         assumptions: statements in words (e.g. "0 < beta < 1") that the
             symbols' SymPy assumptions cannot express.
+        result_label: the label of the step whose value is ``result``.
     """
 
     steps: tuple[Step, ...]
     result: sp.Expr
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+    result_label: str = ""
 
     @property
     def symbols(self) -> dict[str, sp.Symbol]:
@@ -49,16 +157,313 @@ class Derivation:
         """Names of the result's free symbols: each must be fed by a measured input."""
         return {s.name for s in self.result.free_symbols}
 
+    def counts(self) -> dict[str, int]:
+        """Number of steps of each kind (every kind present, zeros included)."""
+        out = {kind: 0 for kind in KINDS}
+        for step in self.steps:
+            out[step.kind] = out.get(step.kind, 0) + 1
+        return out
+
 
 class DerivationBuilder:
-    """Collects steps in order; ``finish`` seals them into a Derivation."""
+    """Collects steps in order, checking each checkable one as it is added; ``finish`` seals them."""
 
     def __init__(self) -> None:
         self._steps: list[Step] = []
 
+    # -- the model -----------------------------------------------------------------
+    def definition(self, label: str, expr: Any, justification: str = "") -> Step:
+        """The model (objective, update rule, a quantity's definition): shown, not checked."""
+        return self._add(Step(label, sp.sympify(expr), justification, DEFINITION))
+
+    def assumption(self, label: str, expr: Any, justification: str = "") -> Step:
+        """A hypothesis of the theorem (L-smoothness, convexity, a tuning): shown, not checked."""
+        return self._add(Step(label, sp.sympify(expr), justification, ASSUMPTION))
+
+    def cited(self, label: str, expr: Any, reference: str, justification: str = "") -> Step:
+        """A result from the literature; ``reference`` (author, year, theorem) is required."""
+        if not str(reference).strip():
+            raise DerivationCheckError(label, "a cited step needs a reference")
+        return self._add(Step(label, sp.sympify(expr), justification, CITED, reference=str(reference).strip()))
+
+    # -- derived -------------------------------------------------------------------
+    def computed(self, label: str, expr: Any, uses: Sequence[Step | str], how: str,
+                 justification: str = "") -> Step:
+        """``expr`` was produced by code from the expressions of the earlier steps ``uses``."""
+        used = self._resolve_uses(label, uses, required=True)
+        if not str(how).strip():
+            raise DerivationCheckError(label, "a computed step must say how (subs, solve, limit, ...)")
+        check = Check("computed", f"{how} of " + ", ".join(used))
+        return self._add(Step(label, sp.sympify(expr), justification, COMPUTED, used, str(how), check=check))
+
+    def identity(self, label: str, expr: Any, equals: Any = None, uses: Sequence[Step | str] = (),
+                 justification: str = "") -> Step:
+        """A readable hand form, proved equal to a computed one.
+
+        With ``equals`` (a Step or an expression computed from earlier steps),
+        the value of ``expr`` (right side of an equation) must equal it.
+        Without it, ``expr`` must be an equation whose two sides are equal.
+        """
+        expr = sp.sympify(expr)
+        used = list(self._resolve_uses(label, uses, required=False))
+        if equals is None:
+            if not isinstance(expr, sp.Equality):
+                raise DerivationCheckError(label, "an identity without 'equals' must be an equation a = b")
+            hand, target = expr.lhs, expr.rhs
+        else:
+            if isinstance(equals, Step):
+                used = [*self._resolve_uses(label, [equals], required=True), *used]
+                target = equals.value
+            else:
+                target = sp.sympify(equals)
+            hand = expr.rhs if isinstance(expr, sp.Equality) else expr
+        method = prove_equal(hand, target)
+        if method is None:
+            raise DerivationCheckError(label, f"hand form differs from the computed one by {_short(_residual(hand, target))}")
+        check = Check("symbolic", method)
+        return self._add(Step(label, expr, justification, IDENTITY, tuple(dict.fromkeys(used)), check=check))
+
+    def inequality(self, label: str, expr: sp.Rel, uses: Sequence[Step | str] = (),
+                   given: Sequence[Step | tuple[Step, Any]] = (),
+                   ranges: Mapping[sp.Symbol, tuple[Any, Any]] | None = None,
+                   subs: Mapping[sp.Basic, Any] | None = None,
+                   justification: str = "", points: int = SAMPLE_POINTS) -> Step:
+        """``a <= b`` (or ``<``, ``>=``, ``>``), checked symbolically or by sampling.
+
+        ``given`` lists earlier inequality steps (optionally with a non-negative
+        coefficient) and equations whose left side is a symbol: equations are
+        substituted, inequality slacks subtracted, and what remains must be
+        non-negative (then the step follows by adding the given inequalities).
+        ``subs`` substitutes further (e.g. a step size). ``ranges`` bounds
+        symbols for sampling, e.g. ``{beta: (0, 1)}``.
+        """
+        if not isinstance(expr, sp.Rel) or isinstance(expr, (sp.Equality, sp.Unequality)):
+            raise DerivationCheckError(label, "an inequality step must be a <, <=, > or >= relation")
+        used = list(self._resolve_uses(label, uses, required=False))
+        replacements: dict[sp.Basic, Any] = dict(subs or {})
+        hypotheses: list[tuple[sp.Expr, sp.Expr]] = []
+        for item in given:
+            step, coefficient = item if isinstance(item, tuple) else (item, 1)
+            used += self._resolve_uses(label, [step], required=True)
+            if isinstance(step.expr, sp.Equality):
+                replacements[step.expr.lhs] = step.expr.rhs
+            elif isinstance(step.expr, sp.Rel):
+                coefficient = sp.sympify(coefficient)
+                if coefficient.is_nonnegative is not True:
+                    raise DerivationCheckError(label, f"coefficient {coefficient} of a given inequality must be >= 0")
+                hypotheses.append((coefficient, _slack(step.expr)))
+            else:
+                raise DerivationCheckError(label, f"given step {step.label!r} is neither an equation nor an inequality")
+        slack = _slack(expr) - sum((c * s for c, s in hypotheses), sp.Integer(0))
+        slack = _substitute(slack, replacements)
+        low, high = _sides(expr)
+        low, high = _substitute(low, replacements), _substitute(high, replacements)
+        strict = isinstance(expr, (sp.StrictLessThan, sp.StrictGreaterThan))
+        check = prove_nonnegative(slack, strict)
+        if check is None:
+            seed = zlib.crc32(label.encode("utf-8"))
+            check = sample_nonnegative(label, slack, low, high, ranges or {}, points, seed)
+        return self._add(Step(label, expr, justification, INEQUALITY, tuple(dict.fromkeys(used)), check=check))
+
+    def include(self, derivation: Derivation) -> list[Step]:
+        """Copy another derivation's steps (already checked when it was built)."""
+        return [self._add(step) for step in derivation.steps]
+
+    # -- temporary: modules not yet converted ----------------------------------------
     def step(self, label: str, expr: sp.Basic, justification: str = "") -> sp.Basic:
-        self._steps.append(Step(label, expr, justification))
+        """Unchecked step (legacy API, kept only until every module is converted)."""
+        self._steps.append(Step(label, expr, justification, LEGACY))
         return expr
 
-    def finish(self, result: sp.Expr, *assumptions: str) -> Derivation:
-        return Derivation(tuple(self._steps), sp.sympify(result), tuple(assumptions))
+    # -- result ----------------------------------------------------------------------
+    def finish(self, *assumptions: Any, result: Step | str | None = None) -> Derivation:
+        """Seal the steps; the result is the value of step ``result`` (default: the last step)."""
+        if assumptions and not isinstance(assumptions[0], str):  # legacy: finish(expr, *assumptions)
+            legacy, *rest = assumptions
+            return Derivation(tuple(self._steps), sp.sympify(legacy), tuple(rest), "")
+        if not self._steps:
+            raise DerivationCheckError("finish", "a derivation needs at least one step")
+        if result is None:
+            chosen = self._steps[-1]
+        else:
+            label = result.label if isinstance(result, Step) else str(result)
+            matches = [s for s in self._steps if s.label == label]
+            if not matches:
+                raise DerivationCheckError(label, "finish names a step that is not in this derivation")
+            chosen = matches[-1]
+        if chosen.kind not in (COMPUTED, IDENTITY):
+            raise DerivationCheckError(chosen.label, f"the result must be a computed or identity step, not {chosen.kind}")
+        return Derivation(tuple(self._steps), sp.sympify(chosen.value), tuple(assumptions), chosen.label)
+
+    # -- internals -------------------------------------------------------------------
+    def _add(self, step: Step) -> Step:
+        self._steps.append(step)
+        return step
+
+    def _resolve_uses(self, label: str, uses: Iterable[Step | str], required: bool) -> tuple[str, ...]:
+        names: list[str] = []
+        for item in uses:
+            if isinstance(item, Step):
+                if not any(s is item for s in self._steps):
+                    raise DerivationCheckError(label, f"uses step {item.label!r}, which is not an earlier step here")
+                names.append(item.label)
+            else:
+                if not any(s.label == item for s in self._steps):
+                    raise DerivationCheckError(label, f"uses step {item!r}, which is not an earlier step here")
+                names.append(str(item))
+        if required and not names:
+            raise DerivationCheckError(label, "must name the earlier steps it uses")
+        return tuple(dict.fromkeys(names))
+
+
+# -- checks ------------------------------------------------------------------------------
+
+def _short(expr: Any, limit: int = 160) -> str:
+    text = sp.sstr(expr)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _residual(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    try:
+        if isinstance(a, (sp.Tuple, sp.MatrixBase)):
+            return sp.Tuple(*[_residual(x, y) for x, y in zip(a, b)])
+        return sp.simplify(a - b)
+    except Exception:
+        return sp.Tuple(a, b)
+
+
+def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
+    """How SymPy proved ``a == b`` ("structural", "expand", "simplify", "equals"), or None."""
+    a, b = sp.sympify(a), sp.sympify(b)
+    if a == b:
+        return "structural"
+    if isinstance(a, (sp.Tuple, sp.MatrixBase)) or isinstance(b, (sp.Tuple, sp.MatrixBase)):
+        if not (isinstance(a, (sp.Tuple, sp.MatrixBase)) and isinstance(b, (sp.Tuple, sp.MatrixBase))):
+            return None
+        if len(a) != len(b):
+            return None
+        methods = [prove_equal(x, y) for x, y in zip(a, b)]
+        return None if None in methods else "elementwise " + ", ".join(sorted(set(methods)))
+    if isinstance(a, sp.logic.boolalg.Boolean) or isinstance(b, sp.logic.boolalg.Boolean):
+        return None
+    difference = a - b
+    if sp.expand(difference) == 0:
+        return "expand"
+    if sp.simplify(difference) == 0:
+        return "simplify"
+    try:
+        if a.equals(b) is True:
+            return "equals"
+    except Exception:
+        pass
+    return None
+
+
+def _sides(rel: sp.Rel) -> tuple[sp.Expr, sp.Expr]:
+    """(smaller, larger) sides of a relation."""
+    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
+        return rel.lhs, rel.rhs
+    return rel.rhs, rel.lhs
+
+
+def _slack(rel: sp.Rel) -> sp.Expr:
+    low, high = _sides(rel)
+    return high - low
+
+
+def _substitute(expr: sp.Expr, replacements: Mapping[sp.Basic, Any]) -> sp.Expr:
+    return expr.subs(dict(replacements)) if replacements else expr
+
+
+def prove_nonnegative(slack: sp.Expr, strict: bool) -> Check | None:
+    """A symbolic proof that ``slack >= 0`` (``> 0`` if strict) from the symbols' assumptions."""
+    wanted = "is_positive" if strict else "is_nonnegative"
+    candidates = [("sign of the difference", slack)]
+    try:
+        simple = sp.simplify(slack) if sp.count_ops(slack) < 400 else slack
+        candidates += [("simplified difference", simple), ("factored difference", sp.factor(simple))]
+    except Exception:
+        pass
+    for how, candidate in candidates:
+        if getattr(candidate, wanted, None) is True:
+            return Check("symbolic", how)
+    return None
+
+
+def _symbol_sampler(symbol: sp.Symbol, bounds: tuple[Any, Any] | None):
+    """A function rng -> value over the symbol's domain (its assumptions, narrowed by ``bounds``)."""
+    if bounds is not None:
+        lo, hi = (float(sp.sympify(b)) for b in bounds)
+        if symbol.is_integer:
+            lo_i, hi_i = math.ceil(lo), math.floor(min(hi, lo + 10**6))
+            return lambda rng: rng.randint(lo_i, hi_i)
+        if math.isinf(hi):
+            base = max(lo, 0.0)
+            return lambda rng: base + 10 ** rng.uniform(-3, 3)
+        if lo > 0 and hi / lo > 100:
+            return lambda rng: math.exp(rng.uniform(math.log(lo), math.log(hi)))
+        return lambda rng: rng.uniform(lo, hi)
+    if symbol.is_integer:
+        if symbol.is_positive:
+            return lambda rng: rng.randint(1, _INT_RANGE)
+        if symbol.is_nonnegative:
+            return lambda rng: rng.randint(0, _INT_RANGE)
+        return lambda rng: rng.randint(-_INT_RANGE, _INT_RANGE)
+    lo, hi = (math.log10(b) for b in _WIDE)
+    if symbol.is_positive:
+        return lambda rng: 10 ** rng.uniform(lo, hi)
+    if symbol.is_nonnegative:
+        return lambda rng: 0.0 if rng.random() < 0.05 else 10 ** rng.uniform(lo, hi)
+    if symbol.is_negative:
+        return lambda rng: -(10 ** rng.uniform(lo, hi))
+    if symbol.is_nonpositive:
+        return lambda rng: 0.0 if rng.random() < 0.05 else -(10 ** rng.uniform(lo, hi))
+    if symbol.is_real:
+        return lambda rng: 0.0 if rng.random() < 0.05 else rng.choice((-1, 1)) * 10 ** rng.uniform(lo, hi)
+    return None
+
+
+def sample_nonnegative(label: str, slack: sp.Expr, low: sp.Expr, high: sp.Expr,
+                       ranges: Mapping[sp.Symbol, tuple[Any, Any]], points: int, seed: int) -> Check:
+    """Evaluate ``slack`` at ``points`` seeded points of the symbols' domains; raise at a violation.
+
+    A violation is slack < −FP_RTOL·(1 + |low| + |high|). Points where the
+    expression is undefined in floating point (overflow, a domain error, a
+    complex value) are redrawn; more than half such points is an error.
+    """
+    if points < SAMPLE_POINTS:
+        raise DerivationCheckError(label, f"sampling needs at least {SAMPLE_POINTS} points, got {points}")
+    undefined = sorted({type(f).__name__ for f in slack.atoms(sp.core.function.AppliedUndef)})
+    if undefined or slack.has(sp.Sum, sp.Product, sp.Integral, sp.Limit):
+        raise DerivationCheckError(
+            label, f"cannot sample an inequality with unevaluated {undefined or 'sums/limits'}: "
+                   "state it as an assumption or give the steps it follows from")
+    symbols = sorted(slack.free_symbols | low.free_symbols | high.free_symbols, key=lambda s: s.name)
+    samplers = []
+    for symbol in symbols:
+        sampler = _symbol_sampler(symbol, ranges.get(symbol))
+        if sampler is None:
+            raise DerivationCheckError(label, f"symbol {symbol} has no real domain: state its range")
+        samplers.append(sampler)
+    functions = sp.lambdify(symbols, [slack, low, high], modules="math")
+    rng = random.Random(seed)
+    worst = math.inf
+    good = tried = 0
+    while good < points:
+        tried += 1
+        if tried > 2 * points:
+            raise DerivationCheckError(label, f"only {good} of {tried} sampled points are defined: narrow the ranges")
+        values = [sampler(rng) for sampler in samplers]
+        try:
+            s, a, b = functions(*values)
+            s, a, b = float(s), float(a), float(b)
+        except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+            continue
+        if not all(math.isfinite(v) for v in (s, a, b)):
+            continue
+        good += 1
+        if s < -FP_RTOL * (1 + abs(a) + abs(b)):
+            point = ", ".join(f"{sym}={val:.6g}" for sym, val in zip(symbols, values))
+            raise DerivationCheckError(label, f"violated at {point}: slack {s:.6g}")
+        worst = min(worst, s)
+    return Check("sampled", f"{points} points", points, worst)

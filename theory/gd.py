@@ -1,4 +1,4 @@
-"""Derivations for gradient descent (CLAIMS.md section A)."""
+"""Derivations for gradient descent on quadratics and the descent lemma (CLAIMS.md section A)."""
 
 from __future__ import annotations
 
@@ -11,38 +11,53 @@ from .symbols import L, eta, lam, mu, t, theta, theta_0
 def quadratic_stability() -> Derivation:
     """Divergence threshold of GD on f = ½λθ²: η* = 2/λ."""
     d = DerivationBuilder()
-    f = lam * theta**2 / 2
-    d.step("Objective", sp.Eq(sp.Function("f")(theta), f), "a one-dimensional quadratic with curvature λ > 0")
-    update = theta - eta * sp.diff(f, theta)
-    d.step("GD update", sp.Eq(sp.Symbol("theta_+"), sp.factor(update)), "θ₊ = θ − η f'(θ)")
-    d.step("Closed form", sp.Eq(sp.Symbol("theta_t"), (1 - eta * lam) ** t * theta_0), "unrolling the recursion")
-    region = sp.solve_univariate_inequality(sp.Abs(1 - eta * lam) < 1, eta, relational=False)
-    d.step("Convergence region", sp.Contains(eta, region, evaluate=False),
-           "|1 − ηλ| < 1 solved for η > 0 (SymPy solveset)")
-    threshold = region.sup
-    d.step("At the boundary", sp.Eq(sp.Symbol("theta_t"), ((1 - eta * lam) ** t * theta_0).subs(eta, threshold)),
-           "η = 2/λ gives θ_t = (−1)^t θ₀: bounded oscillation, neither convergence nor divergence")
-    return d.finish(threshold, "λ > 0", "θ₀ ≠ 0")
+    objective = d.definition("Objective", sp.Eq(sp.Function("f")(theta), lam * theta**2 / 2),
+                             "a one-dimensional quadratic with curvature λ > 0")
+    update = d.computed("GD update", sp.Eq(sp.Symbol("theta_+"), sp.factor(theta - eta * sp.diff(objective.rhs, theta))),
+                        uses=[objective], how="diff", justification="θ₊ = θ − η f′(θ)")
+    multiplier = sp.cancel(update.rhs / theta)
+    th = sp.Function("theta")
+    unrolled = sp.rsolve(th(t + 1) - multiplier * th(t), th(t), {th(0): theta_0})
+    closed = d.computed("Closed form", sp.Eq(sp.Symbol("theta_t"), unrolled), uses=[update], how="rsolve",
+                        justification="the recursion θₜ₊₁ = (1 − ηλ)θₜ solved from θ₀")
+    base = closed.rhs.as_independent(theta_0)[0].as_base_exp()[0]  # (1 − ηλ)ᵗ -> 1 − ηλ
+    region = sp.solve_univariate_inequality(sp.Abs(base) < 1, eta, relational=False)
+    d.computed("Convergence region", sp.Contains(eta, region, evaluate=False), uses=[closed], how="solveset",
+               justification="|1 − ηλ| < 1 solved for η > 0")
+    threshold = d.computed("Threshold", sp.Eq(sp.Symbol("eta_star"), region.sup), uses=["Convergence region"],
+                           how="supremum", justification="the right end of the convergence region")
+    d.computed("At the boundary", sp.Eq(sp.Symbol("theta_t"), closed.rhs.subs(eta, threshold.rhs)),
+               uses=[closed, threshold], how="subs",
+               justification="η = 2/λ gives θₜ = (−1)ᵗ θ₀: bounded oscillation, neither convergence nor divergence")
+    return d.finish("λ > 0", "θ₀ ≠ 0", result=threshold)
 
 
 def quadratic_rate() -> Derivation:
     """Linear rate of GD on ½xᵀAx: max_i |1 − ηλ_i| = max(|1 − ημ|, |1 − ηL|)."""
     d = DerivationBuilder()
     lam_i = sp.Symbol("lambda_i", positive=True)
-    e = sp.Symbol("e_t")
-    d.step("Error recursion", sp.Eq(sp.Symbol("e_+"), (1 - eta * sp.Symbol("A")) * e),
-           "e = x − x*, ∇f(x) = A e; in the eigenbasis of A each coordinate scales by 1 − ηλ_i")
-    d.step("Per-direction factor", sp.Eq(sp.Symbol("rho_i"), sp.Abs(1 - eta * lam_i)),
-           "the rate is the spectral radius max_i |1 − ηλ_i|")
-    rate = sp.Max(sp.Abs(1 - eta * mu), sp.Abs(1 - eta * L))
-    d.step("Convexity in λ", sp.Eq(sp.Symbol("rho"), rate),
-           "|1 − ηλ| is convex in λ, so its maximum over [μ, L] is at an end point")
-    eta_star = sp.solve(sp.Eq(1 - eta * mu, -(1 - eta * L)), eta)[0]
-    d.step("Best step (ends balanced)", sp.Eq(sp.Symbol("eta_star"), eta_star),
-           "the max of an increasing and a decreasing branch is least where they cross")
-    best = sp.simplify((1 - eta_star * mu).subs(L, sp.Symbol("kappa", positive=True) * mu))
-    d.step("Best rate", sp.Eq(sp.Symbol("rho_star"), sp.factor(best)), "substituting η* and L = κμ")
-    return d.finish(rate, "0 < μ ≤ λ_i ≤ L", "η > 0")
+    kappa = sp.Symbol("kappa", positive=True)
+    e, A = sp.Symbol("e_t"), sp.Symbol("A")
+    recursion = d.definition("Error recursion", sp.Eq(sp.Symbol("e_+"), (1 - eta * A) * e),
+                             "e = x − x*, ∇f(x) = Ae; in the eigenbasis of A each coordinate scales by 1 − ηλᵢ")
+    factor = d.computed("Per-direction factor", sp.Eq(sp.Symbol("rho_i"), sp.Abs(sp.cancel(recursion.rhs / e).subs(A, lam_i))),
+                        uses=[recursion], how="subs A = λᵢ",
+                        justification="the rate is the spectral radius maxᵢ |1 − ηλᵢ|")
+    rate = d.computed("Convexity in λ", sp.Eq(sp.Symbol("rho"), sp.Max(factor.rhs.subs(lam_i, mu), factor.rhs.subs(lam_i, L))),
+                      uses=[factor], how="subs λᵢ = μ, L",
+                      justification="|1 − ηλ| is convex in λ, so its maximum over [μ, L] is at an end point")
+    u = sp.Symbol("u", positive=True)
+    d.inequality("Every direction within the end points", sp.Le(factor.rhs, rate.rhs), uses=[factor, rate],
+                 subs={lam_i: mu + u * (L - mu)}, ranges={u: (0, 1)},
+                 justification="λᵢ = μ + u(L − μ), 0 ≤ u ≤ 1")
+    ends = [(factor.rhs.subs(lam_i, v)).args[0] for v in (mu, L)]  # 1 − ημ, 1 − ηL
+    eta_star = d.computed("Best step (ends balanced)", sp.Eq(sp.Symbol("eta_star"), sp.solve(sp.Eq(ends[0], -ends[1]), eta)[0]),
+                          uses=[rate], how="solve",
+                          justification="the max of an increasing and a decreasing branch is least where they cross")
+    best = sp.factor(sp.simplify(-ends[0].subs(eta, eta_star.rhs).subs(L, kappa * mu)))
+    d.computed("Best rate", sp.Eq(sp.Symbol("rho_star"), best), uses=[rate, eta_star], how="subs η = η*, L = κμ",
+               justification="the μ branch 1 − η*μ ≥ 0 at η = η*, with L = κμ")
+    return d.finish("0 < μ ≤ λᵢ ≤ L", "η > 0", result=rate)
 
 
 def descent_lemma() -> Derivation:
@@ -51,16 +66,18 @@ def descent_lemma() -> Derivation:
     G = sp.Symbol("G", positive=True)  # ‖∇f(x)‖²
     delta = sp.Symbol("Delta")  # f(x⁺) − f(x)
     f, x, y, gx = sp.Function("f"), sp.Symbol("x"), sp.Symbol("y"), sp.Symbol("g")
-    d.step("Smoothness upper model", sp.Le(f(y), f(x) + gx * (y - x) + L / 2 * (y - x) ** 2),
-           "L-smoothness (Lipschitz gradient) integrated along the segment; g = ∇f(x), products are inner products")
-    bound = -eta * G + L * eta**2 * G / 2
-    d.step("Substitute y = x − η∇f", sp.Le(delta, sp.factor(bound)),
-           "y − x = −ηg, so gᵀ(y − x) = −ηG and ‖y − x‖² = η²G, with G = ‖∇f(x)‖² and Δ = f(y) − f(x)")
-    per_grad = sp.expand(bound / G)
-    d.step("Normalised by ‖∇f‖²", sp.Le(delta / G, per_grad), "the quantity measured per instance")
-    best_eta = sp.solve(sp.diff(eta * (1 - L * eta / 2), eta), eta)[0]
-    d.step("Best guaranteed decrease", sp.Eq(sp.Symbol("eta_star"), best_eta),
-           "maximising η(1 − Lη/2) over η")
-    d.step("Decrease at η = 1/L", sp.Le(delta, sp.simplify(bound.subs(eta, best_eta))),
-           "f(x − ∇f/L) ≤ f(x) − ‖∇f‖²/(2L)")
-    return d.finish(per_grad, "f is L-smooth", "η > 0")
+    model = d.assumption("Smoothness upper model", sp.Le(f(y), f(x) + gx * (y - x) + L / 2 * (y - x) ** 2),
+                         "L-smoothness (Lipschitz gradient) integrated along the segment; g = ∇f(x), "
+                         "products are inner products")
+    bound = sp.factor(sp.expand((model.rhs - f(x)).subs(y, x - eta * gx)).subs(gx**2, G))
+    step = d.computed("Substitute y = x − η∇f", sp.Le(delta, bound), uses=[model], how="subs y = x − ηg, ‖g‖² = G",
+                      justification="y − x = −ηg, so ⟨g, y − x⟩ = −ηG and ‖y − x‖² = η²G, with G = ‖∇f(x)‖² "
+                                    "and Δ = f(y) − f(x)")
+    per_grad = d.computed("Normalised by ‖∇f‖²", sp.Le(delta / G, sp.expand(step.rhs / G)), uses=[step],
+                          how="divide by G", justification="the quantity measured per instance")
+    decrease = -per_grad.rhs
+    best = d.computed("Best guaranteed decrease", sp.Eq(sp.Symbol("eta_star"), sp.solve(sp.diff(decrease, eta), eta)[0]),
+                      uses=[per_grad], how="solve d/dη = 0", justification="maximising η(1 − Lη/2) over η")
+    d.computed("Decrease at η = 1/L", sp.Le(delta, sp.simplify(step.rhs.subs(eta, best.rhs))), uses=[step, best],
+               how="subs", justification="f(x − ∇f/L) ≤ f(x) − ‖∇f‖²/(2L)")
+    return d.finish("f is L-smooth", "η > 0", result=per_grad)

@@ -1,9 +1,13 @@
-"""Derivations for stochastic gradients (CLAIMS.md section D).
+"""Derivations for stochastic gradients: mini-batches, noise balls, schedules, shuffling, clipping.
 
 Conventions: g_B is the mean of B sampled component gradients; σ² is the
 per-sample gradient variance tr Cov(∇ℓ_I) (population variance over the n
 components); additive-noise models write g = ∇f + σξ with E ξ = 0, E ξ² = 1.
 Heavy ball is in the sum form v ← βv + g, θ ← θ − ηv (empirics/optimizers.py).
+
+Every step is checked (theory/derivation.py): second-moment recursions are
+computed from the update by ``theory.moments.expectation``, unrolled
+recursions by ``theory.unrolling.unroll``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
+from .moments import expectation
 from .symbols import beta, eta, t
+from .unrolling import unroll
 
 sigma = sp.Symbol("sigma", positive=True)
 B = sp.Symbol("B", positive=True)
@@ -24,20 +30,27 @@ part = sp.Symbol("j", integer=True, nonnegative=True)  # which quantity a point 
 g_full = sp.Symbol("g_bar", real=True)  # ∇L, the full gradient (one coordinate)
 
 
+_E = sp.Function("E")  # expectation, printed E(·)
+xi = sp.Symbol("xi_t", real=True)  # standard noise: E ξ = 0, E ξ² = 1
+NOISE = {xi: 0, xi**2: 1}
+
+
 def unbiased() -> Derivation:
     """E[∇ℓ_I] = ∇L for I uniform on {1, …, n}."""
     d = DerivationBuilder()
     i = sp.Symbol("i", integer=True, positive=True)
     g = sp.IndexedBase("g")
     nn = sp.Symbol("n", integer=True, positive=True)
-    expectation = sp.Sum(g[i] / nn, (i, 1, nn))
-    d.step("Expectation over a uniform index", sp.Eq(sp.Symbol("E_g_I"), expectation),
-           "P(I = i) = 1/n for each component (seeds 000, 001, 004)")
-    pulled = sp.Sum(g[i], (i, 1, nn)) / nn
-    d.step("Linearity", sp.Eq(expectation, pulled, evaluate=False), "the factor 1/n does not depend on i")
-    d.step("Definition of the full gradient", sp.Eq(g_full, pulled),
-           "∇L = (1/n) Σ_i ∇ℓ_i, so the expectation is ∇L, coordinate by coordinate")
-    return d.finish(g_full, "I uniform on {1, …, n}", "exact: a finite average, no limit involved")
+    e_g = sp.Symbol("E_g_I")
+    expectation = d.definition("Expectation over a uniform index", sp.Eq(e_g, sp.Sum(g[i] / nn, (i, 1, nn))),
+                               "P(I = i) = 1/n for each component (seeds 000, 001, 004)")
+    pulled = d.computed("Linearity", sp.Eq(e_g, sp.factor_terms(expectation.rhs)), [expectation],
+                        "factor_terms", "the factor 1/n does not depend on i")
+    full = d.definition("Definition of the full gradient", sp.Eq(g_full, sp.Sum(g[i], (i, 1, nn)) / nn),
+                        "∇L = (1/n) Σ_i ∇ℓ_i, coordinate by coordinate")
+    d.computed("Unbiased", sp.Eq(e_g, pulled.rhs.subs(full.rhs, g_full)), [pulled, full],
+               "subs of the definition", "the expectation is ∇L")
+    return d.finish("I uniform on {1, …, n}", "exact: a finite average, no limit involved")
 
 
 def minibatch_variance() -> Derivation:
@@ -45,85 +58,120 @@ def minibatch_variance() -> Derivation:
     d = DerivationBuilder()
     j, k = sp.symbols("j k", integer=True, positive=True)
     cov = sp.Function("Cov")
-    d.step("Independent draws", sp.Eq(cov(sp.Symbol("X_j"), sp.Symbol("X_k")), 0),
-           "with replacement the B draws are i.i.d., so j ≠ k are uncorrelated")
-    total = sp.Sum(sigma**2, (j, 1, B)).doit()
-    d.step("Variance of the sum", sp.Eq(sp.Symbol("Var_sum"), total), "B terms of variance σ² each, no covariances")
-    var = sp.simplify(total / B**2)
-    d.step("Variance of the mean", sp.Eq(sp.Symbol("Var_g_B"), var), "g_B = (1/B) Σ X_j")
-    exponent = sp.simplify(B * sp.diff(sp.log(var), B))
-    d.step("Log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"), exponent),
-           "doubling B halves the variance (seed 001)")
-    return d.finish(var, "B ≥ 1 draws with replacement", "σ² = tr Cov(∇ℓ_I), the per-sample variance")
+    var = sp.Function("Var")
+    draws = d.assumption("Independent draws", sp.And(sp.Eq(var(sp.Symbol("X_j")), sigma**2),
+                                                      sp.Eq(cov(sp.Symbol("X_j"), sp.Symbol("X_k")), 0)),
+                         "with replacement the B draws X_j = ∇ℓ_(I_j) are i.i.d. with variance σ²; j ≠ k uncorrelated")
+    total = d.computed("Variance of the sum", sp.Eq(var(sp.Symbol("S_B")), sp.Sum(sigma**2, (j, 1, B)).doit()),
+                       [draws], "summation", "B variances σ², no covariances")
+    mean = d.computed("Variance of the mean", sp.Eq(var(sp.Symbol("g_B")), total.rhs / B**2), [total],
+                      "division by B²", "g_B = S_B/B")
+    d.computed("Log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"),
+                                      sp.simplify(B * sp.diff(sp.log(mean.rhs), B))), [mean],
+               "B·d log Var/dB", "doubling B halves the variance (seed 001)")
+    return d.finish("B ≥ 1 draws with replacement", "σ² = tr Cov(∇ℓ_I), the per-sample variance",
+                    result=mean)
 
 
 def variance_linear_seed() -> Derivation:
     """Seed 004's 'decreases linearly with batch size', read as a linear law from σ² (B = 1) to 0 (B = n)."""
     d = DerivationBuilder()
-    var = sigma**2 * (n - B) / (n - 1)
-    d.step("A linear decrease", sp.Eq(sp.Symbol("Var_g_B"), var),
-           "the straight line through σ² at B = 1 and 0 at B = n (seed 001's 'Full dataset: Zero')")
-    exponent = sp.simplify(B * sp.diff(sp.log(var), B))
-    d.step("Its log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"), exponent),
-           "the elasticity B·d log Var/dB at the centre of the measured range of B")
-    return d.finish(exponent, "1 ≤ B < n")
+    var = sp.Function("Var_g")
+    p, q = sp.symbols("p q")
+    ends = d.definition("A linear decrease", sp.And(sp.Eq(var(B), p + q * B), sp.Eq(var(1), sigma**2),
+                                                    sp.Eq(var(n), 0)),
+                        "seed 004's straight line, through σ² at B = 1 and 0 at B = n (seed 001's 'Full dataset: "
+                        "Zero')")
+    coefficients = sp.solve([p + q - sigma**2, p + q * n], [p, q], dict=True)[0]
+    line = d.computed("The line", sp.Eq(var(B), sp.factor((p + q * B).subs(coefficients))), [ends],
+                      "solve for p, q", "two conditions, two unknowns")
+    d.computed("Its log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"),
+                                          sp.simplify(B * sp.diff(sp.log(line.rhs), B))), [line],
+               "B·d log Var/dB", "the elasticity at the centre of the measured range of B")
+    return d.finish("1 ≤ B < n")
 
 
 def without_replacement() -> Derivation:
     """Var(g_B) = σ²/B · (n − B)/(n − 1) when the B indices are distinct."""
     d = DerivationBuilder()
     rho = sp.Symbol("C")  # covariance of two distinct draws
-    d.step("The population sums to its mean", sp.Eq(sp.Symbol("Var_all") , n * sigma**2 + n * (n - 1) * rho),
-           "drawing all n without replacement gives the full gradient: the variance of the sum of all n is 0")
-    cov = sp.solve(sp.Eq(n * sigma**2 + n * (n - 1) * rho, 0), rho)[0]
-    d.step("Covariance of two distinct draws", sp.Eq(rho, cov), "exchangeability: every pair has the same covariance")
-    var = sp.factor(sp.simplify((B * sigma**2 + B * (B - 1) * cov) / B**2))
-    d.step("Variance of the mean of B", sp.Eq(sp.Symbol("Var_g_B"), var),
-           "B variances and B(B − 1) covariances, divided by B²")
-    d.step("Full batch", sp.Eq(sp.Symbol("Var_g_n"), var.subs(B, n)), "B = n: the estimate is the full gradient")
-    return d.finish(var, "1 ≤ B ≤ n distinct indices, uniformly", "σ² is the population variance (divisor n)")
+    j, k = sp.symbols("j k", integer=True, positive=True)
+    size = sp.Symbol("m", positive=True)
+    var_sum = sp.Function("V")  # variance of the sum of m distinct draws
+    exch = d.assumption("Exchangeable draws", sp.And(sp.Eq(sp.Function("Var")(sp.Symbol("X_j")), sigma**2),
+                                                     sp.Eq(sp.Function("Cov")(sp.Symbol("X_j"), sp.Symbol("X_k")), rho)),
+                        "uniform sampling without replacement: every draw has variance σ², every pair j ≠ k the "
+                        "same covariance C")
+    summed = sp.Sum(sigma**2, (j, 1, size)).doit() + sp.Sum(sp.Sum(rho, (k, 1, size - 1)), (j, 1, size)).doit()
+    sum_step = d.computed("Variance of a sum of m draws", sp.Eq(var_sum(size), sp.expand(summed)), [exch],
+                          "summation", "m variances and m(m − 1) ordered pairs of covariances")
+    full = d.assumption("The population sums to a constant", sp.Eq(var_sum(n), 0),
+                        "drawing all n without replacement gives n times the full gradient: no variance")
+    cov = sp.solve(sum_step.rhs.subs(size, n), rho)[0]
+    cov_step = d.computed("Covariance of two distinct draws", sp.Eq(rho, cov), [sum_step, full], "solve for C")
+    mean = d.computed("Variance of the mean of B", sp.Eq(sp.Symbol("Var_g_B"),
+                                                         sp.factor(sum_step.rhs.subs({size: B, rho: cov}) / B**2)),
+                      [sum_step, cov_step], "subs m = B and C, divide by B²", "g_B = (1/B)·(sum of B draws)")
+    d.computed("Full batch", sp.Eq(sp.Symbol("Var_g_n"), mean.rhs.subs(B, n)), [mean], "subs B = n",
+               "B = n: the estimate is the full gradient")
+    return d.finish("1 ≤ B ≤ n distinct indices, uniformly", "σ² is the population variance (divisor n)",
+                    result=mean)
 
 
 def noise_ball() -> Derivation:
     """Stationary E(θ − θ*)² of SGD on ½aθ² with additive gradient noise σ: ησ²/(a(2 − ηa))."""
     d = DerivationBuilder()
-    e, v = sp.Symbol("e_t"), sp.Symbol("v")
-    d.step("Update", sp.Eq(sp.Symbol("e_t+1"), (1 - eta * a) * e - eta * sigma * sp.Symbol("xi_t")),
-           "g = a e + σξ, ξ independent of e_t, E ξ = 0, E ξ² = 1")
-    recursion = (1 - eta * a) ** 2 * v + eta**2 * sigma**2
-    d.step("Second-moment recursion", sp.Eq(sp.Symbol("v_t+1"), recursion.subs(v, sp.Symbol("v_t"))),
-           "square and take expectations; the cross term vanishes")
-    stationary = sp.factor(sp.solve(sp.Eq(v, recursion), v)[0])
-    d.step("Stationary point", sp.Eq(v, stationary), "v = (1 − ηa)²v + η²σ², valid for 0 < ηa < 2")
-    small = sp.limit(stationary / eta, eta, 0)
-    d.step("Small steps", sp.Eq(sp.Limit(v / eta, eta, 0), small), "the ball shrinks in proportion to η (seed 000)")
+    e, v, v_t = sp.Symbol("e_t", real=True), sp.Symbol("v"), sp.Symbol("v_t")
+    update = d.definition("Update", sp.Eq(sp.Symbol("e_t+1"), (1 - eta * a) * e - eta * sigma * xi),
+                          "e = θ − θ*, g = a e + σξ_t")
+    noise = d.assumption("Noise", sp.And(sp.Eq(_E(xi), 0), sp.Eq(_E(xi**2), 1), sp.Eq(_E(e**2), v_t)),
+                         "ξ_t independent of e_t; v_t = E e_t²")
+    second = expectation(update.rhs**2, [{e: _E(e), e**2: v_t}, NOISE])
+    rec = d.identity("Second-moment recursion", sp.Eq(sp.Symbol("v_t+1"), (1 - eta * a) ** 2 * v_t + eta**2 * sigma**2),
+                     equals=second, uses=[update, noise],
+                     justification="square the update and take expectations (computed); the cross term vanishes")
+    stationary = d.computed("Stationary point", sp.Eq(v, sp.factor(sp.solve(sp.Eq(v, rec.rhs.subs(v_t, v)), v)[0])),
+                            [rec], "solve v = recursion(v)", "valid for 0 < ηa < 2")
+    d.computed("Small steps", sp.Eq(sp.Limit(v / eta, eta, 0), sp.limit(stationary.rhs / eta, eta, 0)), [stationary],
+               "limit", "the ball shrinks in proportion to η (seed 000)")
     lam_i, sig_i = sp.Symbol("lambda_i", positive=True), sp.Symbol("sigma_i", positive=True)
-    d.step("Many dimensions, per eigendirection", sp.Eq(sp.Symbol("P_ii"), stationary.subs({a: lam_i, sigma: sig_i})),
-           "P = MPMᵀ + η²Σ with M = I − ηA (discrete Lyapunov equation, solved numerically in the experiment); "
-           "in A's eigenbasis M is diagonal, so each diagonal entry obeys the scalar recursion with a = λ_i "
-           "and σ_i² = q_iᵀΣq_i, whatever the off-diagonal entries of Σ")
-    return d.finish(stationary, "0 < ηa < 2", "additive noise independent of the iterate")
+    d.computed("Many dimensions, per eigendirection", sp.Eq(sp.Symbol("P_ii"),
+                                                             stationary.rhs.subs({a: lam_i, sigma: sig_i})),
+               [stationary], "subs a = λ_i, σ = σ_i",
+               "P = MPMᵀ + η²Σ with M = I − ηA (discrete Lyapunov equation, solved numerically in the experiment); "
+               "in A's eigenbasis M is diagonal, so each diagonal entry obeys the scalar recursion with a = λ_i "
+               "and σ_i² = q_iᵀΣq_i, whatever the off-diagonal entries of Σ")
+    return d.finish("0 < ηa < 2", "additive noise independent of the iterate", result=stationary)
 
 
 def momentum_noise_ball() -> Derivation:
     """Stationary variance of heavy ball (sum form) on ½aθ² with additive noise σ."""
     d = DerivationBuilder()
-    x, xm = sp.Symbol("x_t"), sp.Symbol("x_t-1")
+    x, xm, v_t = sp.symbols("x_t x_t-1 v_t", real=True)
+    v_next = beta * v_t + a * x + sigma * xi
+    update = d.definition("Heavy ball with noise", sp.And(sp.Eq(sp.Symbol("v_t+1"), v_next),
+                                                          sp.Eq(sp.Symbol("x_t+1"), x - eta * sp.Symbol("v_t+1"))),
+                          "sum form on ½ax² with gradient noise σξ_t")
     p = 1 + beta - eta * a
-    d.step("Eliminate v", sp.Eq(sp.Symbol("x_t+1"), p * x - beta * xm - eta * sigma * sp.Symbol("xi_t")),
-           "v_{t+1} = βv_t + a x_t + σξ_t, x_{t+1} = x_t − ηv_{t+1}, and ηv_t = x_{t−1} − x_t")
+    eliminated = sp.expand((x - eta * v_next).subs(v_t, (xm - x) / eta))
+    rec = d.identity("Eliminate v", sp.Eq(sp.Symbol("x_t+1"), p * x - beta * xm - eta * sigma * xi),
+                     equals=eliminated, uses=[update], justification="ηv_t = x_(t−1) − x_t (computed substitution)")
     g0, g1 = sp.symbols("gamma_0 gamma_1")
-    eq0 = sp.Eq(g0, p**2 * g0 + beta**2 * g0 - 2 * p * beta * g1 + eta**2 * sigma**2)
-    eq1 = sp.Eq(g1, p * g0 - beta * g1)
-    d.step("Stationary variance", eq0, "γ₀ = Var x, γ₁ = Cov(x_t, x_{t−1}); square the recursion")
-    d.step("Stationary lag-one covariance", eq1, "multiply the recursion by x_t and take expectations")
-    solution = sp.solve([eq0, eq1], [g0, g1], dict=True)[0]
-    var = sp.factor(sp.simplify(solution[g0]))
-    d.step("Solution", sp.Eq(g0, var), "two linear equations (Yule–Walker for an AR(2) process)")
-    ratio = sp.limit(sp.simplify(var / noise_ball().result), eta, 0)
-    d.step("Inflation over plain SGD (η → 0)", sp.Eq(sp.Symbol("gamma_0") / sp.Symbol("v_SGD"), sp.factor(ratio)),
-           "at equal η momentum inflates the ball by 1/(1 − β)")
-    return d.finish(var, "heavy ball in the sum form, 0 ≤ β < 1", "0 < ηa < 2(1 + β)")
+    stat = d.assumption("Stationarity", sp.And(sp.Eq(_E(x**2), g0), sp.Eq(_E(xm**2), g0), sp.Eq(_E(x * xm), g1)),
+                        "γ₀ = Var x, γ₁ = Cov(x_t, x_(t−1)) do not depend on t; ξ_t independent of the past")
+    past = {x**2: g0, xm**2: g0, x * xm: g1, x: _E(x), xm: _E(xm)}
+    eq0 = d.identity("Stationary variance", sp.Eq(g0, p**2 * g0 + beta**2 * g0 - 2 * p * beta * g1 + eta**2 * sigma**2),
+                     equals=expectation(rec.rhs**2, [past, NOISE]), uses=[rec, stat],
+                     justification="square the recursion and take expectations (computed)")
+    eq1 = d.computed("Stationary lag-one covariance", sp.Eq(g1, expectation(rec.rhs * x, [past, NOISE])), [rec, stat],
+                     "expectation of x_(t+1)·x_t", "multiply the recursion by x_t and take expectations")
+    solution = sp.solve([eq0.expr, eq1.expr], [g0, g1], dict=True)[0]
+    var = d.computed("Solution", sp.Eq(g0, sp.factor(sp.simplify(solution[g0]))), [eq0, eq1], "solve",
+                     "two linear equations (Yule–Walker for an AR(2) process)")
+    ratio = sp.limit(sp.simplify(var.rhs / var.rhs.subs(beta, 0)), eta, 0)
+    d.computed("Inflation over plain SGD (η → 0)", sp.Eq(sp.Symbol("gamma_0") / sp.Symbol("v_SGD"), sp.factor(ratio)),
+               [var], "ratio to β = 0 (plain SGD), limit η → 0", "at equal η momentum inflates the ball by 1/(1 − β)")
+    return d.finish("heavy ball in the sum form, 0 ≤ β < 1", "0 < ηa < 2(1 + β)", result=var)
 
 
 def robbins_monro() -> Derivation:
@@ -131,25 +179,39 @@ def robbins_monro() -> Derivation:
     d = DerivationBuilder()
     tt = sp.Symbol("t", positive=True)
     m = sp.Function("m")
-    rec = sp.Eq(sp.Symbol("m_t+1"), (1 - c * mu / tt) ** 2 * sp.Symbol("m_t") + c**2 * sigma**2 / tt**2)
-    d.step("Second-moment recursion", rec, "η_t = c/t, additive noise of variance σ²")
-    ode = sp.Eq(m(tt).diff(tt), -2 * c * mu * m(tt) / tt + c**2 * sigma**2 / tt**2)
-    d.step("Continuous-time limit", ode, "keep terms of order 1/t and 1/t² in m_{t+1} − m_t")
-    C1, K = sp.Symbol("C_1"), sp.Symbol("K")
-    homogeneous = C1 * tt ** (-2 * c * mu)
-    check = sp.simplify(homogeneous.diff(tt) + 2 * c * mu * homogeneous / tt)
-    particular_k = sp.solve(sp.simplify((K / tt).diff(tt) - ode.rhs.subs(m(tt), K / tt)), K)[0]
-    solution = homogeneous + particular_k / tt
-    residual = sp.simplify(solution.diff(tt) - ode.rhs.subs(m(tt), solution))
-    d.step("General solution", sp.Eq(m(tt), solution),
-           f"homogeneous part C₁t^(−2cμ) (residual {check}), particular part K/t (residual {residual})")
-    exponents = [sp.simplify(tt * sp.diff(sp.log(term), tt)) for term in (homogeneous, particular_k / tt)]
-    slowest = -sp.Min(*[-e for e in exponents])
-    d.step("Decay exponents of the two terms", sp.Eq(sp.Symbol("p"), sp.Tuple(*exponents)),
-           "the transient forgets the start like t^(−2cμ); the noise term decays like 1/t")
-    d.step("Slowest term wins", sp.Eq(sp.Symbol("p"), slowest),
-           "O(1/t) if 2cμ > 1 (Robbins–Monro), only O(t^(−2cμ)) if 2cμ < 1 (Nemirovski et al. 2009)")
-    return d.finish(slowest, "2cμ ≠ 1", "σ > 0")
+    th, m_t = sp.Symbol("theta_t", real=True), sp.Symbol("m_t")
+    update = d.definition("SGD with η_t = c/t", sp.Eq(sp.Symbol("theta_t+1"), (1 - c * mu / tt) * th - c * sigma * xi / tt),
+                          "gradient μθ + σξ_t on ½μθ², θ* = 0")
+    noise = d.assumption("Noise", sp.And(sp.Eq(_E(xi), 0), sp.Eq(_E(xi**2), 1), sp.Eq(_E(th**2), m_t)),
+                         "ξ_t independent of θ_t; m_t = E θ_t²")
+    second = expectation(update.rhs**2, [{th: _E(th), th**2: m_t}, NOISE])
+    rec = d.identity("Second-moment recursion",
+                     sp.Eq(sp.Symbol("m_t+1"), (1 - c * mu / tt) ** 2 * m_t + c**2 * sigma**2 / tt**2),
+                     equals=second, uses=[update, noise],
+                     justification="square the update and take expectations (computed)")
+    drift = sp.expand(rec.rhs - m_t)
+    coefficient, forcing = drift.coeff(m_t), drift.subs(m_t, 0)
+    leading = sp.limit(coefficient * tt, tt, sp.oo) / tt
+    ode = d.computed("Continuous-time limit", sp.Eq(m(tt).diff(tt), leading * m(tt) + forcing), [rec],
+                     "m_(t+1) − m_t, leading term of the coefficient of m_t as t → ∞",
+                     "m' ≈ m_(t+1) − m_t; the coefficient of m_t is (1 − cμ/t)² − 1 = −2cμ/t + c²μ²/t², whose "
+                     "1/t² part is O(1/t) relative to the leading −2cμ/t and is dropped")
+    C1, K, q = sp.Symbol("C_1"), sp.Symbol("K"), sp.Symbol("q")
+    rhs_of = lambda f: ode.rhs.subs(m(tt), f)  # noqa: E731
+    power = sp.solve(sp.simplify((C1 * tt**q).diff(tt) - rhs_of(C1 * tt**q).subs(forcing, 0)
+                                 .subs(sigma, 0)) / (C1 * tt ** (q - 1)), q)[0]
+    particular_k = sp.solve(sp.simplify(((K / tt).diff(tt) - rhs_of(K / tt)) * tt**2), K)[0]
+    homogeneous, particular = C1 * tt**power, particular_k / tt
+    solution = d.computed("General solution", sp.Eq(m(tt), homogeneous + particular), [ode],
+                          "solve for the exponent q of C₁t^q (σ = 0) and the constant of K/t",
+                          "homogeneous part plus a particular solution")
+    exponents = [sp.simplify(tt * sp.diff(sp.log(term), tt)) for term in (homogeneous, particular)]
+    decay = d.computed("Decay exponents of the two terms", sp.Eq(sp.Symbol("p"), sp.Tuple(*exponents)), [solution],
+                       "t·d log/dt of each term",
+                       "the transient forgets the start like t^(−2cμ); the noise term decays like 1/t")
+    d.computed("Slowest term wins", sp.Eq(sp.Symbol("p"), -sp.Min(*[-e for e in decay.rhs])), [decay], "max",
+               "O(1/t) if 2cμ > 1 (Robbins–Monro), only O(t^(−2cμ)) if 2cμ < 1 (Nemirovski et al. 2009)")
+    return d.finish("2cμ ≠ 1", "σ > 0")
 
 
 def convex_sqrt_t_bound() -> Derivation:
@@ -157,40 +219,83 @@ def convex_sqrt_t_bound() -> Derivation:
     d = DerivationBuilder()
     D, G = sp.Symbol("D", positive=True), sp.Symbol("G", positive=True)
     k = sp.Symbol("k", positive=True, integer=True)
-    d.step("One step", sp.Le(sp.Symbol("E_gap_t"),
-                             (sp.Symbol("r_t") - sp.Symbol("r_t+1")) / (2 * sp.Symbol("eta_t"))
-                             + sp.Symbol("eta_t") * G**2 / 2),
-           "r_t = E‖x_t − x*‖², convexity f(x_t) − f* ≤ gᵀ(x_t − x*), E‖g‖² ≤ G², projection is non-expansive")
-    telescoped = D**2 / (2 * c / sp.sqrt(T))
-    d.step("Telescoping with decreasing steps", sp.Le(sp.Symbol("Sigma_r_terms"), telescoped),
-           "Σ r_t(1/η_t − 1/η_{t−1})/2 ≤ D²/(2η_T) on a set of diameter D")
-    steps_sum = sp.integrate(c / sp.sqrt(k), (k, 0, T))
-    d.step("Sum of the steps", sp.Le(sp.Sum(c / sp.sqrt(k), (k, 1, T)), steps_sum), "Σ_{k≤T} k^(−½) ≤ ∫₀^T k^(−½) dk")
+    tt = sp.Symbol("t", positive=True, integer=True)
+    eta_t = sp.Symbol("eta_t", positive=True)
+    r_t, r_next, dist = sp.symbols("r_t r_t+1 Q_t", nonnegative=True)
+    P, N, gap = sp.Symbol("P_t", real=True), sp.Symbol("N_t", nonnegative=True), sp.Symbol("E_gap_t", real=True)
+    project = d.assumption("Non-expansive projection", sp.Le(r_next, dist),
+                           "r_t = ‖x_t − x*‖², Q_t = ‖x_t − η_t g_t − x*‖²: projecting onto the convex set "
+                           "containing x* does not increase the distance")
+    u, g = sp.symbols("u g", real=True)
+    expanded = sp.expand((u - eta_t * g) ** 2).subs({u**2: r_t, g**2: N}).subs(u, P / g)
+    expand = d.computed("Expand the square", sp.Eq(dist, expanded), [project],
+                        "expand ‖u − η_t g‖², u = x_t − x*",
+                        "P_t = g_tᵀ(x_t − x*), N_t = ‖g_t‖² (bilinearity of the inner product)")
+    one = d.inequality("Distance after one step", sp.Le(r_next, expanded), given=[project, expand],
+                       justification="the two previous steps")
+    convex = d.assumption("Convexity", sp.Le(gap, P),
+                          "E_gap_t = E f(x_t) − f* ≤ E g_tᵀ(x_t − x*): f convex, g_t unbiased")
+    bounded = d.assumption("Bounded gradients", sp.Le(N, G**2), "E‖g_t‖² ≤ G²")
+    step_bound = (r_t - r_next) / (2 * eta_t) + eta_t * G**2 / 2
+    one_step = d.inequality("One step", sp.Le(gap, step_bound),
+                            given=[(one, 1 / (2 * eta_t)), convex, (bounded, eta_t / 2)],
+                            justification="the distance inequality over 2η_t plus convexity plus η_t/2 times the "
+                                          "gradient bound")
+    steps = d.definition("Steps", sp.Eq(sp.Function("eta")(tt), c / sp.sqrt(tt)), "η_t = c/√t, decreasing")
+    inv = lambda s: 1 / steps.rhs.subs(tt, s)  # noqa: E731
+    d.inequality("Weights are non-negative", sp.Ge(inv(tt) - inv(tt - 1), 0), uses=[steps],
+                 ranges={tt: (2, 10**6)}, justification="1/η_t − 1/η_(t−1) ≥ 0: r_t ≤ D² may be applied term by term")
+    telescoped = sp.simplify(D**2 / 2 * (inv(1) + sp.summation(inv(tt) - inv(tt - 1), (tt, 2, T))))
+    tele = d.computed("Telescoping with decreasing steps", sp.Le(sp.Symbol("Sigma_r_terms"), telescoped), [one_step, steps],
+                      "summation of D²(1/η_t − 1/η_(t−1))/2 over t = 2..T, plus D²/(2η₁)",
+                      "Σ_t (r_t − r_(t+1))/(2η_t) = r₁/(2η₁) + Σ_(t≥2) r_t(1/η_t − 1/η_(t−1))/2 − r_(T+1)/(2η_T) "
+                      "with r_t ≤ D² on a set of diameter D")
+    per_term = d.inequality("Each step below its integral", sp.Le(steps.rhs.subs(tt, k), 2 * c * (sp.sqrt(k) - sp.sqrt(k - 1))),
+                            uses=[steps], ranges={k: (1, 10**6)},
+                            justification="k^(−½) ≤ ∫_(k−1)^k s^(−½) ds, the integrand is decreasing")
+    steps_sum = sp.summation(per_term.expr.rhs, (k, 1, T))
+    summed = d.computed("Sum of the steps", sp.Le(sp.Sum(c / sp.sqrt(k), (k, 1, T)), steps_sum), [per_term],
+                        "summation (telescoping)", "Σ_(k≤T) k^(−½) ≤ 2√T")
     bound = sp.simplify((telescoped + G**2 * steps_sum / 2) / T)
-    d.step("Jensen on the average", sp.Le(sp.Symbol("E_gap_avg"), bound), "f(x̄_T) ≤ (1/T) Σ f(x_t)")
-    exponent = sp.simplify(T * sp.diff(sp.log(bound), T))
-    d.step("Exponent in T", sp.Eq(sp.Symbol("p"), exponent), "T d log(bound)/dT")
-    return d.finish(exponent, "f convex, E‖g‖² ≤ G², feasible set of diameter D")
+    avg = d.computed("Jensen on the average", sp.Le(sp.Symbol("E_gap_avg"), bound), [one_step, tele, summed],
+                     "sum the one-step bound over t ≤ T, divide by T", "f(x̄_T) ≤ (1/T) Σ f(x_t)")
+    d.computed("Exponent in T", sp.Eq(sp.Symbol("p"), sp.simplify(T * sp.diff(sp.log(avg.expr.rhs), T))), [avg],
+               "T d log(bound)/dT")
+    return d.finish("f convex, E‖g‖² ≤ G², feasible set of diameter D")
 
 
 def nonconvex_bound() -> Derivation:
     """(1/T) Σ E‖∇f(x_t)‖² ≤ (Δ/(Tη) + Lησ²/2)/(1 − Lη/2) with η = c/√T (Ghadimi & Lan 2013)."""
     d = DerivationBuilder()
     L, Delta = sp.Symbol("L", positive=True), sp.Symbol("Delta", positive=True)
-    G2 = sp.Symbol("G_t")
-    d.step("Descent lemma in expectation",
-           sp.Le(sp.Symbol("E_f_t+1"), sp.Symbol("E_f_t") - eta * G2 + L * eta**2 * (G2 + sigma**2) / 2),
-           "L-smoothness with g = ∇f + noise, E‖g‖² = ‖∇f‖² + σ², G_t = E‖∇f(x_t)‖²")
-    avg = sp.Symbol("G_avg")
-    inequality = sp.Le(eta * (1 - L * eta / 2) * T * avg, Delta + T * L * eta**2 * sigma**2 / 2)
-    d.step("Telescoping over T steps", inequality, "Δ = f(x₀) − f_inf bounds the total decrease")
-    bound = sp.solve(sp.Eq(inequality.lhs, inequality.rhs), avg)[0]
-    d.step("Average squared gradient", sp.Le(avg, bound), "valid for η < 2/L")
-    bound_T = sp.simplify(bound.subs(eta, c / sp.sqrt(T)))
-    d.step("With η = c/√T", sp.Le(avg, bound_T), "min_t E‖∇f‖² ≤ average")
-    d.step("Rate", sp.Eq(sp.Limit(bound_T * sp.sqrt(T), T, sp.oo), sp.limit(bound_T * sp.sqrt(T), T, sp.oo)),
-           "O(1/√T)")
-    return d.finish(bound_T, "f L-smooth, bounded below by f_inf", "noise variance σ², c/√T < 2/L")
+    G2 = sp.Symbol("G_t", nonnegative=True)
+    f_t, f_next, f_0, f_T = sp.symbols("E_f_t E_f_t+1 f_0 E_f_T", real=True)
+    inner, norm = sp.Symbol("P_t", real=True), sp.Symbol("N_t", nonnegative=True)
+    smooth = d.assumption("L-smoothness along the step",
+                          sp.Le(f_next, f_t - eta * inner + L * eta**2 * norm / 2),
+                          "f(x − ηg) ≤ f(x) − η∇f(x)ᵀg + Lη²‖g‖²/2; P_t = ∇f(x_t)ᵀg_t, N_t = ‖g_t‖²")
+    noise = d.assumption("Unbiased noise of variance σ²", sp.And(sp.Eq(_E(inner), G2), sp.Eq(_E(norm), G2 + sigma**2)),
+                         "E g_t = ∇f(x_t), E‖g_t‖² = ‖∇f‖² + σ²; G_t = E‖∇f(x_t)‖²")
+    descent_rhs = smooth.expr.rhs.subs({inner: G2, norm: G2 + sigma**2})
+    descent = d.computed("Descent lemma in expectation", sp.Le(f_next, descent_rhs), [smooth, noise],
+                         "expectation (linear in P_t and N_t)")
+    avg = sp.Symbol("G_avg", nonnegative=True)
+    increment = sp.expand(descent_rhs - f_t).subs(G2, avg)
+    summed = d.computed("Sum over t < T", sp.Le(f_T, f_0 + T * increment), [descent],
+                        "sum of the per-step increments (linear in G_t, Σ_t G_t = T·G_avg)",
+                        "E f_(t+1) − E f_t telescopes to E f_T − f₀")
+    below = d.assumption("Bounded below", sp.Le(f_0 - f_T, Delta), "Δ = f(x₀) − f_inf bounds the total decrease")
+    inequality = d.inequality("Telescoping over T steps",
+                              sp.Le(eta * (1 - L * eta / 2) * T * avg, Delta + T * L * eta**2 * sigma**2 / 2),
+                              given=[summed, below], justification="add the two previous inequalities")
+    bound = sp.solve(sp.Eq(inequality.expr.lhs, inequality.expr.rhs), avg)[0]
+    solved = d.computed("Average squared gradient", sp.Le(avg, bound), [inequality],
+                        "solve for G_avg", "dividing by η(1 − Lη/2) > 0 needs η < 2/L")
+    bound_T = d.computed("With η = c/√T", sp.Le(avg, sp.simplify(bound.subs(eta, c / sp.sqrt(T)))),
+                         [solved], "subs η = c/√T", "min_t E‖∇f(x_t)‖² ≤ G_avg")
+    d.computed("Rate", sp.Eq(sp.Limit(avg * sp.sqrt(T), T, sp.oo),
+                             sp.limit(bound_T.rhs * sp.sqrt(T), T, sp.oo)), [bound_T], "limit", "O(1/√T)")
+    return d.finish("f L-smooth, bounded below by f_inf", "noise variance σ², c/√T < 2/L", result=bound_T)
 
 
 def _leading_order(expr: sp.Expr, x: sp.Symbol) -> int:
@@ -208,97 +313,147 @@ def _power_sum_series(n_sym: sp.Expr, x: sp.Symbol, factor: int, order: int) -> 
     return sp.expand(total)
 
 
+def _eta_order(expr: sp.Expr) -> sp.Expr:
+    """The exponent p of expr ∝ η^p as η → 0 (at fixed a)."""
+    return sp.limit(eta * sp.diff(sp.log(expr), eta), eta, 0)
+
+
 def shuffling_exponents() -> Derivation:
     """Leading exponents in η of E‖x − x*‖² at epoch ends: 1 (i.i.d.), 2 (cyclic), 3 (reshuffled)."""
     d = DerivationBuilder()
     x = sp.Symbol("h", positive=True)  # h = ηa
     q = 1 - x
-    s2 = sp.Symbol("s", positive=True) ** 2  # population variance of the component gradients at x*
-    d.step("Model", sp.Eq(sp.Symbol("f_i"), a * (sp.Symbol("theta") - sp.Symbol("b_i")) ** 2 / 2),
-           "equal curvatures a; c_i = a(x* − b_i) sum to zero; h = ηa; one epoch = n steps")
-    # With replacement: stationary variance of the additive-noise recursion.
-    wr = eta * s2 / (a * (2 - x))
-    d.step("With replacement", sp.Eq(sp.Symbol("E_e2"), wr), "noise ball with per-step variance s²")
-    p_wr = 1 + _leading_order(sp.series(1 / (2 - x), x, 0, 2).removeO(), x)
-    # Epoch map: e ← qⁿ e + η Σ_k (q^(n−k) − 1) c_π(k)  (Σ c = 0 lets us subtract 1)
-    d.step("Epoch map", sp.Eq(sp.Symbol("e_+"), q**n * sp.Symbol("e") + eta * sp.Sum(
-        (q ** (n - sp.Symbol("k")) - 1) * sp.Symbol("c_pi_k"), (sp.Symbol("k"), 1, n))),
-        "unrolling n steps; Σ_i c_i = 0")
-    contraction = sp.expand(1 - _power_sum_series(n, x, 1, 2) * x)  # 1 − qⁿ = x Σ q^m
-    d.step("Per-epoch contraction", sp.Eq(1 - q**n, sp.factor(sp.expand(contraction - 1) * -1).subs(x, x)),
-           "to second order in h")
-    # Cyclic: deterministic offset e* = η Σ (q^m − 1)c/(1 − qⁿ); q^m − 1 = −m h + …
-    order_offset = 1 + 1 - _leading_order(sp.expand(1 - contraction), x)  # η · O(h) / O(h)
-    p_cyc = 2 * order_offset
-    d.step("Cyclic order: fixed point", sp.Eq(sp.Symbol("e_star"), -eta * sp.Symbol("S_c") / n),
-           "e* = η Σ_m (q^m − 1)c_(m)/(1 − qⁿ) with q^m − 1 = −mh + O(h²) and 1 − qⁿ = nh + O(h²); "
-           "S_c = Σ_m m c_(m) depends on the fixed order. "
-           "A deterministic offset of order η, so its square is of order η² (seed 001's systematic bias)")
-    # Random reshuffling: zero-mean ξ with Var ξ = η² n s²/(n − 1) Σ_m (w_m − w̄)², w_m = q^m − 1.
-    s1 = _power_sum_series(n, x, 2, 3)
-    sm = _power_sum_series(n, x, 1, 3)
-    spread = sp.expand(s1 - sm**2 / n)
+    s = sp.Symbol("s", positive=True)  # population standard deviation of the c_i
+    th, b_i, x_star, e = sp.symbols("theta b_i x_star e", real=True)
+    c_i = sp.Symbol("c_i", real=True)
+    model = d.definition("Model", sp.Eq(sp.Symbol("f_i"), a * (th - b_i) ** 2 / 2),
+                         "equal curvatures a; one epoch = n steps; h = ηa")
+    step = sp.expand(e - eta * sp.diff(model.rhs, th).subs(th, x_star + e)).subs(b_i, x_star - c_i / a)
+    one = d.computed("One step", sp.Eq(sp.Symbol("e_+"), sp.collect(sp.expand(step).subs(a * eta, x), e)), [model],
+                     "gradient at θ = x* + e, subs b_i = x* − c_i/a and ηa = h",
+                     "c_i = a(x* − b_i) is component i's gradient at x*; they sum to zero, with population "
+                     "variance s²")
+    v = sp.Symbol("v")
+    noise_wr = {c_i: 0, c_i**2: s**2}
+    rec_wr = expectation(one.rhs**2, [{e: _E(e), e**2: v}, noise_wr])
+    wr = sp.factor(sp.solve(sp.Eq(v, rec_wr), v)[0])
+    wr_step = d.computed("With replacement", sp.Eq(sp.Symbol("E_e2"), wr), [one],
+                         "stationary point of the second moment (E c_I = 0, E c_I² = s², independent draws)",
+                         "the noise ball with per-step variance η²s²")
+    p_wr = _eta_order(wr_step.rhs.subs(x, eta * a))
+    kk = sp.Symbol("k", integer=True, positive=True)
+    c_pi = sp.Function("c_pi")
+    epoch = unroll(sp.collect(one.rhs, e).coeff(e), lambda k_: -eta * c_pi(k_), e, kk, n)
+    epoch_step = d.computed("Epoch map", sp.Eq(sp.Symbol("e_+n"), epoch), [one], "unroll n steps",
+                            "c_π(k) is the component used at step k of the epoch")
+    contraction = d.computed("Per-epoch contraction", sp.Eq(1 - q**n, sp.series(1 - q**n, x, 0, 3).removeO()),
+                             [epoch_step], "series in h to second order")
+    weight = sp.factor(sp.limit(-(q ** (n - kk) - 1) / (1 - q**n), x, 0))
+    offset = eta * sp.Sum(weight * c_pi(kk), (kk, 1, n))
+    cyclic = d.computed("Cyclic order: fixed point", sp.Eq(sp.Symbol("e_star"), offset), [epoch_step, contraction],
+                        "solve e = epoch map(e), subtract Σ_k c_π(k) = 0, leading order of each weight as h → 0",
+                        "a fixed order makes the epoch deterministic: a systematic offset of order η, whose "
+                        "square is of order η² (seed 001's systematic bias)")
+    p_cyc = sp.degree(sp.expand(cyclic.rhs**2), eta)
+    S1, S2 = sp.symbols("S_1 S_2", real=True)
+    cov = -s**2 / (n - 1)
+    perm = d.assumption("Uniform reshuffling", sp.And(sp.Eq(sp.Function("Var")(c_pi(kk)), s**2),
+                                                      sp.Eq(sp.Function("Cov")(c_pi(kk), c_pi(sp.Symbol("l"))), cov)),
+                        "a uniform permutation draws the c_i without replacement: every pair of positions has "
+                        "covariance −s²/(n − 1) (sgd.without-replacement)")
+    var_xi = sp.factor(s**2 * S2 + cov * (S1**2 - S2))
+    noise_rr = d.computed("Reshuffled: epoch noise", sp.Eq(sp.Symbol("Var_xi") / eta**2, var_xi), [epoch_step, perm],
+                          "variance of Σ_m w_m c_π(m): S₂ variances, S₁² − S₂ covariances",
+                          "w_m = q^m − 1 (the weights after subtracting Σ c = 0), S₁ = Σ_m w_m, S₂ = Σ_m w_m²")
+    sum_w = sp.expand(_power_sum_series(n, x, 1, 3) - n)
+    sum_w2 = sp.expand(_power_sum_series(n, x, 2, 3) - 2 * _power_sum_series(n, x, 1, 3) + n)
+    spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) / s**2)
     spread_order = _leading_order(spread, x)
     leading_spread = sp.factor(sp.Poly(spread, x).coeff_monomial(x**spread_order))
-    d.step("Reshuffled: spread of the weights", sp.Eq(sp.Symbol("S_w"), leading_spread * x**spread_order),
-           "Σ_m (w_m − w̄)² to leading order; a uniform permutation makes the epoch noise zero-mean")
-    one_minus_q2n = sp.expand(x * _power_sum_series(n, x, 2, 2) * (2 - x))  # 1 − q^(2n) = (1 − q²) Σ q^(2m)
-    denom_order = _leading_order(one_minus_q2n, x)
-    p_rr = 2 + spread_order - denom_order
-    d.step("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), sp.factor(
-        eta**2 * n * s2 / (n - 1) * leading_spread * x**spread_order / (2 * n * x))),
-        "Var ξ/(1 − q^(2n)) to leading order: of order η³ (Mishchenko et al. 2020)")
+    spread_step = d.computed("Reshuffled: spread of the weights",
+                             sp.Eq(sp.Symbol("Var_xi") / (eta * s) ** 2, leading_spread * x**spread_order), [noise_rr],
+                             "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
+                             "a uniform permutation makes the epoch noise zero-mean")
+    one_minus_q2n = sp.series(1 - q ** (2 * n), x, 0, 2).removeO()
+    stationary_rr = sp.factor(eta**2 * s**2 * spread_step.rhs / one_minus_q2n)
+    rr = d.computed("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), stationary_rr), [spread_step, epoch_step],
+                    "Var ξ/(1 − q^(2n)), leading order in h",
+                    "of order η³ (Mishchenko et al. 2020)")
+    p_rr = _eta_order(rr.rhs.subs(x, eta * a))
     scheme = sp.Symbol("j", integer=True, nonnegative=True)
     result = sp.Piecewise((p_wr, sp.Eq(scheme, 0)), (p_cyc, sp.Eq(scheme, 1)), (p_rr, True))
-    d.step("Exponents by scheme", sp.Eq(sp.Symbol("p"), result),
-           "j = 0 with replacement, j = 1 fixed cyclic order, j = 2 random reshuffling")
-    return d.finish(result, "small η (ηan ≪ 1)", "equal component curvatures")
+    d.computed("Exponents by scheme", sp.Eq(sp.Symbol("p"), result), [wr_step, cyclic, rr],
+               "leading power of η at fixed a",
+               "j = 0 with replacement, j = 1 fixed cyclic order, j = 2 random reshuffling")
+    return d.finish("small η (ηan ≪ 1)", "equal component curvatures")
 
 
 def worked_example() -> Derivation:
     """Seed 001's example: batch GD θ_t = ȳ(1 − 0.8^t); SGD stationary sd; cost ratio n/B."""
     d = DerivationBuilder()
     ybar, s = sp.Symbol("y_bar", real=True), sp.Symbol("s", positive=True)
-    th = sp.Symbol("theta")
-    loss_grad = sp.diff((th - sp.Symbol("y")) ** 2, th)
-    d.step("Gradient of (θ − y)²", sp.Eq(sp.Symbol("g"), loss_grad), "seed 001: grad = 2(θ − mean y)")
+    th, y = sp.Symbol("theta"), sp.Symbol("y")
+    loss = d.definition("Loss", sp.Eq(sp.Symbol("ell"), (th - y) ** 2), "seed 001: squared error to each y_i")
+    grad = d.computed("Gradient of (θ − y)²", sp.Eq(sp.Symbol("g"), sp.diff(loss.rhs, th)), [loss], "diff",
+                      "seed 001: grad = 2(θ − mean y) for the full batch")
     th_t = sp.Function("theta")
     tt = sp.Symbol("t", integer=True, nonnegative=True)
-    rec = sp.Eq(th_t(tt + 1), th_t(tt) - eta * 2 * (th_t(tt) - ybar))
-    gd = sp.simplify(sp.rsolve(rec, th_t(tt), {th_t(0): 0}))
-    d.step("Batch GD", sp.Eq(th_t(tt), gd), "θ₀ = 0; with η = 0.1 the factor is 1 − 2η = 0.8")
-    v = sp.Symbol("v")
-    var = sp.solve(sp.Eq(v, (1 - 2 * eta) ** 2 * v + 4 * eta**2 * s**2 / B), v)[0]
-    d.step("SGD: stationary variance", sp.Eq(v, sp.factor(var)),
-           "θ₊ = (1 − 2η)θ + 2η ȳ_B with Var ȳ_B = s²/B (with replacement), s² the population variance of y")
-    sd = sp.sqrt(sp.factor(var))
-    d.step("Seed's numbers", sp.Eq(sp.Symbol("sd"), sd.subs({eta: sp.Rational(1, 10), B: 32, s: 1}).evalf(3)),
-           "η = 0.1, B = 32, s = 1")
-    cost = n / B
-    d.step("Cost per step", sp.Eq(sp.Symbol("ratio"), cost), "a full gradient costs n = 1000 evaluations, SGD's B = 32")
-    result = sp.Piecewise((gd.subs(tt, t), sp.Eq(part, 0)), (sd, sp.Eq(part, 1)), (cost, True))
-    return d.finish(result, "j = 0: batch-GD iterate at step t; j = 1: SGD stationary sd; j = 2: cost ratio")
+    rec = sp.Eq(th_t(tt + 1), th_t(tt) - eta * grad.rhs.subs({th: th_t(tt), y: ybar}))
+    gd = d.computed("Batch GD", sp.Eq(th_t(tt), sp.simplify(sp.rsolve(rec, th_t(tt), {th_t(0): 0}))), [grad],
+                    "rsolve of θ_(t+1) = θ_t − η·2(θ_t − ȳ), θ₀ = 0", "with η = 0.1 the factor is 1 − 2η = 0.8")
+    e, zeta, v = sp.Symbol("e", real=True), sp.Symbol("zeta", real=True), sp.Symbol("v")
+    sgd_step = d.definition("SGD", sp.Eq(sp.Symbol("e_+"), sp.expand(e - eta * grad.rhs.subs({th: e, y: zeta}))),
+                            "e = θ − ȳ; ζ = ȳ_B − ȳ, the batch mean's error: E ζ = 0, E ζ² = s²/B (with "
+                            "replacement), s² the population variance of y")
+    second = expectation(sgd_step.rhs**2, [{e: _E(e), e**2: v}, {zeta: 0, zeta**2: s**2 / B}])
+    var = d.computed("SGD: stationary variance", sp.Eq(v, sp.factor(sp.solve(sp.Eq(v, second), v)[0])), [sgd_step],
+                     "expectation of the squared step, solve v = E e_+²")
+    sd = sp.sqrt(var.rhs)
+    d.computed("Seed's numbers", sp.Eq(sp.Symbol("sd"), sd.subs({eta: sp.Rational(1, 10), B: 32, s: 1}).evalf(3)),
+               [var], "subs η = 0.1, B = 32, s = 1")
+    cost = d.definition("Cost per step", sp.Eq(sp.Symbol("ratio"), n / B),
+                        "a full gradient costs n = 1000 evaluations, SGD's B = 32")
+    result = sp.Piecewise((gd.rhs.subs(tt, t), sp.Eq(part, 0)), (sd, sp.Eq(part, 1)), (cost.rhs, True))
+    d.computed("Measured quantities", sp.Eq(sp.Symbol("q_j"), result), [gd, var, cost], "collect",
+               "j = 0: batch-GD iterate at step t; j = 1: SGD stationary sd; j = 2: cost ratio")
+    return d.finish("j = 0: batch-GD iterate at step t; j = 1: SGD stationary sd; j = 2: cost ratio")
 
 
 def clipping() -> Derivation:
     """Clipped steps are bounded by ηc; clipped GD beyond 2/λ cycles with steps ηc; asymmetric noise biases."""
     d = DerivationBuilder()
     p, A, lam = sp.Symbol("p", positive=True), sp.Symbol("A", positive=True), sp.Symbol("lambda", positive=True)
-    g = sp.Symbol("g")
-    d.step("Clipping", sp.Eq(sp.Symbol("clip_g"), g * sp.Min(1, c / sp.Abs(g))), "norm clipping at c (seed 003)")
-    d.step("Step bound", sp.Le(eta * sp.Abs(g) * sp.Min(1, c / sp.Abs(g)), eta * c), "‖clip(g)‖ = min(‖g‖, c) ≤ c")
-    d.step("Beyond η = 2/λ", sp.Gt(sp.Abs(1 - eta * lam), 1),
-           "inside |θ| ≤ c/λ the iterate is multiplied by 1 − ηλ, |1 − ηλ| > 1: it cannot converge to 0; "
-           "outside it moves by exactly ηc, so |θ| ≤ max(|θ₀|, ηc): bounded, and eventually every step is clipped")
-    th = sp.Symbol("theta")
+    g, y = sp.Symbol("g", real=True), sp.Symbol("y", real=True)
+    clip = d.definition("Clipping", sp.Eq(sp.Symbol("clip_g"), g * sp.Min(1, c / sp.Abs(g))), "norm clipping at c (seed 003)")
+    bound = d.inequality("Step bound", sp.Le(eta * sp.Abs(clip.rhs), eta * c), uses=[clip],
+                         justification="‖clip(g)‖ = min(‖g‖, c) ≤ c")
+    growth = sp.Symbol("delta", positive=True)
+    d.inequality("Beyond η = 2/λ", sp.Gt(sp.Abs(1 - eta * lam), 1), subs={eta: (2 + growth) / lam},
+                 justification="(η = (2 + δ)/λ, δ > 0) inside |θ| ≤ c/λ the iterate is multiplied by 1 − ηλ, "
+                               "|1 − ηλ| > 1: it cannot converge to 0; outside it moves by exactly ηc, so "
+                               "|θ| ≤ max(|θ₀|, ηc): bounded, and eventually every step is clipped")
+    th = sp.Symbol("theta", real=True)
     B_neg = p * A / (1 - p)
-    d.step("Asymmetric noise", sp.Eq(sp.Symbol("xi"), sp.Piecewise((A, sp.Symbol("w.p. p") > 0), (-B_neg, True))),
-           "+A with probability p, −pA/(1 − p) otherwise: zero mean")
-    mean_field = p * c + (1 - p) * (lam * th - B_neg)
-    d.step("Mean clipped gradient near 0", sp.Eq(sp.Symbol("E_clip_g"), mean_field),
-           "λθ + A > c is clipped to c; λθ − pA/(1 − p) lies within [−c, c]")
-    fixed = sp.factor(sp.solve(sp.Eq(mean_field, 0), th)[0])
-    d.step("Biased stationary point", sp.Eq(sp.Symbol("theta_c"), fixed), "the root of the mean clipped gradient, ≠ 0 = θ*")
-    result = sp.Piecewise((eta * c, sp.Eq(part, 0)), (eta * c, sp.Eq(part, 1)), (fixed, True))
-    return d.finish(result, "j = 0: max step/(η); j = 1: late step of clipped GD with ηλ > 2; j = 2: limit of clipped SGD",
+    noise = d.definition("Asymmetric noise", sp.Eq(sp.Symbol("xi"), sp.Piecewise((A, sp.Symbol("w.p. p") > 0),
+                                                                                  (-B_neg, True))),
+                         "+A with probability p, −pA/(1 − p) otherwise")
+    d.identity("Zero mean", sp.Eq(_E(sp.Symbol("xi")), 0), equals=p * A + (1 - p) * -B_neg, uses=[noise],
+               justification="p·A − (1 − p)·pA/(1 − p)")
+    one_d = d.definition("In one dimension", sp.Eq(sp.Function("clip")(y), sp.Piecewise((c, y > c), (-c, y < -c),
+                                                                                         (y, True))),
+                         "clip(y) = y·min(1, c/|y|)")
+    regime = d.assumption("Regime near 0", sp.And(sp.Gt(lam * th + A, c), sp.Le(sp.Abs(lam * th - B_neg), c)),
+                          "A > c > pA/(1 − p) + λ|θ|: the +A draw is clipped, the other is not")
+    high = one_d.rhs.subs(y, lam * th + A).args[0].expr  # first branch: above c
+    low = one_d.rhs.subs(y, lam * th - B_neg).args[-1].expr  # last branch: inside [−c, c]
+    mean_field = d.computed("Mean clipped gradient near 0", sp.Eq(sp.Symbol("E_clip_g"), p * high + (1 - p) * low),
+                            [noise, one_d, regime], "expectation over ξ, branch of clip selected by the regime")
+    fixed = d.computed("Biased stationary point", sp.Eq(sp.Symbol("theta_c"),
+                                                        sp.factor(sp.solve(mean_field.rhs, th)[0])), [mean_field],
+                       "solve", "the root of the mean clipped gradient, ≠ 0 = θ*")
+    step_max = bound.expr.rhs
+    result = sp.Piecewise((step_max, sp.Eq(part, 0)), (step_max, sp.Eq(part, 1)), (fixed.rhs, True))
+    d.computed("Measured quantities", sp.Eq(sp.Symbol("q_j"), result), [bound, fixed], "collect",
+               "j = 0: max step; j = 1: late step of clipped GD with ηλ > 2; j = 2: limit of clipped SGD")
+    return d.finish("j = 0: max step/(η); j = 1: late step of clipped GD with ηλ > 2; j = 2: limit of clipped SGD",
                     "A > c > pA/(1 − p) + λ|θ_c|")

@@ -1,0 +1,126 @@
+"""Checked derivations: wrong identities and inequalities are refused, right ones pass.
+
+Also checks that a refusal reaches the user as one line naming the claim file
+and the step (exit 2, like any malformed claim).
+"""
+
+import pytest
+import sympy as sp
+
+from convergence.claim import Claim
+from convergence.discovery import check_claim_theory
+from convergence.errors import ClaimDefinitionError
+from theory.derivation import (
+    COMPUTED,
+    DEFINITION,
+    IDENTITY,
+    INEQUALITY,
+    SAMPLE_POINTS,
+    DerivationBuilder,
+    DerivationCheckError,
+)
+
+x = sp.Symbol("x", real=True)
+a = sp.Symbol("a", positive=True)
+b = sp.Symbol("beta", positive=True)
+
+
+def _square_derivation(coefficient):
+    d = DerivationBuilder()
+    f = d.definition("Objective", sp.Eq(sp.Symbol("f"), (x + a) ** 2))
+    expanded = d.computed("Expanded", sp.Eq(sp.Symbol("f"), sp.expand(f.rhs)), uses=[f], how="expand")
+    d.identity("Hand form", sp.Eq(sp.Symbol("f"), x**2 + coefficient * a * x + a**2), equals=expanded)
+    return d
+
+
+def test_correct_identity_passes_symbolically():
+    derivation = _square_derivation(2).finish("x real")
+    hand = derivation.steps[-1]
+    assert hand.kind == IDENTITY and hand.check.method == "symbolic"
+    assert hand.uses == ("Expanded",)
+    assert derivation.result == x**2 + 2 * a * x + a**2
+
+
+def test_identity_with_one_coefficient_changed_is_refused_with_its_residual():
+    with pytest.raises(DerivationCheckError) as info:
+        _square_derivation(3)
+    assert info.value.label == "Hand form"
+    assert "a*x" in info.value.detail  # the residual ±a·x is reported
+
+
+def test_inequality_proved_symbolically():
+    d = DerivationBuilder()
+    step = d.inequality("AM-GM", sp.Le(2 * a * x, a**2 + x**2))
+    assert step.kind == INEQUALITY and step.check.method == "symbolic"
+
+
+def test_inequality_proved_by_sampling_over_stated_ranges():
+    d = DerivationBuilder()
+    # 1 − β ≤ −log β on (0, 1): true, but not provable from SymPy's sign rules.
+    step = d.inequality("log bound", sp.Le(1 - b, -sp.log(b)), ranges={b: (0, 1)})
+    assert step.check.method == "sampled"
+    assert step.check.points >= SAMPLE_POINTS
+    assert step.check.worst_slack >= 0
+
+
+def test_wrong_inequality_refused_by_sampling_with_a_violating_point():
+    d = DerivationBuilder()
+    with pytest.raises(DerivationCheckError) as info:
+        # the reversed bound fails everywhere on (0, 1)
+        d.inequality("log bound (wrong way)", sp.Le(-sp.log(b), 1 - b), ranges={b: (0, 1)})
+    assert "violated at beta=" in info.value.detail
+
+
+def test_wrong_inequality_with_a_sign_false_only_somewhere_is_found():
+    d = DerivationBuilder()
+    with pytest.raises(DerivationCheckError, match="violated"):
+        d.inequality("wrong", sp.Le(x * sp.sin(x), x**2 / 2), ranges={x: (-10, 10)})
+
+
+def test_inequality_from_given_steps_is_proved_by_adding_them():
+    d = DerivationBuilder()
+    u, v, w = sp.symbols("u v w", real=True)
+    first = d.assumption("u ≤ v", sp.Le(u, v))
+    second = d.assumption("v ≤ w", sp.Le(v, w))
+    step = d.inequality("u ≤ w", sp.Le(u, w), given=[first, second])
+    assert step.check.method == "symbolic" and step.uses == ("u ≤ v", "v ≤ w")
+    with pytest.raises(DerivationCheckError):
+        d.inequality("u ≤ w − 1", sp.Le(u, w - 1), given=[first, second], ranges={u: (-1, 1), v: (-1, 1), w: (-1, 1)})
+
+
+def test_computed_steps_name_earlier_steps_and_finish_names_a_step():
+    d = DerivationBuilder()
+    f = d.definition("f", sp.Eq(sp.Symbol("f"), a * x**2))
+    with pytest.raises(DerivationCheckError, match="must name"):
+        d.computed("no uses", sp.diff(f.rhs, x), uses=[], how="diff")
+    other = DerivationBuilder().definition("elsewhere", x)
+    with pytest.raises(DerivationCheckError, match="not an earlier step"):
+        d.computed("foreign", x, uses=[other], how="subs")
+    grad = d.computed("Gradient", sp.Eq(sp.Symbol("g"), sp.diff(f.rhs, x)), uses=[f], how="diff")
+    d.definition("A remark", sp.Eq(sp.Symbol("c"), 1))
+    with pytest.raises(DerivationCheckError, match="computed or identity"):
+        d.finish("a > 0")
+    derivation = d.finish("a > 0", result=grad)
+    assert derivation.result == 2 * a * x and derivation.result_label == "Gradient"
+    assert derivation.counts()[COMPUTED] == 1 and derivation.counts()[DEFINITION] == 2
+
+
+def test_cited_step_needs_a_reference():
+    with pytest.raises(DerivationCheckError, match="reference"):
+        DerivationBuilder().cited("Lower bound", sp.Integer(1), reference=" ")
+
+
+def test_a_failing_check_refuses_the_claim_in_one_line_naming_file_and_step():
+    from claims.gd.quadratic_stability import CLAIM
+
+    def broken():
+        return _square_derivation(3).finish("x real")
+
+    claim = Claim(**{**{f: getattr(CLAIM, f) for f in CLAIM.__dataclass_fields__ if f != "path"},
+                     "derivation": broken})
+    object.__setattr__(claim, "path", "claims/gd/broken.py")
+    with pytest.raises(ClaimDefinitionError) as info:
+        check_claim_theory(claim)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("claims/gd/broken.py: field 'derivation': step 'Hand form'")
