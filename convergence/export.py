@@ -30,7 +30,11 @@ _LATEX_UNICODE = {
     "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "≈": r"\approx", "∈": r"\in", "∇": r"\nabla", "∞": r"\infty",
     "∑": r"\sum", "∏": r"\prod", "√": r"\sqrt{}", "·": r"\cdot", "×": r"\times", "→": r"\to", "‖": r"\|",
     "−": "-", "±": r"\pm", "∂": r"\partial", "⟨": r"\langle", "⟩": r"\rangle", "≪": r"\ll", "≫": r"\gg",
-    "²": "^2", "³": "^3", "⁻": "^-", "¹": "^1", "ᵀ": "^T", "∗": "*", "∘": r"\circ", "⊤": r"\top",
+    "²": "^2", "³": "^3", "⁻": "^-", "¹": "^1", "ᵀ": "^T", "ᵗ": "^t", "∗": "*", "∘": r"\circ", "⊤": r"\top",
+    "₀": "_0", "₁": "_1", "₂": "_2", "ₜ": "_t", "ᵢ": "_i", "ₖ": "_k", "₊": "_+", "₋": "_-", "ₙ": "_n",
+    "′": "'", "ℓ": r"\ell", "≡": r"\equiv", "∼": r"\sim", "∝": r"\propto", "⌈": r"\lceil", "⌉": r"\rceil",
+    # Text-mode characters that classic font encodings (OT1) print as other glyphs.
+    "<": "<", ">": ">", "|": "|",
 }
 _LATEX_TEXT = re.compile("|".join(re.escape(c) for c in sorted({**_LATEX_SPECIAL, **_LATEX_UNICODE}, key=len,
                                                                reverse=True)))
@@ -42,7 +46,8 @@ def latex_text(words: str) -> str:
         char = match.group()
         return _LATEX_SPECIAL[char] if char in _LATEX_SPECIAL else f"${_LATEX_UNICODE[char]}$"
 
-    return _LATEX_TEXT.sub(one, " ".join(str(words).split()))
+    # Adjacent inline formulas join into one ("$\eta$$\lambda$" -> "$\eta\lambda$").
+    return _LATEX_TEXT.sub(one, " ".join(str(words).split())).replace("$$", "")
 
 
 def typst_string(words: str) -> str:
@@ -59,7 +64,8 @@ def _note(step: Any) -> str:
     kind = getattr(step, "kind", "")
     check = getattr(step, "check", None)
     if check is not None and hasattr(check, "describe"):
-        parts.append(f"{kind}, {check.describe()}" if kind else check.describe())
+        described = check.describe()
+        parts.append(described if not kind or described.startswith(kind) else f"{kind}, {described}")
     elif kind in ("definition", "assumption"):
         parts.append(kind)
     if getattr(step, "reference", ""):

@@ -48,10 +48,17 @@ x = sp.Symbol("x", positive=True)
 
 
 def derivation():
-    """TODO: derive the theoretical quantity step by step (each step is typeset in the report)."""
+    """TODO: derive the theoretical quantity step by step (each step is typeset in the report).
+
+    Steps: d.definition / d.assumption (the model, not checked), d.computed (produced by SymPy
+    from earlier steps: say how), d.identity / d.inequality (checked when the claim loads),
+    d.cited (with its reference). The last computed or identity step is the result.
+    """
     d = DerivationBuilder()
-    d.step("TODO: first step", sp.Eq(sp.Symbol("q"), 2 * x), "TODO: why the step holds")
-    return d.finish(2 * x, "TODO: assumptions in words")
+    model = d.definition("TODO: the model", sp.Eq(sp.Symbol("q"), 2 * x), "TODO: what it defines")
+    d.computed("TODO: a step computed from the model", sp.Eq(sp.Symbol("q"), sp.expand(model.rhs)), uses=[model],
+               how="TODO: the SymPy operation", justification="TODO: why the step holds")
+    return d.finish("TODO: assumptions in words")
 
 
 def experiment(params, rng):
