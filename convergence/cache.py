@@ -184,17 +184,23 @@ def claim_key(claim_id: str, claim_path: Path, *, profile: str, seed: int, root:
 
 
 class ResultCache:
-    """A folder of JSON records named by their key (``ab/abcdef….json``)."""
+    """A folder of JSON records named by their key (``ab/abcdef….json``).
 
-    def __init__(self, folder: Path) -> None:
+    ``write_to`` (default: the folder itself) is where new entries go, e.g. the staging
+    folder of a run, so entries appear only when the run's outputs do.
+    """
+
+    def __init__(self, folder: Path, write_to: Path | None = None) -> None:
         self.folder = folder
+        self.write_to = folder if write_to is None else write_to
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+    @staticmethod
+    def _name(key: str) -> Path:
+        return Path(key[:2]) / f"{key}.json"
 
     def get(self, key: str) -> dict[str, Any] | None:
         try:
-            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            entry = json.loads((self.folder / self._name(key)).read_text(encoding="utf-8"))
         except (OSError, ValueError):  # missing, or unreadable: run the claim
             return None
         if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("record"), dict):
@@ -205,7 +211,7 @@ class ResultCache:
         if record.get("verdict") == "ERROR" or record.get("overrides"):
             return
         stored = {k: v for k, v in record.items() if k != "cached"}
-        write_atomic(self._path(key), json.dumps({"key": key, "record": stored}, allow_nan=False))
+        write_atomic(self.write_to / self._name(key), json.dumps({"key": key, "record": stored}, allow_nan=False))
 
 
 OnResult = Callable[[int, int, dict[str, Any]], None]

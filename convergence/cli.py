@@ -2,15 +2,22 @@
 
 Exit status: 0 when every verdict equals its expected verdict and every
 mutant is refuted; 1 when a claim or a mutant disagrees; 2 for bad input
-(unknown id, bad option, malformed claim, unreadable results), reported as
-one line on stderr, never as a traceback.
+(unknown id, bad option, malformed claim, unreadable results, an output
+folder in use by another run, a report that cannot be built), reported as
+one line on stderr, never as a traceback; 130 when interrupted (SIGINT or
+SIGTERM), after every worker process has been stopped and with nothing
+written to the output folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
+import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +28,8 @@ from .claim import PROFILES, Claim
 from .errors import SuiteError
 from .seeds import DEFAULT_SEED
 
-EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MAX_SEED = 2**64  # SeedSequence takes any non-negative integer; beyond 64 bits it is a typo, not a seed
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,6 +37,42 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"convergence: error: {message}\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if not 0 <= value < MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer below 2**64, got {text}")
+    return value
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder (an empty path would write into the current folder)")
+    return Path(text)
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of worker processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,17 +91,22 @@ def _parser() -> argparse.ArgumentParser:
     p_verify = sub.add_parser("verify", help="run experiments, compare with theory, write results.json")
     p_verify.add_argument("patterns", nargs="*", metavar="PATTERN", help="glob(s) on claim ids (default: all)")
     p_verify.add_argument("--profile", choices=PROFILES, default="full", help="problem sizes (default: full)")
-    p_verify.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"master seed (default: {DEFAULT_SEED})")
-    p_verify.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    p_verify.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"master seed (default: {DEFAULT_SEED})")
+    p_verify.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
     p_verify.add_argument("--report", action="store_true", help="also build report.pdf from the results")
-    p_verify.add_argument("--jobs", type=int, default=1, help="worker processes (results do not depend on it)")
+    p_verify.add_argument("--jobs", type=_workers, default=1,
+                          help="worker processes, at most one per claim (results do not depend on it)")
+    p_verify.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                          help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
+    p_verify.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
     p_verify.add_argument("--no-cache", action="store_true", help="run every claim, even unchanged ones")
     p_verify.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                           help="override a parameter of the selected claims (a non-standard run, never cached)")
 
     p_report = sub.add_parser("report", help="build report.pdf from an existing results.json")
     p_report.add_argument("--results", type=Path, default=None, help="results file (default: OUT/results.json)")
-    p_report.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    p_report.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
+    p_report.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
     scaffold.add_parser(sub)
     diff.add_parser(sub)
     return parser
@@ -156,10 +205,25 @@ def _check_writable(folder: Path) -> None:
         raise SuiteError(f"output folder {folder} is not writable")
 
 
-def _build_report(results: dict[str, Any], out: Path) -> Path:
-    from reports.build import build_report
+@contextlib.contextmanager
+def _output_folder(folder: Path):
+    """Check ``folder`` is writable, hold its lock, and stage everything written into it."""
+    from .atomic import remove_stale_staging, staged_folder
+    from .lock import folder_lock
 
-    return build_report(results, out)
+    _check_writable(folder)
+    with folder_lock(folder):
+        remove_stale_staging(folder)
+        with staged_folder(folder) as stage:
+            yield stage
+
+
+def _jobs(requested: int, claims: int) -> int:
+    """More workers than claims would only fork idle processes: cap, and say so."""
+    if requested > claims:
+        print(f"--jobs {requested} capped at {claims}: one worker per claim at most", file=sys.stderr)
+        return max(claims, 1)
+    return requested
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -172,39 +236,110 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from .results import command_line, make_results, write_results
     from .runner import RunOptions, run_claims
 
-    if args.jobs < 1:
-        raise SuiteError(f"--jobs must be at least 1, got {args.jobs}")
-    refs = select_refs(index(), args.patterns)  # claims are imported only if they must run (see cache.py)
+    refs = select_refs(index(), args.patterns)  # a claim is imported only if it must run (see cache.py)
     overrides = parse_overrides(args.set)
-    _check_writable(args.out)  # fail before minutes of experiments, not after
-    options = RunOptions(profile=args.profile, seed=args.seed, jobs=args.jobs, overrides=tuple(overrides.items()))
-    cache = None if args.no_cache or overrides else ResultCache(args.out / CACHE_DIR)
-    planned = plan(refs, options, cache, load_for_run, lambda claims: check_overrides(overrides, claims, args.profile))
-    cached = f" ({len(planned.served)} unchanged: served from the cache)" if planned.served else ""
-    print(f"verifying {len(refs)} claim(s), profile {args.profile}, seed {args.seed}{cached}", file=sys.stderr)
-    with Progress([r.id for r in refs], jobs=args.jobs, title="verify") as progress:
-        records = execute(planned, options, run_claims, claim_callback(progress))
-    results = mark_overrides(make_results(records, seed=args.seed, profile=args.profile, command=command_line()),
-                             overrides)
-    results_path = args.out / "results.json"
-    write_results(results, results_path)
+    report_error = None
+    with _output_folder(args.out) as stage:  # fail before minutes of experiments, not after
+        # Entries are read from OUT/.cache and written through the stage: an interrupted run adds none.
+        cache = None if args.no_cache or overrides else ResultCache(args.out / CACHE_DIR, stage / CACHE_DIR)
+        options = RunOptions(profile=args.profile, seed=args.seed, timeout=args.timeout,
+                             overrides=tuple(overrides.items()))
+        planned = plan(refs, options, cache, load_for_run, lambda run: check_overrides(overrides, run, args.profile))
+        jobs = _jobs(args.jobs, len(planned.claims)) if planned.claims else args.jobs
+        options = dataclasses.replace(options, jobs=jobs)
+        cached = f", {len(planned.served)} unchanged (from the cache)" if planned.served else ""
+        print(f"verifying {len(refs)} claim(s), profile {args.profile}, seed {args.seed},"
+              f" timeout {options.claim_timeout:g} s per claim{cached}", file=sys.stderr)
+        with Progress([r.id for r in refs], jobs=jobs, title="verify") as progress:
+            records = execute(planned, options, run_claims, claim_callback(progress))
+        results = mark_overrides(make_results(records, seed=args.seed, profile=args.profile,
+                                              command=command_line()), overrides)
+        write_results(results, stage / "results.json")
+        if args.report:
+            report_error = _stage_report(results, stage, args.out, args.strict)
     _print_summary(results)
-    print(f"results: {results_path}")
+    print(f"results: {args.out / 'results.json'}")
+    if report_error is not None:
+        raise report_error
     if args.report:
-        print(f"report: {_build_report(results, args.out)}")
+        print(f"report: {args.out / 'report.pdf'}")
     return EXIT_OK if results["totals"]["passed"] == len(records) else EXIT_MISMATCH
 
 
+def _stage_report(results: dict[str, Any], stage: Path, out: Path, strict: bool) -> Exception | None:
+    """Build the report into the stage; a failure is returned, so results.json is still written."""
+    from reports.build import ReportError, build_report_in, keep_failed_source
+
+    try:
+        build_report_in(results, stage, shown_dir=out, strict=strict)
+    except ReportError as exc:
+        keep_failed_source(exc, out)
+        return exc
+    return None
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
+    from reports.build import build_report
+
+    from .lock import folder_lock
     from .results import read_results
 
     results = read_results(args.results or args.out / "results.json")
-    print(f"report: {_build_report(results, args.out)}")
+    _check_writable(args.out)
+    with folder_lock(args.out):
+        print(f"report: {build_report(results, args.out, strict=args.strict)}")
     return EXIT_OK
 
 
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    """SIGINT or SIGTERM: ignore further ones (cleanup must finish), then unwind as KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _interrupts_unwind():
+    """Both signals unwind the stack (workers are killed, staging removed); handlers restored after."""
+    try:
+        previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: leave signals alone
+        previous = {}
+    try:
+        yield
+    finally:  # after an interrupt they stay ignored: the process is exiting, a second ^C must not kill it
+        for sig, handler in previous.items():
+            if signal.getsignal(sig) is _raise_interrupt:
+                signal.signal(sig, handler)
+
+
+class _OneLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"convergence: {record.levelname.lower()}: {' '.join(record.getMessage().split())}"
+
+
+def _configure_logging() -> None:
+    """Warnings (a figure not drawn, a claim file that printed) as one line each on stderr."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_OneLineFormatter())
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with _interrupts_unwind():
+        try:
+            return _main(argv)
+        except KeyboardInterrupt:
+            print("convergence: interrupted; nothing was written to the output folder", file=sys.stderr)
+            return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    _configure_logging()
     handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report,
                 "new": scaffold.command, "diff": diff.command}
     try:
@@ -218,9 +353,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # e.g. --out names a file or a folder we may not write
         print(f"convergence: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("convergence: interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

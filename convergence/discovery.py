@@ -2,20 +2,30 @@
 
 No list is kept by hand. Files whose name starts with ``_`` are helpers, not
 claims. A file that fails to import or defines a malformed claim is refused
-with one line naming the file (``ClaimDefinitionError``).
+with one line naming the file (``ClaimDefinitionError``). Claim files are
+imported (and their derivations built) with stdout redirected: whatever they
+print goes to the log (one warning line on stderr), never into a command's
+output such as ``show --json``.
+
+``CONVERGENCE_CLAIMS_DIR`` names another registry folder (a package folder;
+its parent is put on ``sys.path``); the fault tests use it to run throw-away
+claims without touching ``claims/``.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import fnmatch
-import hashlib
 import importlib
-import importlib.util
+import io
+import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import claims as _claims_package
 
@@ -23,11 +33,41 @@ from .claim import Claim
 from .errors import ClaimDefinitionError, UnknownClaimError
 from .scaffold import refuse_unfinished
 
-PACKAGE_ROOT = Path(_claims_package.__file__).resolve().parent
-# CONVERGENCE_CLAIMS=DIR makes DIR the registry instead of the claims package (a scratch folder for
-# the tutorial's test, a private collection); an environment variable so worker processes see it too.
-CLAIMS_ROOT = Path(os.environ["CONVERGENCE_CLAIMS"]).resolve() if os.environ.get("CONVERGENCE_CLAIMS") \
-    else PACKAGE_ROOT
+CLAIMS_ROOT = Path(_claims_package.__file__).resolve().parent
+ROOT_VARIABLE = "CONVERGENCE_CLAIMS_DIR"
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+def claims_root() -> Path:
+    """The registry folder: ``claims/``, or the package folder named by ``CONVERGENCE_CLAIMS_DIR``."""
+    override = os.environ.get(ROOT_VARIABLE)
+    if not override:
+        return CLAIMS_ROOT
+    root = Path(override).resolve()
+    if not (root / "__init__.py").is_file():
+        raise ClaimDefinitionError("module", f"{ROOT_VARIABLE}={override} is not a package folder", override)
+    if str(root.parent) not in sys.path:
+        sys.path.insert(0, str(root.parent))
+    return root
+
+
+@contextlib.contextmanager
+def _stdout_to_log(shown: str) -> Iterator[None]:
+    """Capture what a claim file prints; it goes to the log, not to the command's stdout."""
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            yield
+    finally:
+        printed = buffer.getvalue().strip()
+        if printed:
+            log.warning("%s printed while loading (not part of the output): %.200s", shown, printed)
+
+
+def _quietly(shown: str, call: Callable[[], _T]) -> _T:
+    with _stdout_to_log(shown):
+        return call()
 
 
 def claim_files(root: Path = CLAIMS_ROOT) -> list[Path]:
@@ -43,31 +83,10 @@ def _module_name(path: Path, root: Path) -> str:
     return ".".join((root.name, *relative.parts))
 
 
-def _import_file(path: Path, root: Path):
-    """Import a claim file from a folder outside the claims package, under a name unique to the folder."""
-    tag = hashlib.sha256(str(root).encode()).hexdigest()[:10]
-    name = f"_claims_{tag}_" + "__".join(path.relative_to(root).with_suffix("").parts)
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
-
-
 def load_claim_file(path: Path, root: Path = CLAIMS_ROOT) -> Claim:
-    path, root = path.resolve(), root.resolve()
     shown = f"{root.name}/{path.relative_to(root).as_posix()}"
     try:
-        module = (importlib.import_module(_module_name(path, root)) if root == PACKAGE_ROOT
-                  else _import_file(path, root))
+        module = _quietly(shown, lambda: importlib.import_module(_module_name(path, root)))
     except ClaimDefinitionError as exc:
         exc.path = shown
         raise
@@ -83,7 +102,7 @@ def load_claim_file(path: Path, root: Path = CLAIMS_ROOT) -> Claim:
 
 def claim_file(claim: Claim) -> Path:
     """The file a discovered claim was loaded from."""
-    return getattr(claim, "_file", None) or CLAIMS_ROOT.parent / claim.path
+    return getattr(claim, "_file", None) or claims_root().parent / claim.path
 
 
 @dataclass(frozen=True)
@@ -114,14 +133,14 @@ def static_id(path: Path) -> str | None:
     return None
 
 
-def index(root: Path = CLAIMS_ROOT) -> list[ClaimRef]:
+def index(root: Path | None = None) -> list[ClaimRef]:
     """Every claim file below ``root`` with its id, sorted by id; duplicate ids are refused.
 
     Ids are read from the source where they are literals (all of the catalogue's), so a
     command that needs a few claims, or none (every record served from the cache), does not
     import the others; a file whose id is not a literal is imported to learn it.
     """
-    root = root.resolve()
+    root = claims_root() if root is None else root
     found: dict[str, ClaimRef] = {}
     for path in claim_files(root):
         claim_id = static_id(path) or load_claim_file(path, root).id
@@ -129,7 +148,7 @@ def index(root: Path = CLAIMS_ROOT) -> list[ClaimRef]:
         if claim_id in found:
             other = f"{root.name}/{found[claim_id].path.relative_to(root).as_posix()}"
             raise ClaimDefinitionError("id", f"{claim_id!r} is also defined in {other}", shown)
-        found[claim_id] = ClaimRef(claim_id, path.resolve(), root)
+        found[claim_id] = ClaimRef(claim_id, path, root)
     return [found[k] for k in sorted(found)]
 
 
@@ -158,8 +177,9 @@ def _matching(ids: list[str], patterns: list[str] | tuple[str, ...]) -> list[str
     return sorted(chosen)
 
 
-def discover(root: Path = CLAIMS_ROOT) -> list[Claim]:
-    """Every claim below ``root``, sorted by id; duplicate ids are refused."""
+def discover(root: Path | None = None) -> list[Claim]:
+    """Every claim below ``root`` (default: ``claims_root()``), sorted by id; duplicate ids are refused."""
+    root = claims_root() if root is None else root
     found: dict[str, Claim] = {}
     for path in claim_files(root):
         claim = load_claim_file(path, root)
@@ -194,7 +214,7 @@ def check_for_run(claim: Claim) -> None:
 def check_claim_theory(claim: Claim) -> None:
     """Build the claim's derivation and check its symbol map; errors name the file."""
     try:
-        claim.check_theory()
+        _quietly(claim.path, claim.check_theory)
     except ClaimDefinitionError as exc:
         exc.path = claim.path
         raise

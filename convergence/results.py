@@ -19,8 +19,9 @@ from typing import Any
 
 from .atomic import write_atomic
 from .errors import ResultsFileError
+from .schema import MAX_BYTES, SCHEMA_VERSION, parse_results
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "make_results", "read_results", "write_results"]
 
 
 def environment() -> dict[str, Any]:
@@ -79,16 +80,15 @@ def write_results(results: dict[str, Any], path: Path) -> None:
 
 
 def read_results(path: Path) -> dict[str, Any]:
+    """Read and validate a results file (``convergence.schema``); every problem is one line."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ResultsFileError(f"{path}: no such results file (run 'convergence verify' first)") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ResultsFileError(f"{path}: cannot read results ({exc})") from None
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
-        found = data.get("schema_version") if isinstance(data, dict) else None
-        raise ResultsFileError(f"{path}: schema version {found!r}, expected {SCHEMA_VERSION}")
-    return data
+    except OSError as exc:
+        raise ResultsFileError(f"{path}: cannot read results ({exc.strerror or exc})") from None
+    return parse_results(data, str(path))
 
 
 def command_line() -> str:

@@ -1,18 +1,26 @@
 """Run claims: experiment, theory at the measured points, comparison, mutants.
 
-One claim's failure never stops the others: an exception in a derivation or
-experiment becomes an ERROR verdict with its message recorded. Claims can run
-in worker processes (``jobs > 1``); each claim's random stream depends only on
-the master seed and its id, so results are identical whatever the parallelism.
+One claim's failure never stops the others: an exception (``SystemExit``
+included) in a derivation or experiment becomes an ERROR verdict with its
+message recorded. ``run_claims`` runs every claim in a forked worker process
+(``convergence.workers``), so a claim that kills its process or hangs past the
+timeout also becomes that claim's ERROR. Each claim's random stream depends
+only on the master seed and its id, so results are identical whatever
+``jobs``.
+
+Non-finite data is never evidence: the one function where the theory and every
+mutant meet the measurement (``judge``) returns INCONCLUSIVE when the
+measurement holds NaN or infinity, so such data neither confirms, refutes nor
+kills a mutant.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +34,14 @@ from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
 from .overrides import apply as apply_overrides
 from .seeds import claim_rng
-from .theory_eval import evaluate
+from .theory_eval import NonFiniteTheoryError, evaluate, require_finite
 from .verdicts import Outcome, Verdict
+from .workers import Task, WorkerFailure, run_tasks
+
+# Seconds one claim may run before it is ended as ERROR "timed out after N s". The slowest
+# claim takes ~2.5 s in the quick profile on one core, so 300 s is a wide margin for a loaded
+# machine while a hung claim still ends within minutes; the full profile is ~10-100x larger.
+DEFAULT_TIMEOUTS = {"quick": 300.0, "full": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,16 @@ class RunOptions:
     profile: str = "quick"
     seed: int = 0
     jobs: int = 1
+    timeout: float | None = None  # seconds per claim; None: the profile's default
     overrides: tuple[tuple[str, Any], ...] = ()  # verify --set NAME=VALUE (see overrides.py)
+
+    def params(self, claim: Claim) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The claim's parameters for the profile with the overrides that apply, and those overrides."""
+        return apply_overrides(claim.params.for_profile(self.profile), dict(self.overrides))
+
+    @property
+    def claim_timeout(self) -> float:
+        return self.timeout if self.timeout is not None else DEFAULT_TIMEOUTS.get(self.profile, 3600.0)
 
 
 def describe_claim(claim: Claim) -> dict[str, Any]:
@@ -160,16 +183,43 @@ def _thin(series: Series) -> Series:
                                label=f"{series.label} (1 in {step} of {x.size} points shown)")
 
 
+def non_finite_data(measurement: Measurement) -> str | None:
+    """What in the measurement is NaN or infinite (values, interval, or the stderr it is built from)."""
+    parts = {"values": measurement.values}
+    if measurement.interval is not None:
+        parts["interval lower"], parts["interval upper"] = measurement.interval
+    elif measurement.stderr is not None:
+        parts["stderr"] = measurement.stderr
+    found = []
+    for name, value in parts.items():
+        array = np.asarray(value, dtype=float)
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        if bad:
+            found.append(f"{bad} of {np.size(array)} {name}")
+    return "; ".join(found) or None
+
+
+def judge(claim: Claim, theory_values: np.ndarray, measurement: Measurement) -> Outcome:
+    """The one place where the theory and every mutant are judged against the measurement."""
+    bad = non_finite_data(measurement)
+    if bad is not None:
+        return Outcome(Verdict.INCONCLUSIVE, f"the measurement is not finite ({bad} are NaN or infinite):"
+                       " non-finite data is never evidence", details={"non_finite": bad})
+    return claim.comparison.judge(theory_values, measurement)
+
+
 def _judge_mutants(claim: Claim, measurement: Measurement) -> list[dict[str, Any]]:
     judged = []
     for mutant in claim.mutants:
         expression = mutant.resolve(claim.theory.result)
+        name = f"the mutant {mutant.description!r}"
         try:
-            values = evaluate(expression, measurement.inputs, claim.params.symbols)
-            outcome = claim.comparison.judge(values, measurement)
+            values = evaluate(expression, measurement.inputs, claim.params.symbols, name)
+            require_finite(values, measurement.inputs, name)
+            outcome = judge(claim, values, measurement)
             verdict, summary = outcome.verdict, outcome.summary
         except Exception as exc:  # a mutant that cannot even be evaluated has not been refuted
-            verdict, summary = Verdict.ERROR, f"{type(exc).__name__}: {exc}"
+            verdict, summary = Verdict.ERROR, _describe_exception(exc)
         judged.append({
             "description": mutant.description,
             "expression": to_text(expression),
@@ -181,26 +231,61 @@ def _judge_mutants(claim: Claim, measurement: Measurement) -> list[dict[str, Any
     return judged
 
 
-def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
-    """Verify one claim; always returns a result record (ERROR on exceptions)."""
-    started = time.perf_counter()
-    params, overridden = apply_overrides(claim.params.for_profile(options.profile), dict(options.overrides))
-    record: dict[str, Any] = {
+def _base_record(claim: Claim, options: RunOptions) -> dict[str, Any]:
+    params, overridden = options.params(claim)
+    return {
         **describe_claim(claim),
         "params": to_jsonable(params),
         "seed": options.seed,
         "profile": options.profile,
+        **({"overrides": to_jsonable(overridden)} if overridden else {}),
     }
-    if overridden:
-        record["overrides"] = to_jsonable(overridden)
+
+
+def _finish(record: dict[str, Any], started: float) -> dict[str, Any]:
+    record.setdefault("mutants", [])
+    record["runtime_s"] = round(time.perf_counter() - started, 4)
+    record["passed"] = record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+    return record
+
+
+def _mark_error(record: dict[str, Any], summary: str, error: str) -> None:
+    record.update({"verdict": Verdict.ERROR.value, "summary": summary, "error": error,
+                   "mutants": record.get("mutants", [])})
+
+
+def _describe_exception(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"SystemExit: the experiment called sys.exit({exc.code!r})"
+    if isinstance(exc, NonFiniteTheoryError):  # a plain statement, not a Python error
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def error_record(claim: Claim, options: RunOptions, summary: str, error: str = "",
+                 runtime_s: float = 0.0) -> dict[str, Any]:
+    """The ERROR record of a claim whose run produced no record (its worker died or timed out)."""
+    record = _base_record(claim, options)
+    _mark_error(record, summary, error or summary)
+    _finish(record, time.perf_counter())
+    record["runtime_s"] = round(runtime_s, 4)
+    return record
+
+
+def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
+    """Verify one claim; always returns a result record (ERROR on exceptions, SystemExit included)."""
+    started = time.perf_counter()
+    record = _base_record(claim, options)
     try:
         record["theory"] = describe_theory(claim)
+        params = options.params(claim)[0]
         with np.errstate(all="ignore"):
             measurement = claim.experiment(params, claim_rng(options.seed, claim.id))
         if not isinstance(measurement, Measurement):
             raise TypeError(f"the experiment returned {type(measurement).__name__}, not a Measurement")
-        theory_values = evaluate(claim.theory.result, measurement.inputs, claim.params.symbols)
-        outcome: Outcome = claim.comparison.judge(theory_values, measurement)
+        theory_values = evaluate(claim.theory.result, measurement.inputs, claim.params.symbols, "the theory")
+        require_finite(theory_values, measurement.inputs, "the theory")
+        outcome: Outcome = judge(claim, theory_values, measurement)
         record.update({
             "verdict": outcome.verdict.value,
             "summary": outcome.summary,
@@ -214,24 +299,14 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
             "mutants": _judge_mutants(claim, measurement),
             "figure": _figure_with_theory(claim, measurement),
         })
-    except Exception as exc:
-        record.update({
-            "verdict": Verdict.ERROR.value,
-            "summary": f"{type(exc).__name__}: {exc}",
-            "error": traceback.format_exc(),
-            "mutants": record.get("mutants", []),
-        })
-    record.setdefault("mutants", [])
-    record["runtime_s"] = round(time.perf_counter() - started, 4)
-    record["passed"] = record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
-    return record
+    except (Exception, SystemExit) as exc:  # SystemExit is not an Exception, and must not end the run
+        _mark_error(record, _describe_exception(exc), traceback.format_exc())
+    return _finish(record, started)
 
 
-def _run_by_path(path: str, options: RunOptions) -> dict[str, Any]:
-    """Worker entry point: re-load the claim in the worker (claims hold functions)."""
-    from .discovery import CLAIMS_ROOT, load_claim_file
-
-    return run_claim(load_claim_file(CLAIMS_ROOT.parent / path), options)
+def _run_in_worker(claim: Claim, options: RunOptions) -> dict[str, Any]:
+    """Worker entry point (forked: the claim is inherited, not re-loaded)."""
+    return run_claim(claim, options)
 
 
 def run_claims(
@@ -249,11 +324,12 @@ def run_claims(
 
 
 def _iter_results(claims: list[Claim], options: RunOptions) -> Iterator[dict[str, Any]]:
-    if options.jobs <= 1 or len(claims) <= 1:
-        for claim in claims:
-            yield run_claim(claim, options)
-        return
-    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-        futures = [pool.submit(_run_by_path, claim.path, options) for claim in claims]
-        for future in as_completed(futures):
-            yield future.result()
+    """Each claim in its own worker process; a worker that dies or times out is that claim's ERROR."""
+    by_key = {claim.id: claim for claim in claims}
+    tasks = [Task(claim.id, functools.partial(_run_in_worker, claim, options)) for claim in claims]
+    for task, outcome in run_tasks(tasks, jobs=options.jobs, timeout=options.claim_timeout):
+        if isinstance(outcome, WorkerFailure):
+            yield error_record(by_key[task.key], options, outcome.message, outcome.details,
+                               runtime_s=outcome.runtime_s)
+        else:
+            yield outcome

@@ -151,9 +151,9 @@ def add_parser(sub: Any) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    from .discovery import CLAIMS_ROOT
+    from .discovery import claims_root
 
-    path = create(args.claim_id, args.kind, CLAIMS_ROOT)
+    path = create(args.claim_id, args.kind, claims_root())
     print(f"wrote {path}")
     print(f"fill in every {MARKER}, then: convergence show {args.claim_id}; convergence verify {args.claim_id}"
           " --profile quick")

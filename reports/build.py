@@ -1,8 +1,9 @@
 """Build the report: figures, Typst source, PDF -- from the results dict alone.
 
-Nothing is re-run: every number and curve comes from results.json. The PDF is
-written atomically (a temporary file in the output folder, then ``os.replace``),
-so a failed build never leaves a half-written or destroyed ``report.pdf``.
+Nothing is re-run: every number and curve comes from results.json. The report
+is built in a temporary folder and its files are moved into place (each with
+``os.replace``) only when the PDF compiled, so a failed or interrupted build
+never leaves a half-written figure or a destroyed ``report.pdf``.
 
 Only the fonts embedded in the Typst compiler are used (system fonts are
 ignored), so the PDF looks the same on every machine, and no Typst package is
@@ -13,13 +14,15 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import typst
 
-from convergence.atomic import write_atomic
+from convergence.atomic import move_files, staged_folder, write_atomic
 from convergence.errors import SuiteError
 
 from .figures import draw_figure
@@ -35,7 +38,12 @@ EMBEDDED_FIGURE_FORMAT = "svg"
 
 
 class ReportError(SuiteError):
-    """The report could not be built (the message is one line, for the CLI)."""
+    """The report could not be built (the message is one line, for the CLI).
+
+    ``source`` is the Typst source when Typst rejected it (kept for debugging).
+    """
+
+    source: str | None = None
 
 
 def figure_stem(claim_id: Any) -> str:
@@ -44,38 +52,76 @@ def figure_stem(claim_id: Any) -> str:
     return stem or "claim"
 
 
-def build_report(results: dict, out_dir: Path) -> Path:
+def build_report(results: dict, out_dir: Path, *, strict: bool = False) -> Path:
     """Write ``out_dir/report.pdf`` (plus ``report.typ`` and ``figures/``) from a results dict.
+
+    The report is built in a staging folder inside ``out_dir`` and moved into
+    place only when the PDF compiled; an error or an interrupt leaves
+    ``out_dir`` as it was (except that a source Typst rejected is kept as
+    ``report.typ`` for debugging).
 
     Args:
         results: the parsed results.json.
         out_dir: the output folder (created if missing).
+        strict: a figure that cannot be drawn fails the build instead of a warning.
 
     Returns:
         The path of the PDF.
 
     Raises:
-        ReportError: the results are not a results dict, or Typst failed to compile
-            the document (the message carries the first line of Typst's error).
+        ReportError: the results are not a results dict, Typst failed to compile
+            the document (the message carries the first line of Typst's error), or
+            (``strict``) a figure could not be drawn.
     """
+    out_dir = Path(out_dir)
+    _check_shape(results)
+    try:
+        with staged_folder(out_dir) as stage:
+            build_report_in(results, stage, shown_dir=out_dir, strict=strict)
+    except ReportError as exc:
+        keep_failed_source(exc, out_dir)
+        raise
+    return out_dir / REPORT_NAME
+
+
+def keep_failed_source(exc: ReportError, out_dir: Path) -> None:
+    """A source Typst rejected replaces report.typ, so the line its error cites exists."""
+    if exc.source is not None:
+        write_atomic(Path(out_dir) / SOURCE_NAME, exc.source.encode("utf-8"))
+
+
+def _check_shape(results: Any) -> None:
     if not isinstance(results, Mapping) or not isinstance(results.get("claims", []), list):
         raise ReportError("the results are not a results dict with a 'claims' list")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
 
-    figure_paths, figure_errors = _draw_figures(results, out_dir)
-    source = render_document(results, figure_paths, figure_errors)
-    source_path = out_dir / SOURCE_NAME
-    write_atomic(source_path, source.encode("utf-8"))
 
-    pdf = _compile(source_path, out_dir, results)
-    pdf_path = out_dir / REPORT_NAME
-    write_atomic(pdf_path, pdf)
-    return pdf_path
+def build_report_in(results: Mapping[str, Any], stage: Path, *, shown_dir: Path, strict: bool = False) -> None:
+    """Build figures, source and PDF in a private folder, then move them into ``stage``.
+
+    ``stage`` is a staging folder (``convergence.atomic.staged_folder``): what
+    lands there is moved into the output folder when the command succeeds.
+    Nothing lands in it unless the PDF compiled.
+    """
+    _check_shape(results)
+    work = Path(tempfile.mkdtemp(prefix=".report-", dir=stage))
+    try:
+        figure_paths, figure_errors = _draw_figures(results, work)
+        if strict and figure_errors:
+            first = next(iter(figure_errors.items()))
+            raise ReportError(f"{len(figure_errors)} figure(s) could not be drawn (--strict);"
+                              f" the first, of {first[0]}: {first[1]}")
+        source = render_document(results, figure_paths, figure_errors)
+        source_path = work / SOURCE_NAME
+        write_atomic(source_path, source.encode("utf-8"))
+        pdf = _compile(source_path, work, results, shown=Path(shown_dir) / SOURCE_NAME)
+        write_atomic(work / REPORT_NAME, pdf)
+        move_files(work, stage)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _draw_figures(results: Mapping[str, Any], out_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Draw every claim's figure; a figure that cannot be drawn is reported in the PDF, not fatal."""
+    """Draw every claim's figure; one that cannot be drawn is a one-line warning and a note in the PDF."""
     figure_paths: dict[str, str] = {}
     figure_errors: dict[str, str] = {}
     used: set[str] = set()
@@ -92,14 +138,15 @@ def _draw_figures(results: Mapping[str, Any], out_dir: Path) -> tuple[dict[str, 
         try:
             draw_figure(record["figure"], png, svg)
         except Exception as exc:  # noqa: BLE001  (one malformed figure must not sink the whole report)
-            log.warning("figure of %s could not be drawn: %s", claim_id, exc, exc_info=True)
-            figure_errors[claim_id] = f"{type(exc).__name__}: {exc}"
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, whatever the message
+            log.warning("figure of %s could not be drawn: %s", claim_id, reason)
+            figure_errors[claim_id] = reason
             continue
         figure_paths[claim_id] = f"{FIGURES_DIR}/{stem}.{EMBEDDED_FIGURE_FORMAT}"
     return figure_paths, figure_errors
 
 
-def _compile(source_path: Path, root: Path, results: Mapping[str, Any]) -> bytes:
+def _compile(source_path: Path, root: Path, results: Mapping[str, Any], shown: Path) -> bytes:
     created = parse_created(results.get("created"))
     try:
         pdf, warnings = typst.compile_with_warnings(
@@ -109,7 +156,9 @@ def _compile(source_path: Path, root: Path, results: Mapping[str, Any]) -> bytes
             timestamp=created,
         )
     except typst.TypstError as exc:
-        raise ReportError(_describe_typst_error(exc, source_path)) from exc
+        error = ReportError(_describe_typst_error(exc, source_path, shown))
+        error.source = source_path.read_text(encoding="utf-8")
+        raise error from exc
     for warning in warnings:
         log.warning("typst: %s", getattr(warning, "message", warning))
     if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF"):
@@ -117,7 +166,7 @@ def _compile(source_path: Path, root: Path, results: Mapping[str, Any]) -> bytes
     return pdf
 
 
-def _describe_typst_error(exc: Exception, source_path: Path) -> str:
+def _describe_typst_error(exc: Exception, source_path: Path, shown: Path) -> str:
     """One line: Typst's message, where it is, and which claim's section that is."""
     message = getattr(exc, "message", None) or str(exc)
     first_line = (message.strip().splitlines() or ["unknown error"])[0]
@@ -129,7 +178,7 @@ def _describe_typst_error(exc: Exception, source_path: Path) -> str:
         claim = _claim_at_line(source_path, line)
         if claim:
             where += f" (in the section of claim {claim})"
-    return f"Typst could not compile {source_path}{where}: {first_line}"
+    return f"Typst could not compile {shown}{where}: {first_line}"
 
 
 def _claim_at_line(source_path: Path, line: int) -> str | None:

@@ -11,6 +11,7 @@ markers, ``theory`` is a thick dark dashed line drawn on top of everything, and
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 import warnings
@@ -23,6 +24,8 @@ matplotlib.use("Agg")  # headless, deterministic, and no GUI toolkit is ever nee
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
+
+from convergence.atomic import write_atomic  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +115,20 @@ def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, lite
             if handles:
                 loc = "best" if points <= LEGEND_BEST_MAX_POINTS else "upper right"
                 ax.legend(handles, labels, loc=loc, fontsize=8, framealpha=0.85)
-            fig.savefig(png_path, dpi=PNG_DPI, metadata={"Software": None})
-            fig.savefig(svg_path, metadata={"Date": None, "Creator": None})
+            _save_atomic(fig, png_path, dpi=PNG_DPI, metadata={"Software": None})
+            _save_atomic(fig, svg_path, metadata={"Date": None, "Creator": None})
     finally:
         plt.close(fig)
     for message in dict.fromkeys(str(w.message) for w in caught):
         level = logging.WARNING if "missing from" in message else logging.DEBUG
         log.log(level, "figure %s: %s", png_path.stem, message)
+
+
+def _save_atomic(fig, path: Path, **options: Any) -> None:
+    """Render to memory, then write with ``write_atomic``: never a 0-byte or half-written image."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=path.suffix.lstrip(".").lower(), **options)
+    write_atomic(path, buffer.getvalue())
 
 
 def _set_scale(setter, scale: Any) -> None:

@@ -75,7 +75,7 @@ def project(tmp_path_factory):
 
 def verify(project: Path, *extra: str) -> dict[str, bool]:
     """Run verify in the copy; which claims were served from the cache."""
-    env = {k: v for k, v in os.environ.items() if k != "CONVERGENCE_CLAIMS"}
+    env = {k: v for k, v in os.environ.items() if k != "CONVERGENCE_CLAIMS_DIR"}
     env["PYTHONPATH"] = str(project)
     done = subprocess.run([sys.executable, "-m", "convergence", "verify", "--profile", "quick", "--out", "out",
                            *extra], cwd=project, env=env, capture_output=True, text=True, timeout=600)

@@ -10,7 +10,7 @@ from convergence.results import SCHEMA_VERSION, make_results, read_results, writ
 
 def record(verdict="CONFIRMED", expected="CONFIRMED", killed=True):
     return {"id": "x.y", "verdict": verdict, "expected": expected, "passed": verdict == expected and killed,
-            "mutants": [{"killed": killed}]}
+            "mutants": [{"verdict": "REFUTED" if killed else "CONFIRMED", "killed": killed}]}
 
 
 def test_round_trip(tmp_path):

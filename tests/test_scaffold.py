@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli(*args, claims_dir: Path):
-    env = {**os.environ, "CONVERGENCE_CLAIMS": str(claims_dir), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "CONVERGENCE_CLAIMS_DIR": str(claims_dir), "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "convergence", *args], capture_output=True, text=True, env=env,
                           timeout=300, cwd=claims_dir.parent)
 
@@ -46,8 +46,9 @@ def test_refuses_to_overwrite_and_bad_input(tmp_path):
 
 
 def test_new_claim_lists_and_verify_names_the_first_todo(tmp_path):
-    claims_dir = tmp_path / "claims"
+    claims_dir = tmp_path / "scratch_claims"  # a package folder (CONVERGENCE_CLAIMS_DIR)
     claims_dir.mkdir()
+    (claims_dir / "__init__.py").write_text("")
     made = cli("new", "toy.fresh-claim", "--kind", "exponent", claims_dir=claims_dir)
     assert made.returncode == 0, made.stderr
     assert claim_path("toy.fresh-claim", claims_dir).exists()
@@ -62,7 +63,7 @@ def test_new_claim_lists_and_verify_names_the_first_todo(tmp_path):
     assert refused.returncode == 2
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == 1 and MARKER in lines[0]
-    assert lines[0].startswith("convergence: error: claims/toy/fresh_claim.py:1:")
+    assert lines[0].startswith("convergence: error: scratch_claims/toy/fresh_claim.py:1:")
     assert "Traceback" not in refused.stderr
 
     # Filling in the first TODO moves the refusal to the next one, not to a verdict.

@@ -1,11 +1,12 @@
-"""Derivations for Adam and AMSGrad (CLAIMS.md section F).
+"""Derivations for Adam and AMSGrad.
 
 Adam as in seed 004 (Kingma & Ba 2015, Algorithm 1), per coordinate, t ≥ 1:
 m_t = β₁m_{t−1} + (1 − β₁)g_t, v_t = β₂v_{t−1} + (1 − β₂)g_t², m₀ = v₀ = 0,
 m̂_t = m_t/(1 − β₁^t), v̂_t = v_t/(1 − β₂^t), step η m̂_t/(√v̂_t + ε).
-Every result below is derived from these recursions; the only literal
-formulas are definitions (the recursions themselves, the seed's reading of a
-statement, and Kingma & Ba's published bound, which is quoted for comparison).
+Every result below is derived from these recursions (unrolled by
+``theory.unrolling.unroll``); the only literal formulas are definitions (the
+recursions themselves, the seed's reading of a statement) and cited steps
+(Kingma & Ba's published bound, quoted for comparison; Cauchy–Schwarz).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
+from .moments import expectation
 from .symbols import eta, g, k, kappa, t
+from .unrolling import unroll
 
 beta_1 = sp.Symbol("beta_1", positive=True)
 beta_2 = sp.Symbol("beta_2", positive=True)
@@ -48,93 +51,124 @@ def _closed_sum(summand: sp.Expr, terms: sp.Expr) -> sp.Expr:
     return sp.simplify(closed)
 
 
+def _ema_unrolled(rate: sp.Expr, forcing: sp.Expr) -> sp.Expr:
+    """x_t = rate·x_(t−1) + (1 − rate)·forcing_t from x₀ = 0, unrolled to Σ_(j≤t)."""
+    return unroll(rate, lambda i: (1 - rate) * forcing.subs(j, i), 0, j, t)
+
+
+def _reindexed(unrolled: sp.Sum) -> sp.Sum:
+    """Σ_(j=1)^t f(j) as Σ_(k=0)^(t−1) f(t − k): the most recent gradient first."""
+    return sp.Sum(unrolled.function.subs(j, t - k), (k, 0, t - 1))
+
+
+def _adam_recursions(d: DerivationBuilder, label: str = "Adam's moments"):
+    m_prev, v_prev = sp.Symbol("m_t-1"), sp.Symbol("v_t-1")
+    return d.definition(label, sp.And(sp.Eq(sp.Symbol("m_t"), beta_1 * m_prev + (1 - beta_1) * G[t]),
+                                      sp.Eq(sp.Symbol("v_t"), beta_2 * v_prev + (1 - beta_2) * G[t] ** 2)),
+                        "Kingma & Ba (2015), Algorithm 1, per coordinate; m₀ = v₀ = 0")
+
+
 def bias_correction() -> Derivation:
     """Expected raw moment / E[g] is 1 − β^t; the bias-corrected moment is unbiased (ratio 1)."""
     d = DerivationBuilder()
     m_t, m_hat = sp.Symbol("m_t"), sp.Symbol("m_hat_t")
-    unrolled = sp.Sum((1 - beta_s) * beta_s ** (t - j) * G[j], (j, 1, t))
-    d.step("EMA recursion unrolled", sp.Eq(m_t, unrolled),
-           "m_t = βm_{t−1} + (1 − β)g_t from m₀ = 0 (the same recursion gives v_t from g_t², with β₂)")
-    weights = sp.simplify(sp.Sum((1 - beta_s) * beta_s ** (t - j), (j, 1, t)).doit())
-    weights = sp.piecewise_fold(weights)
+    ema = d.definition("EMA recursion", sp.Eq(m_t, beta_s * sp.Symbol("m_t-1") + (1 - beta_s) * G[t]),
+                       "m₀ = 0 (the same recursion gives v_t from g_t², with β₂)")
+    unrolled = d.computed("Unrolled", sp.Eq(m_t, _ema_unrolled(beta_s, G[j])), [ema], "unroll")
+    weights_sum = sp.Sum(unrolled.rhs.function.subs(G[j], 1), *unrolled.rhs.limits)
+    weights = sp.piecewise_fold(sp.simplify(weights_sum.doit()))
     if isinstance(weights, sp.Piecewise):
         weights = next(expr for expr, cond in weights.args if not cond.has(sp.Eq))
-    weights = sp.factor(sp.simplify(weights))
-    d.step("Sum of the weights", sp.Eq(sp.Sum((1 - beta_s) * beta_s ** (t - j), (j, 1, t)), weights),
-           "geometric sum, 0 < β < 1")
+    total = d.computed("Sum of the weights", sp.Eq(weights_sum, sp.factor(sp.simplify(weights))), [unrolled],
+                       "summation (geometric, β ≠ 1)", "0 < β < 1")
     e_g = _E(sp.Symbol("g"))
-    d.step("Stationary gradients", sp.Eq(_E(m_t), weights * e_g),
-           "E[g_j] = E[g] for every j (constant g is the special case g_j = g): linearity of expectation")
-    raw_ratio = sp.simplify(weights)
+    mean = d.computed("Stationary gradients", sp.Eq(_E(m_t), total.rhs * e_g), [unrolled, total],
+                      "linearity of expectation with E[g_j] = E[g]",
+                      "every g_j has the same mean (constant g is the special case g_j = g)")
+    raw_ratio = sp.simplify(mean.rhs / e_g)
     corrected_ratio = sp.simplify(raw_ratio / (1 - beta_s**t))
-    d.step("Bias-corrected", sp.Eq(_E(m_hat) / e_g, corrected_ratio),
-           "m̂_t = m_t/(1 − β^t) divides out exactly the weight deficit (seed 004)")
-    result = sp.Piecewise((corrected_ratio, sp.Eq(corrected, 1)), (raw_ratio, True))
-    d.step("Moment / E[g] (b = 1 corrected, b = 0 raw)", sp.Eq(sp.Symbol("ratio"), result),
-           "for v the same with β₂ and E[g²]; constant g: m̂_t = g, v̂_t = g², m_t = (1 − β₁^t)g")
-    return d.finish(result, "0 < β < 1", "m₀ = v₀ = 0", "b ∈ {0, 1}")
+    fixed = d.computed("Bias-corrected", sp.Eq(_E(m_hat) / e_g, corrected_ratio), [mean],
+                       "divide by 1 − β^t", "m̂_t = m_t/(1 − β^t) divides out exactly the weight deficit (seed 004)")
+    result = sp.Piecewise((fixed.rhs, sp.Eq(corrected, 1)), (raw_ratio, True))
+    d.computed("Moment / E[g] (b = 1 corrected, b = 0 raw)", sp.Eq(sp.Symbol("ratio"), result), [mean, fixed],
+               "collect", "for v the same with β₂ and E[g²]; constant g: m̂_t = g, v̂_t = g², m_t = (1 − β₁^t)g")
+    return d.finish("0 < β < 1", "m₀ = v₀ = 0", "b ∈ {0, 1}")
 
 
 def first_step() -> Derivation:
     """The first bias-corrected Adam step: ηg/(|g| + ε)."""
     d = DerivationBuilder()
-    m1 = d.step("First moment", sp.Eq(sp.Symbol("m_1"), (1 - beta_1) * g), "m₀ = 0").rhs
-    v1 = d.step("Second moment", sp.Eq(sp.Symbol("v_1"), (1 - beta_2) * g**2), "v₀ = 0").rhs
-    m1_hat = d.step("Corrected", sp.Eq(sp.Symbol("m_hat_1"), sp.simplify(m1 / (1 - beta_1))),
-                    "divide by 1 − β₁¹").rhs
-    v1_hat = d.step("Corrected", sp.Eq(sp.Symbol("v_hat_1"), sp.simplify(v1 / (1 - beta_2))),
-                    "divide by 1 − β₂¹").rhs
-    step = sp.simplify(eta * m1_hat / (sp.sqrt(v1_hat) + epsilon))
-    d.step("First step", sp.Eq(sp.Symbol("Delta_1"), step), "√(g²) = |g|; ε added to √v̂ (seed 004)")
-    d.step("ε → 0", sp.Eq(sp.Limit(sp.Symbol("Delta_1"), epsilon, 0), sp.limit(step, epsilon, 0)),
-           "η·sign(g) per coordinate, whatever |g|")
-    return d.finish(step, "g ≠ 0 real", "ε > 0", "β₁, β₂ ∈ (0, 1) (they cancel)")
+    rec = _adam_recursions(d)
+    m_rec, v_rec = (eq.rhs.subs(G[t], g) for eq in sorted(rec.expr.args, key=str))
+    m1 = d.computed("First moment", sp.Eq(sp.Symbol("m_1"), m_rec.subs(sp.Symbol("m_t-1"), 0)), [rec], "subs m₀ = 0")
+    v1 = d.computed("Second moment", sp.Eq(sp.Symbol("v_1"), v_rec.subs(sp.Symbol("v_t-1"), 0)), [rec], "subs v₀ = 0")
+    m1_hat = d.computed("Corrected first moment", sp.Eq(sp.Symbol("m_hat_1"), sp.simplify(m1.rhs / (1 - beta_1))), [m1],
+                        "divide by 1 − β₁¹")
+    v1_hat = d.computed("Corrected second moment", sp.Eq(sp.Symbol("v_hat_1"), sp.simplify(v1.rhs / (1 - beta_2))),
+                        [v1], "divide by 1 − β₂¹")
+    step = d.computed("First step", sp.Eq(sp.Symbol("Delta_1"),
+                                          sp.simplify(eta * m1_hat.rhs / (sp.sqrt(v1_hat.rhs) + epsilon))),
+                      [m1_hat, v1_hat], "subs into η m̂/(√v̂ + ε)", "√(g²) = |g|; ε added to √v̂ (seed 004)")
+    d.computed("ε → 0", sp.Eq(sp.Limit(sp.Symbol("Delta_1"), epsilon, 0), sp.limit(step.rhs, epsilon, 0)), [step],
+               "limit", "η·sign(g) per coordinate, whatever |g|")
+    return d.finish("g ≠ 0 real", "ε > 0", "β₁, β₂ ∈ (0, 1) (they cancel)", result=step)
 
 
 def max_step_bound() -> Derivation:
     """Worst-case |m̂_t/√v̂_t| over all gradient histories (Cauchy–Schwarz, attained)."""
     d = DerivationBuilder()
     r = beta_1**2 / beta_2
-    m_sum = sp.Sum((1 - beta_1) * beta_1**k * G[t - k], (k, 0, t - 1))
-    v_sum = sp.Sum((1 - beta_2) * beta_2**k * G[t - k] ** 2, (k, 0, t - 1))
-    d.step("Moments as sums", sp.And(sp.Eq(sp.Symbol("m_t"), m_sum), sp.Eq(sp.Symbol("v_t"), v_sum)),
-           "unrolled recursions, m₀ = v₀ = 0, k = t − j")
+    rec = _adam_recursions(d)
+    m_sum, v_sum = _reindexed(_ema_unrolled(beta_1, G[j])), _reindexed(_ema_unrolled(beta_2, G[j] ** 2))
+    sums = d.computed("Moments as sums", sp.And(sp.Eq(sp.Symbol("m_t"), m_sum), sp.Eq(sp.Symbol("v_t"), v_sum)), [rec],
+                      "unroll, k = t − j", "m₀ = v₀ = 0")
     split = sp.Sum((beta_1 / sp.sqrt(beta_2)) ** k * (sp.sqrt(beta_2) ** k * G[t - k]), (k, 0, t - 1))
-    d.step("Split each term", sp.Eq(sp.Abs(sp.Symbol("m_t")) / (1 - beta_1), sp.Abs(split)),
-           "β₁^k = (β₁/√β₂)^k · √β₂^k")
-    geometric = _geometric(r, t)
+    split_step = d.identity("Split each term", sp.Eq(sp.Symbol("m_t") / (1 - beta_1), split),
+                            equals=m_sum / (1 - beta_1), uses=[sums], justification="β₁^k = (β₁/√β₂)^k · √β₂^k")
     cs = sp.sqrt(sp.Sum(r**k, (k, 0, t - 1))) * sp.sqrt(sp.Sum(beta_2**k * G[t - k] ** 2, (k, 0, t - 1)))
-    d.step("Cauchy–Schwarz", sp.Le(sp.Abs(split), cs),
-           "|⟨a, b⟩| ≤ ‖a‖‖b‖ with a_k = (β₁/√β₂)^k, b_k = √β₂^k g_{t−k}; equality iff b ∝ a")
-    raw_bound = (1 - beta_1) / sp.sqrt(1 - beta_2) * sp.sqrt(geometric)
-    d.step("Uncorrected ratio", sp.Le(sp.Abs(sp.Symbol("m_t")) / sp.sqrt(sp.Symbol("v_t")), raw_bound),
-           "the second factor is √(v_t/(1 − β₂)); Σ_{k<t} r^k summed with r = β₁²/β₂ ≠ 1")
-    bound = raw_bound * sp.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    d.step("Bias-corrected bound", sp.Le(sp.Abs(sp.Symbol("m_hat_t")) / sp.sqrt(sp.Symbol("v_hat_t")), bound),
-           "m̂_t/√v̂_t = (m_t/√v_t)·√(1 − β₂^t)/(1 − β₁^t); ε → 0")
+    cauchy = d.cited("Cauchy–Schwarz", sp.Le(sp.Abs(split), cs),
+                     "Cauchy–Schwarz inequality in R^t (e.g. Steele, The Cauchy–Schwarz Master Class, 2004, ch. 1)",
+                     "|⟨a, b⟩| ≤ ‖a‖‖b‖ with a_k = (β₁/√β₂)^k, b_k = √β₂^k g_(t−k); equality iff b ∝ a")
+    second = sp.sqrt(sp.Sum(v_sum.function / (1 - beta_2), *v_sum.limits))
+    if sp.simplify(cs / sp.sqrt(sp.Sum(r**k, (k, 0, t - 1))) - second) != 0:
+        raise ArithmeticError("the second Cauchy–Schwarz factor is not √(v_t/(1 − β₂))")
+    raw_bound = (1 - beta_1) * sp.sqrt(_geometric(r, t)) / sp.sqrt(1 - beta_2)
+    raw = d.computed("Uncorrected ratio", sp.Le(sp.Abs(sp.Symbol("m_t")) / sp.sqrt(sp.Symbol("v_t")), raw_bound),
+                     [split_step, cauchy, sums],
+                     "divide by √v_t = √(1 − β₂)·(second factor); geometric summation of Σ_(k<t) r^k",
+                     "r = β₁²/β₂ ≠ 1")
+    bound = d.computed("Bias-corrected bound", sp.Eq(sp.Symbol("B_t"),
+                                                    raw.rhs * sp.sqrt(1 - beta_2**t) / (1 - beta_1**t)), [raw],
+                       "multiply by √(1 − β₂^t)/(1 − β₁^t)",
+                       "|m̂_t|/√v̂_t ≤ B_t: m̂_t/√v̂_t = (m_t/√v_t)·√(1 − β₂^t)/(1 − β₁^t); ε → 0")
     # Attained: the equality case b ∝ a means g_{t−k} ∝ (β₁/β₂)^k. Evaluate the ratio on it.
-    maximiser = (beta_1 / beta_2) ** k
-    m_star = (1 - beta_1) * _closed_sum(beta_1**k * maximiser, t)
-    v_star = (1 - beta_2) * _closed_sum(beta_2**k * maximiser**2, t)
+    history = d.definition("Maximising history", sp.Eq(G[t - k], (beta_1 / beta_2) ** k),
+                           "equality in Cauchy–Schwarz: √β₂^k g_(t−k) ∝ (β₁/√β₂)^k (any positive multiple, or its "
+                           "negative)")
+    m_star = (1 - beta_1) * _closed_sum(m_sum.function.subs(G[t - k], history.rhs) / (1 - beta_1), t)
+    v_star = (1 - beta_2) * _closed_sum(v_sum.function.subs(G[t - k], history.rhs) / (1 - beta_2), t)
     attained = m_star / sp.sqrt(v_star) * sp.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    d.step("Maximising history", sp.Eq(G[t - k], maximiser),
-           "equality in Cauchy–Schwarz: √β₂^k g_{t−k} ∝ (β₁/√β₂)^k (any positive multiple, or its negative)")
-    d.step("Attained", sp.Eq(sp.Symbol("ratio") / sp.Symbol("B_t"), sp.sqrt(sp.simplify((attained / bound) ** 2))),
-           "on that history m_t = (1 − β₁)Σ r^k and v_t = (1 − β₂)Σ r^k, so the bound is an equality")
-    limit = (1 - beta_1) / sp.sqrt((1 - beta_2) * (1 - r))
-    substituted = bound.subs(r**t, 0).subs({beta_1**t: 0, beta_2**t: 0})
-    if sp.simplify(substituted**2 - limit**2) != 0:  # both positive: equal squares mean equal values
-        raise ArithmeticError("the t → ∞ limit of the bound does not reduce to its closed form")
-    d.step("Limit t → ∞ (β₁² < β₂)", sp.Eq(sp.Limit(sp.Symbol("B_t"), t, sp.oo), limit),
-           "β₁^t, β₂^t and (β₁²/β₂)^t → 0; for β₁² ≥ β₂ the bound grows without limit")
+    d.computed("Attained", sp.Eq(sp.Symbol("ratio") / sp.Symbol("B_t"),
+                                 sp.sqrt(sp.simplify((attained / bound.rhs) ** 2))), [sums, history, bound],
+               "subs the history into the sums, geometric summation, ratio to B_t",
+               "on that history m_t = (1 − β₁)Σ r^k and v_t = (1 − β₂)Σ r^k, so the bound is an equality")
+    substituted = bound.rhs.subs(r**t, 0).subs({beta_1**t: 0, beta_2**t: 0})
+    squared = d.identity("Limit t → ∞, squared (β₁² < β₂)",
+                         sp.Eq(sp.Limit(sp.Symbol("B_t"), t, sp.oo) ** 2, (1 - beta_1) ** 2 / ((1 - beta_2) * (1 - r))),
+                         equals=sp.expand(substituted**2), uses=[bound],
+                         justification="β₁^t, β₂^t and (β₁²/β₂)^t → 0 (computed); for β₁² ≥ β₂ the bound grows "
+                                       "without limit")
+    limit = d.computed("Limit t → ∞", sp.Eq(sp.Limit(sp.Symbol("B_t"), t, sp.oo), sp.sqrt(squared.rhs)), [squared],
+                       "positive square root", "B_t > 0")
     defaults = {beta_1: sp.Rational(9, 10), beta_2: sp.Rational(999, 1000)}
-    kingma_ba = (1 - beta_1) / sp.sqrt(1 - beta_2)
-    d.step("Default β₁ = 0.9, β₂ = 0.999", sp.Eq(sp.Symbol("B_oo"), sp.N(limit.subs(defaults), 6)),
-           "the worst step tends to about 7.27η")
-    d.step("Kingma & Ba's bound (quoted)", sp.Eq(sp.Symbol("B_KB"), sp.N(kingma_ba.subs(defaults), 6)),
-           "Kingma & Ba (2015) §2.1: |Δ_t| ≤ η(1 − β₁)/√(1 − β₂) when 1 − β₁ > √(1 − β₂); it is the "
-           "single-impulse history, exceeded by the geometric history above")
-    return d.finish(bound, "0 < β₁ < 1, 0 < β₂ < 1, β₁² ≠ β₂ (at β₁² = β₂ the sum is t)", "ε → 0", "t ≥ 1")
+    d.computed("Default β₁ = 0.9, β₂ = 0.999", sp.Eq(sp.Symbol("B_oo"), sp.N(limit.rhs.subs(defaults), 6)), [limit],
+               "subs, evaluate", "the worst step tends to about 7.27η")
+    quoted = d.cited("Kingma & Ba's bound", sp.Eq(sp.Symbol("B_KB"), kingma_ba_bound()),
+                     "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, §2.1",
+                     "|Δ_t| ≤ η(1 − β₁)/√(1 − β₂) when 1 − β₁ > √(1 − β₂)")
+    d.computed("Kingma & Ba at the defaults", sp.Eq(sp.Symbol("B_KB"), sp.N(quoted.rhs.subs(defaults), 6)), [quoted],
+               "subs, evaluate", "the single-impulse history; exceeded by the geometric history above")
+    return d.finish("0 < β₁ < 1, 0 < β₂ < 1, β₁² ≠ β₂ (at β₁² = β₂ the sum is t)", "ε → 0", "t ≥ 1", result=bound)
 
 
 def kingma_ba_bound() -> sp.Expr:
@@ -146,35 +180,64 @@ def std_seed() -> Derivation:
     """Seed 004's reading: Adam's denominator estimates the standard deviation (v̂ ≈ σ²)."""
     d = DerivationBuilder()
     e_v = _E(sp.Symbol("v_hat_t"))
-    d.step("Seed 004's reading", sp.Eq(e_v, sigma**2),
-           "'Adam effectively normalizes each gradient by an estimate of its standard deviation': "
-           "√v̂ ≈ σ, so E[v̂_t] = σ² = Var(g)")
-    d.step("What v̂ estimates", sp.Eq(e_v, _E(g**2)),
-           "bias correction makes the weights sum to 1 (adam.bias-correction), applied to g²")
-    d.step("Second raw moment", sp.Eq(_E(g**2), sp.expand((mu_g + sigma) ** 2 - 2 * mu_g * sigma)),
-           "E[g²] = E[g]² + Var(g): the mean square, i.e. the RMS², not the variance")
-    d.step("Constant gradient (σ = 0)", sp.Eq(sp.Symbol("Delta_t"), eta * g / (sp.Abs(g) + epsilon)),
-           "v̂_t = g² while σ = 0: the step is ≈ η, not ηg/ε as a std normaliser would give")
-    return d.finish(sigma**2, "stationary gradients with mean μ and standard deviation σ", "seed's reading")
+    reading = d.definition("Seed 004's reading", sp.Eq(sp.sqrt(e_v), sigma),
+                           "'Adam effectively normalizes each gradient by an estimate of its standard deviation': "
+                           "√v̂ estimates σ, the standard deviation of g")
+    predicted = d.computed("The seed's prediction", sp.Eq(e_v, sp.solve(reading.expr, e_v)[0]), [reading],
+                           "solve for E[v̂_t]", "E[v̂_t] = σ² = Var(g)")
+    corrected_v = d.definition("Bias-corrected second moment", sp.Eq(sp.Symbol("v_hat_t"), sp.Sum(
+        (1 - beta_2) * beta_2 ** (t - j) * G[j] ** 2 / (1 - beta_2**t), (j, 1, t))),
+                               "v_t unrolled (adam.bias-correction), divided by 1 − β₂^t")
+    weights = sp.Sum(corrected_v.rhs.function.subs(G[j], 1), *corrected_v.rhs.limits)
+    total = sp.simplify(sp.piecewise_fold(weights.doit()))
+    if isinstance(total, sp.Piecewise):
+        total = next(expr for expr, cond in total.args if not cond.has(sp.Eq))
+    d.computed("What v̂ estimates", sp.Eq(e_v, sp.simplify(total) * _E(g**2)), [corrected_v],
+               "linearity with E[g_j²] = E[g²]; geometric summation of the weights",
+               "bias correction makes the weights sum to 1, applied to g²")
+    z = sp.Symbol("Z", real=True)
+    raw = expectation((mu_g + sigma * z) ** 2, [{z: 0, z**2: 1}])
+    d.identity("Second raw moment", sp.Eq(_E(g**2), mu_g**2 + sigma**2), equals=raw,
+               justification="g = μ + σZ with E Z = 0, E Z² = 1 (computed): the mean square, i.e. the RMS², not "
+                             "the variance")
+    step = eta * G[t] / (sp.sqrt(sp.Symbol("v_hat_t")) + epsilon)
+    adam_step = d.definition("Adam step", sp.Eq(sp.Symbol("Delta_t"), step), "bias-corrected, ε added to √v̂")
+    d.computed("Constant gradient (σ = 0)", sp.Eq(sp.Symbol("Delta_t"), adam_step.rhs.subs(
+        {sp.Symbol("v_hat_t"): g**2, G[t]: g})), [adam_step],
+               "subs v̂_t = g², g_t = g",
+               "v̂_t = g² while σ = 0: the step is ≈ η, not ηg/ε as a std normaliser would give")
+    return d.finish("stationary gradients with mean μ and standard deviation σ", "seed's reading", result=predicted)
 
 
 def scale_invariance() -> Derivation:
     """Step on gradients c·g relative to the step on g: c(√v̂ + ε)/(c√v̂ + ε) → 1 as ε → 0."""
     d = DerivationBuilder()
     m_hat = sp.Symbol("m_hat", real=True)
-    d.step("Moments are homogeneous", sp.And(sp.Eq(sp.Symbol("m_hat_c"), c * m_hat),
-                                              sp.Eq(sp.Symbol("v_hat_c"), c**2 * v_hat)),
-           "m̂ is linear in the g_j and v̂ linear in the g_j² (adam.bias-correction's sums)")
-    step_c = eta * c * m_hat / (sp.sqrt(c**2 * v_hat) + epsilon)
-    step_1 = eta * m_hat / (sp.sqrt(v_hat) + epsilon)
-    d.step("Step on c·g", sp.Eq(sp.Symbol("Delta_c"), step_c), "same history, every gradient scaled by c > 0")
-    ratio = sp.simplify(step_c / step_1)
-    d.step("Ratio of steps", sp.Eq(sp.Symbol("Delta_c") / sp.Symbol("Delta_1"), ratio), "√(c²v̂) = c√v̂ for c > 0")
-    d.step("Equivalently", sp.Eq(sp.Symbol("Delta_c"), eta * m_hat / (sp.sqrt(v_hat) + epsilon / c)),
-           "Adam with ε on c·g is Adam with ε/c on g")
-    d.step("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), sp.limit(ratio, epsilon, 0)),
-           "invariant to rescaling the gradient")
-    return d.finish(ratio, "c > 0", "same gradient history for both runs", "v̂ is the unscaled run's v̂_t")
+    w, u = sp.Function("w"), sp.Function("u")
+    moments = d.definition("Bias-corrected moments", sp.And(sp.Eq(m_hat, sp.Sum(w(j) * G[j], (j, 1, t))),
+                                                             sp.Eq(v_hat, sp.Sum(u(j) * G[j] ** 2, (j, 1, t)))),
+                           "fixed weights w_j, u_j (adam.bias-correction's sums, divided by 1 − β^t)")
+    scaled = [sp.factor_terms(sp.Sum(eq.rhs.function.subs(G[j], c * G[j]), *eq.rhs.limits))
+              for eq in sorted(moments.expr.args, key=str)]
+    homogeneous = d.computed("Moments are homogeneous", sp.And(sp.Eq(sp.Symbol("m_hat_c"), scaled[0]),
+                                                               sp.Eq(sp.Symbol("v_hat_c"), scaled[1])), [moments],
+                             "subs g_j → c·g_j, factor_terms",
+                             "m̂ is linear in the g_j and v̂ linear in the g_j²")
+    factors = [sp.simplify(part.rhs / eq.rhs) for part, eq in zip(homogeneous.expr.args, sorted(moments.expr.args,
+                                                                                             key=str))]
+    step = d.definition("Adam step", sp.Eq(sp.Symbol("Delta_1"), eta * m_hat / (sp.sqrt(v_hat) + epsilon)),
+                        "ε added to √v̂")
+    step_c = d.computed("Step on c·g", sp.Eq(sp.Symbol("Delta_c"), step.rhs.subs({m_hat: factors[0] * m_hat,
+                                                                                   v_hat: factors[1] * v_hat})),
+                        [homogeneous, step], "subs m̂ → c m̂, v̂ → c² v̂", "same history, every gradient scaled by c > 0")
+    ratio = d.computed("Ratio of steps", sp.Eq(sp.Symbol("Delta_c") / sp.Symbol("Delta_1"),
+                                               sp.simplify(step_c.rhs / step.rhs)), [step, step_c], "simplify",
+                       "√(c²v̂) = c√v̂ for c > 0")
+    d.identity("Equivalently", sp.Eq(sp.Symbol("Delta_c"), eta * m_hat / (sp.sqrt(v_hat) + epsilon / c)),
+               equals=step_c, justification="Adam with ε on c·g is Adam with ε/c on g")
+    d.computed("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), sp.limit(ratio.rhs, epsilon, 0)), [ratio],
+               "limit", "invariant to rescaling the gradient")
+    return d.finish("c > 0", "same gradient history for both runs", "v̂ is the unscaled run's v̂_t", result=ratio)
 
 
 def per_coordinate_spread() -> Derivation:
@@ -182,35 +245,49 @@ def per_coordinate_spread() -> Derivation:
     d = DerivationBuilder()
     lam_i = sp.Symbol("lambda_i", positive=True)
     x_t = sp.Symbol("x_t", positive=True)
-    d.step("Gradient per coordinate", sp.Eq(sp.Symbol("g_i"), lam_i * x_t),
-           "f = ½Σλ_i x_i²; every coordinate starts at the same x₀")
-    d.step("GD step", sp.Eq(sp.Symbol("Delta_i"), eta * lam_i * x_t), "preconditioner 1: p = 0")
-    d.step("Adam's second moment", sp.Eq(sp.sqrt(sp.Symbol("v_hat_i")), lam_i * sp.Symbol("R_t")),
-           "if the coordinate trajectories coincide, g_i = λ_i·(the same sequence) and v̂ is homogeneous "
-           "of degree 2 (adam.scale-invariance)")
-    d.step("Adam step", sp.Eq(sp.Symbol("Delta_i"), eta * sp.Symbol("M_t") / sp.Symbol("R_t")),
-           "m̂_i/√v̂_i = λ_i M_t/(λ_i R_t) does not depend on λ_i (ε → 0), so the trajectories do coincide "
-           "by induction: preconditioner 1/λ_i, p = 1")
-    spread = sp.simplify((lam_i * kappa) ** (1 - p) / lam_i ** (1 - p))
-    d.step("Spread of per-coordinate steps", sp.Eq(sp.Symbol("S"), spread),
-           "|Δ_i| ∝ λ_i^(1 − p) over curvatures spanning κ = λ_max/λ_min")
-    return d.finish(spread, "p = 0 for GD, p = 1 for Adam (ε → 0)", "equal starting coordinates",
-                    "GD measured at its first step")
+    M_t, R_t = sp.Symbol("M_t", positive=True), sp.Symbol("R_t", positive=True)
+    objective = d.definition("Objective", sp.Eq(sp.Symbol("f_i"), lam_i * x_t**2 / 2),
+                             "f = ½Σλ_i x_i²; every coordinate starts at the same x₀")
+    grad = d.computed("Gradient per coordinate", sp.Eq(sp.Symbol("g_i"), sp.diff(objective.rhs, x_t)), [objective],
+                      "diff")
+    gd = d.computed("GD step", sp.Eq(sp.Symbol("Delta_i"), eta * grad.rhs), [grad], "η·g_i", "preconditioner 1")
+    scaled = d.assumption("Coinciding trajectories", sp.And(sp.Eq(sp.Symbol("m_hat_i"), lam_i * M_t),
+                                                            sp.Eq(sp.Symbol("v_hat_i"), lam_i**2 * R_t**2)),
+                          "if the coordinate trajectories coincide, g_i = λ_i·(the same sequence), and m̂, v̂ are "
+                          "homogeneous of degree 1 and 2 (adam.scale-invariance)")
+    moments = {eq.lhs: eq.rhs for eq in scaled.expr.args}
+    adam = d.computed("Adam step", sp.Eq(sp.Symbol("Delta_i"), sp.simplify(
+        eta * moments[sp.Symbol("m_hat_i")] / sp.sqrt(moments[sp.Symbol("v_hat_i")]))), [scaled],
+                      "η m̂_i/√v̂_i (ε → 0)", "λ_i cancels, so the trajectories do coincide (by induction)")
+    powers = [sp.simplify(lam_i * sp.diff(sp.log(step.rhs), lam_i)) for step in (gd, adam)]
+    power = d.computed("Curvature power of the step", sp.Eq(sp.Symbol("e"), powers[0] + p * (powers[1] - powers[0])),
+                       [gd, adam], "λ_i d log|Δ_i|/dλ_i for GD (p = 0) and Adam (p = 1), interpolated in p",
+                       "|Δ_i| ∝ λ_i^(1 − p): preconditioner λ_i^(−p)")
+    spread = sp.simplify((lam_i * kappa) ** power.rhs / lam_i**power.rhs)
+    d.computed("Spread of per-coordinate steps", sp.Eq(sp.Symbol("S"), spread), [power],
+               "ratio at λ_max = κλ_min", "over curvatures spanning κ = λ_max/λ_min")
+    return d.finish("p = 0 for GD, p = 1 for Adam (ε → 0)", "equal starting coordinates", "GD measured at its first step")
 
 
 def convex_convergence_seed() -> Derivation:
     """If Adam converged on the Reddi–Kale–Kumar problem, its average advantage over the worst point → 2(C − 2)/3."""
     d = DerivationBuilder()
-    f_bar = sp.Rational(1, 3) * (C * x - x - x)
-    d.step("Average loss over a period", sp.Eq(sp.Symbol("f_bar"), f_bar),
-           "f_t(x) = Cx when t mod 3 = 1, −x otherwise (Reddi, Kale & Kumar 2018, §3)")
-    d.step("Best fixed point", sp.Eq(sp.Symbol("x_star"), -1), "the slope (C − 2)/3 is positive for C > 2, F = [−1, 1]")
-    gap = sp.factor(f_bar.subs(x, 1) - f_bar.subs(x, -1))
-    d.step("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"), gap),
-           "x = +1 is the worst point of F")
-    d.step("Regret identity", sp.Eq(sp.Symbol("A_T"), gap - sp.Symbol("R_T") / sp.Symbol("T")),
-           "A_T = (1/T)Σ_t f_t(+1) − f_t(x_t) for T a multiple of 3, R_T the regret against x* = −1")
-    d.step("Seed's claim", sp.Ge(sp.Symbol("A_T"), gap),
-           "'Adam converges on convex problems' (Kingma & Ba 2015, Corollary 4.2: R_T/T → 0) makes A_T tend "
-           "to its largest value")
-    return d.finish(gap, "C > 2, β₁ = 0, β₂ = 1/(1 + C²), η_t = η/√t", "T → ∞ (finite T: the tolerance)")
+    phase = sp.Symbol("i", integer=True)
+    losses = d.definition("Losses", sp.Eq(sp.Function("f")(phase, x), sp.Piecewise((C * x, sp.Eq(phase, 1)), (-x, True))),
+                          "f_t(x) = Cx when t mod 3 = 1, −x otherwise, on F = [−1, 1] (Reddi, Kale & Kumar 2018, §3)")
+    f_bar = d.computed("Average loss over a period", sp.Eq(sp.Symbol("f_bar"),
+                                                           sum(losses.rhs.subs(phase, i) for i in (1, 2, 3)) / 3),
+                       [losses], "mean over t mod 3 = 1, 2, 0")
+    excess = sp.Symbol("delta", positive=True)
+    d.inequality("Best fixed point x* = −1", sp.Lt(f_bar.rhs.subs(x, -1), f_bar.rhs.subs(x, 1)), uses=[f_bar],
+                 subs={C: 2 + excess}, justification="f̄ is linear with slope (C − 2)/3 > 0 for C = 2 + δ > 2")
+    gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
+                                               sp.factor(f_bar.rhs.subs(x, 1) - f_bar.rhs.subs(x, -1))), [f_bar],
+                     "f̄(1) − f̄(−1)", "x = +1 is the worst point of F")
+    d.definition("Regret identity", sp.Eq(sp.Symbol("A_T"), gap.rhs - sp.Symbol("R_T") / sp.Symbol("T")),
+                 "A_T = (1/T)Σ_t f_t(+1) − f_t(x_t) for T a multiple of 3, R_T the regret against x* = −1")
+    d.cited("Seed's claim", sp.Eq(sp.Limit(sp.Symbol("R_T") / sp.Symbol("T"), sp.Symbol("T"), sp.oo), 0),
+            "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Corollary 4.2",
+            "'Adam converges on convex problems': R_T/T → 0, so A_T tends to its largest value f̄(1) − f̄(−1); "
+            "Reddi et al. (2018) show the corollary's proof is wrong")
+    return d.finish("C > 2, β₁ = 0, β₂ = 1/(1 + C²), η_t = η/√t", "T → ∞ (finite T: the tolerance)", result=gap)

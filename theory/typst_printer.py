@@ -108,6 +108,12 @@ class TypstPrinter(StrPrinter):
     def _print_NegativeInfinity(self, expr):
         return "-oo"
 
+    def _print_ComplexInfinity(self, expr):  # zoo (a division by zero): Typst has no such variable
+        return "tilde(oo)"
+
+    def _print_NaN(self, expr):
+        return '"NaN"'
+
     def _print_Pi(self, expr):
         return "pi"
 
