@@ -219,8 +219,13 @@ RunClaims = Callable[..., list[dict[str, Any]]]
 
 
 class _Ref(Protocol):
-    id: str
-    path: Path
+    """A selected claim file (``discovery.ClaimRef``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
 
 
 @dataclass
