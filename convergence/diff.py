@@ -22,12 +22,16 @@ EXIT_SAME, EXIT_VERDICT_CHANGED = 0, 1
 
 
 def _number(value: Any) -> float | None:
-    """A scalar from a record field (``resolution`` may be a number or a dict with one)."""
+    """A scalar from a record field.
+
+    A ``resolution`` record (convergence/resolution.py) gives the largest of its smallest
+    refuted changes over its directions: the change of theory the measurement can just
+    detect, so smaller is sharper.
+    """
     if isinstance(value, Mapping):
-        for key in ("value", "half_width", "achieved", "resolution"):
-            if key in value:
-                return _number(value[key])
-        return None
+        found = [_number(value.get(d)) for d in value.get("directions") or ()]
+        found = [f for f in found if f is not None]
+        return max(found) if found else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
@@ -62,7 +66,7 @@ class Change:
 
     def rank(self) -> tuple:
         """Sort key: verdict, status, added/removed, then |relative margin change|, |runtime ratio|."""
-        margin = _relative_change(*self.field("margin"))
+        margin = max(_relative_change(*self.field("margin")), _relative_change(*self.field("resolution")))
         old_t, new_t = self.field("runtime_s")
         runtime = abs(math.log(max(new_t, 1e-6) / max(old_t, 1e-6))) if old_t is not None and new_t is not None \
             else 0.0
@@ -91,6 +95,14 @@ def _pair(old: float | None, new: float | None, percent: bool = True) -> str:
     return text
 
 
+def _resolution_pair(old: Any, new: Any) -> str:
+    """Resolution records are shown by their text ('−1.2 % / +1.5 %'), plain numbers as numbers."""
+    if isinstance(old, Mapping) or isinstance(new, Mapping):
+        texts = [str(r.get("text", "—")) if isinstance(r, Mapping) else "—" for r in (old, new)]
+        return texts[1] if texts[0] == texts[1] else f"{texts[0]} → {texts[1]}"
+    return _pair(_number(old), _number(new))
+
+
 def describe(change: Change) -> str:
     if change.old is None:
         return f"{change.claim_id}: added, {change.new.get('verdict')}" if change.new else change.claim_id
@@ -103,7 +115,7 @@ def describe(change: Change) -> str:
         parts.append("now " + ("passes" if change.new.get("passed") else "FAILS"))
     parts.append("margin " + _pair(*change.field("margin")))
     if "resolution" in change.old or "resolution" in change.new:
-        parts.append("resolution " + _pair(*change.field("resolution")))
+        parts.append("resolution " + _resolution_pair(change.old.get("resolution"), change.new.get("resolution")))
     parts.append("runtime " + _pair(*change.field("runtime_s")) + " s")
     mark = "!" if change.verdict_changed else ("*" if change.status_changed else " ")
     return f"{mark} {change.claim_id}: " + ", ".join(parts)

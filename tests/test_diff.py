@@ -62,6 +62,19 @@ def test_margin_changes_only_exit_0(tmp_path, capsys):
     assert "seed: 1 → 2" in out and "margin 0.5 → 0.25 (-50.0%)" in out
 
 
+def test_resolution_records_are_compared_by_their_sharpest_change(tmp_path, capsys):
+    def res(minus, plus):
+        return {"unit": "relative", "directions": ["minus", "plus"], "status": "consistent", "minus": minus,
+                "plus": plus, "text": f"−{minus:.0%} / +{plus:.0%}"}
+
+    old = results(record("a.sharp", resolution=res(0.01, 0.02)), record("b.same", resolution=res(0.01, 0.02)))
+    new = copy.deepcopy(old)
+    new["claims"][0]["resolution"] = res(0.01, 0.08)
+    assert [c.claim_id for c in changes(old, new)] == ["a.sharp", "b.same"]
+    assert main(["diff", write(tmp_path, "old.json", old), write(tmp_path, "new.json", new)]) == 0
+    assert "resolution −1% / +2% → −1% / +8%" in capsys.readouterr().out
+
+
 def test_unreadable_file_is_one_line_exit_2(tmp_path, capsys):
     assert main(["diff", str(tmp_path / "missing.json"), write(tmp_path, "new.json", OLD)]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
