@@ -21,6 +21,7 @@ from typing import IO, Any
 
 # Cached results take no time; the time left is estimated from the tasks that ran.
 _MIN_FOR_ESTIMATE = 1
+_BAR_WIDTH = 50
 
 
 class Progress:
@@ -107,11 +108,12 @@ class Progress:
 
     def _render(self) -> Any:
         from rich.console import Group
-        from rich.progress_bar import ProgressBar
         from rich.text import Text
 
-        lines: list[Any] = [Text(self.summary_line(), style="bold")]
-        lines.append(ProgressBar(total=max(len(self.labels), 1), completed=len(self.done), width=50))
+        filled = round(_BAR_WIDTH * len(self.done) / max(len(self.labels), 1))
+        bar = Text("━" * filled, style="green" if not self.failures else "red")
+        bar.append("━" * (_BAR_WIDTH - filled), style="grey50")
+        lines: list[Any] = [Text(self.summary_line(), style="bold"), bar]
         for label in self.running:
             lines.append(Text(f"  running  {label}", style="cyan"))
         return Group(*lines)
