@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import certificate_section
 from .markup import (
     as_float_array,
     display_math,
@@ -281,7 +282,7 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         mutants = [m for m in (record.get("mutants") or []) if isinstance(m, Mapping)]
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
-        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]"
+        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]" + certificate_section.tightness_cell(record)
         if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
             cached = " (cached)" if record.get("cached") else ""
             result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s{cached}]"
@@ -398,6 +399,7 @@ def _claim_section(
         out.append(_derivation(theory))
     out.append(_experiment(record, figure_paths, figure_errors))
     out.append(_verdict(record))
+    out.append(certificate_section.section(record, figure_paths.get(claim_id + certificate_section.SUFFIX)))
     if verdict == "ERROR" or record.get("error"):
         out.append(_error(record))
     return "\n".join(out)
