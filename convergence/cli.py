@@ -262,6 +262,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     refs = select_refs(index(), args.patterns)  # a claim is imported only if it must run (see cache.py)
     overrides = parse_overrides(args.set)
+    if overrides and args.scheduler is not None:
+        raise SuiteError("--set does not apply with --scheduler (the cluster runs the claims' own parameters)")
     report_error = None
     with _output_folder(args.out) as stage:  # fail before minutes of experiments, not after
         # Entries are read from OUT/.cache and written through the stage: an interrupted run adds none.
@@ -300,7 +302,7 @@ def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str,
     if options.jobs > 1 or options.timeout is not None:
         raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
     with dask_client(scheduler) as client:
-        return run_claims_on_cluster(client, claims, options, on_result=on_result or _progress)
+        return run_claims_on_cluster(client, claims, options, on_result=on_result)
 
 
 def _cmd_power(args: argparse.Namespace) -> int:
