@@ -39,7 +39,13 @@ from .claim import Claim
 CACHE_DIR = ".cache"  # below the output folder: out/.cache/
 CACHE_FORMAT = 1  # bump when the record layout changes in a way old entries must not survive
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PACKAGES = ("convergence", "theory", "empirics", "claims")
+
+def _project_packages(root: Path) -> frozenset[str]:
+    """The project's top-level packages: every folder of the project root with an ``__init__.py``."""
+    return frozenset(p.parent.name for p in root.glob("*/__init__.py"))
+
+
+PROJECT_PACKAGES = _project_packages(PROJECT_ROOT)
 # The runner's own code shapes every record (theory evaluation, comparisons, stored points).
 RUNNER_MODULES = ("convergence.runner", "convergence")
 VERSIONED_PACKAGES = ("numpy", "scipy", "sympy")
@@ -48,7 +54,7 @@ VERSIONED_PACKAGES = ("numpy", "scipy", "sympy")
 def _module_file(name: str, root: Path) -> Path | None:
     """The file of a project module or package ``a.b.c`` below ``root``, if it exists."""
     parts = name.split(".")
-    if parts[0] not in PROJECT_PACKAGES:
+    if parts[0] not in (PROJECT_PACKAGES if root == PROJECT_ROOT else _project_packages(root)):
         return None
     base = root.joinpath(*parts)
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
