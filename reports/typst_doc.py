@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from .derivation_checks import PREAMBLE as CHECK_PREAMBLE
+from .derivation_checks import catalogue_rows, counts_cell, prose, step_check
 from .markup import (
     as_float_array,
     display_math,
@@ -162,6 +164,7 @@ def render_document(
     emitted: set[str] = set()
     parts = [
         PREAMBLE,
+        CHECK_PREAMBLE,
         _title_page(results, records),
         _contents(),
         _summary(records, labelled),
@@ -216,6 +219,7 @@ def _title_page(results: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
         ["Verdicts as expected", f"{as_expected} of {n}"],
         ["Mutants refuted", f"{killed} of {len(mutants)}"],
         ["Claims passing", f"{n_passed} of {n}"],
+        *catalogue_rows(records),
     ]
     return f"""
 #page(numbering: none)[
@@ -280,19 +284,23 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
             verdict_cell,
             result,
             margin,
+            counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None),
             format_number(record.get("runtime_s"), 3) + (" s" if record.get("runtime_s") is not None else ""),
         ])
     fill = f"fill: (x, y) => if y in ({', '.join(map(str, mismatched))},) {{ rgb(\"#c0262d\").lighten(92%) }}"
     summary_table = table(
-        "(1fr, auto, auto, auto, 2.7cm, auto)",
-        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Runtime"],
+        "(1fr, auto, auto, auto, 2.7cm, auto, auto)",
+        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Steps", "Runtime"],
         rows,
         extra=fill if mismatched else "",
     )
     return f"""= Summary
 Every claim checked in this run, with its comparison kind, the verdict the source text leads us to expect,
 the verdict measured, how many mutants the experiment refuted, and the margin: how far the decisive number was
-from the tolerance, in the unit named under it. Rows shaded red have a verdict that differs from the expected one.
+from the tolerance, in the unit named under it. Steps: how many of the derivation's steps were checked when
+the claim loaded (computed by SymPy from earlier steps, or an identity or inequality proved or sampled), out of
+all its steps; the others are definitions, assumptions or cited results.
+Rows shaded red have a verdict that differs from the expected one.
 
 {summary_table}
 """
@@ -394,10 +402,10 @@ def _derivation(theory: Mapping[str, Any]) -> str:
     for number, step in enumerate(theory.get("steps") or [], start=1):
         if not isinstance(step, Mapping):
             continue
-        out.append(f"#subhead[{number}. {text(step.get('label') or 'Step')}]")
+        out.append(f"#subhead[{number}. {prose(step.get('label') or 'Step')}]")
         out.append(display_math(step.get("typst")))
-        if step.get("justification"):
-            out.append(f"#muted[{text(step['justification'])}]\n")
+        out.append(step_check(step) + (f" #h(0.5em) #muted[{prose(step['justification'])}]"
+                                       if step.get("justification") else "") + "\n")
     assumptions = [a for a in (theory.get("assumptions") or []) if a]
     if assumptions:
         out.append("#field([Assumptions], [" + "; ".join(raw(a) for a in assumptions) + "])")
