@@ -96,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
                           help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
     p_verify.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
 
+    p_power = sub.add_parser("power", help="every claim's resolution against its goal (issue: verdict power)")
+    p_power.add_argument("patterns", nargs="*", metavar="PATTERN", help="glob(s) on claim ids (default: all)")
+    p_power.add_argument("--results", type=Path, default=None, help="read stored resolutions instead of running")
+    p_power.add_argument("--profile", choices=PROFILES, default="full", help="problem sizes (default: full)")
+    p_power.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"master seed (default: {DEFAULT_SEED})")
+    p_power.add_argument("--jobs", type=_workers, default=1, help="worker processes (results do not depend on it)")
+    p_power.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                         help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
+
     p_report = sub.add_parser("report", help="build report.pdf from an existing results.json")
     p_report.add_argument("--results", type=Path, default=None, help="results file (default: OUT/results.json)")
     p_report.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
@@ -183,15 +192,22 @@ def _progress(done: int, total: int, record: dict[str, Any]) -> None:
 def _print_summary(results: dict[str, Any]) -> None:
     records = results["claims"]
     width = max((len(r["id"]) for r in records), default=2)
-    print(f"\n{'claim':<{width}}  {'verdict':<12}  {'expected':<9}  {'mutants':<7}  {'time/s':>7}  status")
+    # resolves: the smallest change of the theory the measurement refutes (convergence/resolution.py)
+    resolves = {r["id"]: (r.get("resolution") or {}).get("text", "—")
+                 + ("" if (r.get("resolution") or {}).get("meets_goal") else " (misses goal)") for r in records}
+    rw = max((len(v) for v in resolves.values()), default=8)
+    print(f"\n{'claim':<{width}}  {'verdict':<12}  {'expected':<9}  {'mutants':<7}  {'resolves':<{rw}}"
+          f"  {'time/s':>7}  status")
     for r in records:
         killed = sum(m["killed"] for m in r["mutants"])
         status = "pass" if r["passed"] else "FAIL"
         print(f"{r['id']:<{width}}  {r['verdict']:<12}  {r['expected']:<9}  {killed:>3}/{len(r['mutants']):<3}"
-              f"  {r['runtime_s']:>7.2f}  {status}")
+              f"  {resolves[r['id']]:<{rw}}  {r['runtime_s']:>7.2f}  {status}")
     t = results["totals"]
+    met = sum(bool((r.get("resolution") or {}).get("meets_goal")) for r in records)
     print(f"\n{t['passed']}/{t['claims']} claims pass; verdicts as expected: {t['as_expected']}/{t['claims']};"
-          f" mutants refuted: {t['mutants_killed']}/{t['mutants']}")
+          f" mutants refuted: {t['mutants_killed']}/{t['mutants']};"
+          f" resolution goal met: {met}/{t['claims']} ('convergence power' lists why not)")
     for r in records:
         if r["verdict"] == "ERROR":
             print(f"error in {r['id']}: {r['summary']}", file=sys.stderr)
@@ -250,6 +266,29 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.report:
         print(f"report: {args.out / 'report.pdf'}")
     return EXIT_OK if results["totals"]["passed"] == len(records) else EXIT_MISMATCH
+
+
+def _cmd_power(args: argparse.Namespace) -> int:
+    """Resolution of every selected claim against its goal (convergence/power.py)."""
+    from fnmatch import fnmatchcase
+
+    from .power import print_table
+
+    if args.results is not None:
+        from .results import read_results
+
+        results = read_results(args.results)
+        records = [r for r in results["claims"]
+                   if not args.patterns or any(fnmatchcase(r["id"], p) for p in args.patterns)]
+        profile = results.get("profile", args.profile)
+    else:
+        from .runner import RunOptions, run_claims
+
+        claims = _load_claims(args.patterns)
+        options = RunOptions(profile=args.profile, seed=args.seed, jobs=_jobs(args.jobs, len(claims)),
+                             timeout=args.timeout)
+        records, profile = run_claims(claims, options, on_result=_progress), args.profile
+    return EXIT_OK if print_table(records, profile, sys.stdout) == 0 else EXIT_MISMATCH
 
 
 def _stage_report(results: dict[str, Any], stage: Path, out: Path, strict: bool) -> Exception | None:
@@ -326,7 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging()
-    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report}
+    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report,
+                "power": _cmd_power}
     try:
         return handlers[args.command](args)
     except SuiteError as exc:

@@ -33,6 +33,7 @@ from theory.typst_printer import to_latex, to_text, to_typst
 from .claim import Claim
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
+from .resolution import assess
 from .seeds import claim_rng
 from .theory_eval import NonFiniteTheoryError, evaluate, require_finite
 from .verdicts import Outcome, Verdict
@@ -308,6 +309,8 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
             "samples": measurement.samples,
             "details": to_jsonable(measurement.details),
             "mutants": _judge_mutants(claim, measurement),
+            # the smallest change of the theory this measurement refutes (no re-run; convergence/resolution.py)
+            "resolution": to_jsonable(assess(claim.comparison, theory_values, measurement, options.profile)),
             "figure": _figure_with_theory(claim, measurement),
         })
     except (Exception, SystemExit) as exc:  # SystemExit is not an Exception, and must not end the run

@@ -32,6 +32,7 @@ from .markup import (
     typst_string,
     verdict_badge,
 )
+from .resolution_text import section_field, summary_cell
 from .unverifiable import UNVERIFIABLE
 
 TITLE = "Convergence claims: derived, measured, judged"
@@ -277,6 +278,8 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
         result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]"
+        if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
+            result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s]"
         rows.append([
             f"{_link(record.get('id'), labelled, SUMMARY_ID_SIZE)} #linebreak()"
             f" #muted[{text(record.get('kind') or '—')}]",
@@ -284,22 +287,24 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
             verdict_cell,
             result,
             margin,
+            summary_cell(record),
             counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None),
-            format_number(record.get("runtime_s"), 3) + (" s" if record.get("runtime_s") is not None else ""),
         ])
     fill = f"fill: (x, y) => if y in ({', '.join(map(str, mismatched))},) {{ rgb(\"#c0262d\").lighten(92%) }}"
     summary_table = table(
-        "(1fr, auto, auto, auto, 2.7cm, auto, auto)",
-        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Steps", "Runtime"],
+        "(1fr, auto, auto, auto, 2.0cm, 2.2cm, auto)",
+        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Resolves", "Steps"],
         rows,
         extra=fill if mismatched else "",
     )
     return f"""= Summary
 Every claim checked in this run, with its comparison kind, the verdict the source text leads us to expect,
 the verdict measured, how many mutants the experiment refuted, and the margin: how far the decisive number was
-from the tolerance, in the unit named under it. Steps: how many of the derivation's steps were checked when
-the claim loaded (computed by SymPy from earlier steps, or an identity or inequality proved or sampled), out of
-all its steps; the others are definitions, assumptions or cited results.
+from the tolerance, in the unit named under it. "Resolves" is the smallest change of the theory the same
+measurement refutes (each direction; for bounds how close the worst instance comes; for a refuted statement
+by how much it misses), with its goal. "Steps": how many of the derivation's steps were checked when the claim
+loaded (computed by SymPy from earlier steps, or an identity or inequality proved or sampled), out of all its
+steps; the others are definitions, assumptions or cited results.
 Rows shaded red have a verdict that differs from the expected one.
 
 {summary_table}
@@ -469,6 +474,8 @@ def _verdict(record: Mapping[str, Any]) -> str:
         margin = format_number(record.get("margin"))
         label = f" ({text(record['margin_label'])})" if record.get("margin_label") else ""
         out.append(f"#field([Margin], [{margin}{label}])")
+    if record.get("resolution"):
+        out.append(section_field(record))
     tolerance = record.get("tolerance")
     if isinstance(tolerance, Mapping) and tolerance:
         out.append("#field([Tolerance], [" + ", ".join(f"{raw(k)} = {format_value(v)}"
