@@ -82,14 +82,14 @@ def counts(theory: Mapping[str, Any] | None) -> dict[str, int]:
 
 
 def counts_cell(theory: Mapping[str, Any] | None) -> str:
-    """The summary table's cell: checked steps of all steps, and the cited ones (e.g. ``5 ✓ / 8, 1 cited``)."""
+    """Lines for the summary table: checked steps of all steps, and the cited ones (``steps 5/8 ✓, 1 cited``)."""
     found = counts(theory)
     total = sum(found.values())
     if not total:
-        return "—"
+        return ""
     checked = found["computed"] + found["identity"] + found["inequality"]
-    cited = f" #linebreak() #muted[{found['cited']} cited]" if found["cited"] else ""
-    return f"{checked} ✓ / {total}{cited}"
+    cited = f", {found['cited']} cited" if found["cited"] else ""
+    return f" #linebreak() #muted[steps {checked}/{total} ✓{cited}]"
 
 
 def catalogue_rows(records: Sequence[Mapping[str, Any]]) -> list[list[str]]:

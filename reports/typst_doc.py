@@ -278,6 +278,7 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
         result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]"
+        result += counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None)
         if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
             result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s]"
         rows.append([
@@ -288,12 +289,11 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
             result,
             margin,
             summary_cell(record),
-            counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None),
         ])
     fill = f"fill: (x, y) => if y in ({', '.join(map(str, mismatched))},) {{ rgb(\"#c0262d\").lighten(92%) }}"
     summary_table = table(
-        "(1fr, auto, auto, auto, 2.0cm, 2.2cm, auto)",
-        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Resolves", "Steps"],
+        "(1fr, auto, auto, auto, 2.0cm, 2.2cm)",
+        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Resolves"],
         rows,
         extra=fill if mismatched else "",
     )
@@ -302,9 +302,9 @@ Every claim checked in this run, with its comparison kind, the verdict the sourc
 the verdict measured, how many mutants the experiment refuted, and the margin: how far the decisive number was
 from the tolerance, in the unit named under it. "Resolves" is the smallest change of the theory the same
 measurement refutes (each direction; for bounds how close the worst instance comes; for a refuted statement
-by how much it misses), with its goal. "Steps": how many of the derivation's steps were checked when the claim
-loaded (computed by SymPy from earlier steps, or an identity or inequality proved or sampled), out of all its
-steps; the others are definitions, assumptions or cited results.
+by how much it misses), with its goal. Under the result, "steps": how many of the derivation's steps were
+checked when the claim loaded (computed by SymPy from earlier steps, or an identity or inequality proved or
+sampled), out of all its steps; the others are definitions, assumptions or cited results.
 Rows shaded red have a verdict that differs from the expected one.
 
 {summary_table}
