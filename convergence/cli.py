@@ -1,4 +1,4 @@
-"""The ``convergence`` command: list, show, verify, report.
+"""The ``convergence`` command: list, show, verify, report, calibrate (see calibration_cli).
 
 Exit status: 0 when every verdict equals its expected verdict and every
 mutant is refuted; 1 when a claim or a mutant disagrees; 2 for bad input
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import calibration_cli
 from .claim import PROFILES, Claim
 from .errors import SuiteError
 from .seeds import DEFAULT_SEED
@@ -95,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                           help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
     p_verify.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
+    p_verify.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                          help="run the claims on an existing Dask scheduler, e.g. tcp://host:8786 (same records;"
+                               " no --jobs or --timeout there)")
 
     p_power = sub.add_parser("power", help="every claim's resolution against its goal (issue: verdict power)")
     p_power.add_argument("patterns", nargs="*", metavar="PATTERN", help="glob(s) on claim ids (default: all)")
@@ -109,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     p_report.add_argument("--results", type=Path, default=None, help="results file (default: OUT/results.json)")
     p_report.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
     p_report.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
+    p_report.add_argument("--calibration", type=Path, default=None, metavar="FILE",
+                          help="add an appendix from a calibration.json written by 'calibrate'")
+
+    calibration_cli.add_parser(sub)
     return parser
 
 
@@ -254,7 +262,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         options = RunOptions(profile=args.profile, seed=args.seed, jobs=jobs, timeout=args.timeout)
         print(f"verifying {len(claims)} claim(s), profile {args.profile}, seed {args.seed},"
               f" timeout {options.claim_timeout:g} s per claim", file=sys.stderr)
-        records = run_claims(claims, options, on_result=_progress)
+        if args.scheduler is not None:
+            records = _run_on_scheduler(claims, options, args.scheduler)
+        else:
+            records = run_claims(claims, options, on_result=_progress)
         results = make_results(records, seed=args.seed, profile=args.profile, command=command_line())
         write_results(results, stage / "results.json")
         if args.report:
@@ -266,6 +277,17 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.report:
         print(f"report: {args.out / 'report.pdf'}")
     return EXIT_OK if results["totals"]["passed"] == len(records) else EXIT_MISMATCH
+
+
+def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str) -> list[dict[str, Any]]:
+    """verify's claims as tasks on an existing Dask cluster (records as a local run's)."""
+    from .calibration import run_claims_on_cluster
+    from .cluster import dask_client
+
+    if options.jobs > 1 or options.timeout is not None:
+        raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
+    with dask_client(scheduler) as client:
+        return run_claims_on_cluster(client, claims, options, on_result=_progress)
 
 
 def _cmd_power(args: argparse.Namespace) -> int:
@@ -288,7 +310,10 @@ def _cmd_power(args: argparse.Namespace) -> int:
         options = RunOptions(profile=args.profile, seed=args.seed, jobs=_jobs(args.jobs, len(claims)),
                              timeout=args.timeout)
         records, profile = run_claims(claims, options, on_result=_progress), args.profile
-    return EXIT_OK if print_table(records, profile, sys.stdout) == 0 else EXIT_MISMATCH
+    from .discovery import discover
+
+    known = {claim.id for claim in discover()}  # a loose bound's companion claim must exist
+    return EXIT_OK if print_table(records, profile, sys.stdout, known) == 0 else EXIT_MISMATCH
 
 
 def _stage_report(results: dict[str, Any], stage: Path, out: Path, strict: bool) -> Exception | None:
@@ -310,9 +335,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .results import read_results
 
     results = read_results(args.results or args.out / "results.json")
+    calibration = None
+    if args.calibration is not None:
+        from reports.calibration import read_calibration
+
+        calibration = read_calibration(args.calibration)
     _check_writable(args.out)
     with folder_lock(args.out):
-        print(f"report: {build_report(results, args.out, strict=args.strict)}")
+        print(f"report: {build_report(results, args.out, strict=args.strict, calibration=calibration)}")
     return EXIT_OK
 
 
@@ -366,7 +396,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging()
     handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report,
-                "power": _cmd_power}
+                "power": _cmd_power, "calibrate": calibration_cli.cmd_calibrate}
     try:
         return handlers[args.command](args)
     except SuiteError as exc:

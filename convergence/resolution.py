@@ -13,6 +13,8 @@ What is perturbed, per comparison kind:
 - ``exact``, ``tight``, ``stochastic``: the theory scaled by (1 + δ) and by
   (1 − δ); the two directions are bisected separately ("−x % / +y %").
 - ``exponent``: the predicted exponent shifted by −δ and by +δ (absolute).
+- labels (``exact`` with rtol = 0, atol = 1/2 on integers: regime labels, counts): shifted by ±δ
+  (absolute); the goal is that a change by one label is refuted (δ < 1).
 - ``upper``: the bound lowered by δ|t| only (raising an upper bound makes it
   weaker, so no measurement can refute that); the smallest refuted lowering is
   the *tightness*: how close the worst instance found comes to the bound.
@@ -75,9 +77,25 @@ GOALS = {"relative": 0.02, "shift": 0.05, "rounding": 1e-6, "bound": 0.02}
 SIGN = {"plus": 1.0, "minus": -1.0}
 
 
-def unit(comparison: Comparison) -> str:
-    """'shift' for exponent claims (absolute change of the exponent), 'relative' otherwise."""
-    return "shift" if comparison.kind == "exponent" else "relative"
+def unit(comparison: Comparison, theory: Any = None, measurement: Measurement | None = None) -> str:
+    """'shift' for exponent claims (absolute change), 'label' for integer labels, 'relative' otherwise.
+
+    Labels: an ``exact`` comparison with rtol = 0 and atol = 1/2 on integer values accepts exactly the
+    same integer (a regime label, a count); scaling a label by 2 % means nothing, so the resolution is
+    the smallest absolute shift refuted, and the goal is that every change by one label is refuted.
+    """
+    if comparison.kind == "exponent":
+        return "shift"
+    if (comparison.kind == "exact" and getattr(comparison, "rtol", None) == 0 and getattr(comparison, "atol", 0) == 0.5
+            and theory is not None and measurement is not None and _integers(theory)
+            and _integers(measurement.values)):
+        return "label"
+    return "relative"
+
+
+def _integers(values: Any) -> bool:
+    array = np.asarray(values, dtype=float)
+    return bool(array.size) and bool(np.all(np.isfinite(array) & (array == np.round(array))))
 
 
 def directions(comparison: Comparison) -> tuple[str, ...]:
@@ -85,9 +103,9 @@ def directions(comparison: Comparison) -> tuple[str, ...]:
     return {"upper": ("minus",), "lower": ("plus",)}.get(comparison.kind, ("minus", "plus"))
 
 
-def perturb(comparison: Comparison, theory: np.ndarray, signed: float) -> np.ndarray:
+def perturb(comparison: Comparison, theory: np.ndarray, signed: float, unit_name: str | None = None) -> np.ndarray:
     """The theory changed by the signed amount ``signed`` (δ with its direction's sign)."""
-    if unit(comparison) == "shift":
+    if (unit_name or unit(comparison)) in ("shift", "label"):
         return theory + signed
     if comparison.kind in ("upper", "lower"):
         return theory + signed * np.abs(theory)  # lowered/raised by a fraction of its size, whatever its sign
@@ -97,33 +115,35 @@ def perturb(comparison: Comparison, theory: np.ndarray, signed: float) -> np.nda
 def resolve(comparison: Comparison, theory: Any, measurement: Measurement) -> dict[str, Any]:
     """The claim's resolution (module docstring): JSON-able, with a short ``text``."""
     theory = np.asarray(theory, dtype=float)
-    base: dict[str, Any] = {"unit": unit(comparison), "directions": list(directions(comparison))}
+    u = unit(comparison, theory, measurement)
+    base: dict[str, Any] = {"unit": u, "directions": list(directions(comparison))}
     if non_finite_points(theory, measurement.values, measurement.stderr,
                          *(measurement.interval if measurement.interval is not None else ())):
         return {**base, "status": "no-evidence", "text": "no evidence (non-finite data)"}
     try:
-        refuted = _refuter(comparison, theory, measurement)
+        refuted = _refuter(comparison, theory, measurement, u)
         if not refuted(0.0):
-            found = {d: _smallest_refuted(refuted, d, _cap(comparison, d)) for d in directions(comparison)}
+            found = {d: _smallest_refuted(refuted, d, _cap(u, d)) for d in directions(comparison)}
             out = {**base, "status": "consistent", **found,
-                   "cap": {d: _cap(comparison, d) for d in directions(comparison)}}
+                   "cap": {d: _cap(u, d) for d in directions(comparison)}}
         else:
-            out = {**base, "status": "refuted", **_miss(comparison, theory, measurement, refuted)}
+            out = {**base, "status": "refuted", **_miss(comparison, theory, measurement, refuted, u)}
     except Exception as exc:  # the comparison itself failed: recorded, never fatal for the claim
         return {**base, "status": "error", "text": f"error: {type(exc).__name__}: {exc}"}
     out["text"] = describe(out)
     return out
 
 
-def _refuter(comparison: Comparison, theory: np.ndarray, measurement: Measurement) -> Callable[[float], bool]:
+def _refuter(comparison: Comparison, theory: np.ndarray, measurement: Measurement,
+             u: str) -> Callable[[float], bool]:
     def refuted(signed: float) -> bool:
-        return comparison.judge(perturb(comparison, theory, signed), measurement).verdict is Verdict.REFUTED
+        return comparison.judge(perturb(comparison, theory, signed, u), measurement).verdict is Verdict.REFUTED
 
     return refuted
 
 
-def _cap(comparison: Comparison, direction: str) -> float:
-    return SHIFT_CAP if unit(comparison) == "shift" else CAP[direction]
+def _cap(u: str, direction: str) -> float:
+    return SHIFT_CAP if u in ("shift", "label") else CAP[direction]
 
 
 def _smallest_refuted(refuted: Callable[[float], bool], direction: str, cap: float) -> float | None:
@@ -160,7 +180,7 @@ def _edge(accepted: Callable[[float], bool], inside: float, outside: float) -> f
     return inside
 
 
-def _candidates(comparison: Comparison, theory: np.ndarray, measurement: Measurement) -> np.ndarray:
+def _candidates(comparison: Comparison, theory: np.ndarray, measurement: Measurement, u: str) -> np.ndarray:
     """Signed changes worth trying when the stated theory is refuted: point-wise fits and a log grid."""
     data = [measurement.values_array()]
     if measurement.interval is not None:
@@ -169,7 +189,7 @@ def _candidates(comparison: Comparison, theory: np.ndarray, measurement: Measure
     for array in data:
         array, t = np.broadcast_arrays(array, theory)
         with np.errstate(all="ignore"):
-            if unit(comparison) == "shift":
+            if u in ("shift", "label"):
                 fit = array - t
             elif comparison.kind in ("upper", "lower"):
                 fit = (array - t) / np.abs(t)
@@ -185,13 +205,13 @@ def _candidates(comparison: Comparison, theory: np.ndarray, measurement: Measure
 
 
 def _miss(comparison: Comparison, theory: np.ndarray, measurement: Measurement,
-          refuted: Callable[[float], bool]) -> dict[str, Any]:
+          refuted: Callable[[float], bool], u: str) -> dict[str, Any]:
     """For a refuted theory: the nearest accepted change (the miss) and the accepted band around it."""
     allowed = directions(comparison) if comparison.kind not in ("upper", "lower") else (
         ("plus",) if comparison.kind == "upper" else ("minus",))  # a violated bound must be loosened
-    low = -CAP["minus"] if unit(comparison) == "relative" else -SHIFT_CAP
-    high = BOUND_RAISE_CAP if comparison.kind in ("upper", "lower") else _cap(comparison, "plus")
-    candidates = _candidates(comparison, theory, measurement)
+    low = -CAP["minus"] if u == "relative" else -SHIFT_CAP
+    high = BOUND_RAISE_CAP if comparison.kind in ("upper", "lower") else _cap(u, "plus")
+    candidates = _candidates(comparison, theory, measurement, u)
     candidates = candidates[(candidates >= low) & (candidates <= high)]
     candidates = candidates[[("plus" if c > 0 else "minus") in allowed for c in candidates]]
     accepted = [float(c) for c in candidates if not refuted(float(c))]
@@ -207,26 +227,28 @@ def _miss(comparison: Comparison, theory: np.ndarray, measurement: Measurement,
         far_edge = None  # accepted up to the end of the search (a bound raised far enough always holds)
     band = sorted([near_edge, far_edge]) if far_edge is not None else (
         [near_edge, None] if nearest > 0 else [None, near_edge])
-    return {"miss": near_edge, "band": band, "band_halfwidth": _halfwidth(comparison, band)}
+    return {"miss": near_edge, "band": band, "band_halfwidth": _halfwidth(u, band)}
 
 
-def _halfwidth(comparison: Comparison, band: list[float | None]) -> float | None:
+def _halfwidth(u: str, band: list[float | None]) -> float | None:
     """Half-width of the accepted band around its centre, in the claim's units (relative or shift)."""
     if band[0] is None or band[1] is None:
         return None
     a, b = band
-    if unit(comparison) == "shift":
+    if u in ("shift", "label"):
         return (b - a) / 2
     return (b - a) / (2 + a + b)  # (1+b)/(1+c) − 1 with 1+c the band's centre factor
 
 
 # --- goals ---------------------------------------------------------------------------------------
 
-def goal_for(comparison: Comparison, profile: str) -> dict[str, Any]:
+def goal_for(comparison: Comparison, profile: str, unit_name: str = "") -> dict[str, Any]:
     """The resolution a claim of this kind should reach (module docstring), widened for quick."""
     widen = QUICK_WIDENING if profile == "quick" else 1.0
     kind = comparison.kind
     rtol = getattr(comparison, "rtol", None)
+    if unit_name == "label":  # every change by one label refuted, whatever the profile
+        return {"goal": "label", "size": 1.0}
     if kind == "exponent":
         name, size = "shift", GOALS["shift"]
     elif kind == "exact" or (kind == "tight" and rtol is not None and rtol <= 1e-6):
@@ -258,7 +280,7 @@ def meets(resolution: dict[str, Any], goal: dict[str, Any]) -> tuple[bool, str]:
     misses = []
     for direction in resolution["directions"]:
         value = resolution.get(direction)
-        if value is None or value > size:
+        if value is None or value > size or (goal.get("goal") == "label" and value >= size):
             shown = f"> {_fmt(resolution['cap'][direction], resolution['unit'])}" if value is None else _fmt(
                 value, resolution["unit"])
             misses.append(f"{'−' if direction == 'minus' else '+'}{shown}")
@@ -270,7 +292,7 @@ def meets(resolution: dict[str, Any], goal: dict[str, Any]) -> tuple[bool, str]:
 # --- text ---------------------------------------------------------------------------------------
 
 def _fmt(value: float, unit_name: str) -> str:
-    if unit_name == "shift":
+    if unit_name in ("shift", "label"):
         return f"{value:.2g}"
     if value >= 1e-4:
         return f"{100 * value:.2g} %"
@@ -295,7 +317,7 @@ def describe(resolution: dict[str, Any]) -> str:
         dirs = resolution["directions"]
         if len(dirs) == 1:
             return f"tight {side(dirs[0])[1:]}"
-        return " / ".join(side(d) for d in dirs)
+        return ("labels " if unit_name == "label" else "") + " / ".join(side(d) for d in dirs)
     miss = resolution.get("miss")
     if miss is None:
         return "misses: no rescaling fits" if unit_name == "relative" else "misses: no shift fits"
@@ -306,9 +328,16 @@ def describe(resolution: dict[str, Any]) -> str:
     return text
 
 
-def assess(comparison: Comparison, theory: Any, measurement: Measurement, profile: str) -> dict[str, Any]:
-    """The record stored in results.json: the resolution, its goal, and whether it is met (and why not)."""
+def assess(comparison: Comparison, theory: Any, measurement: Measurement, profile: str,
+           statement: str | None = None) -> dict[str, Any]:
+    """The record stored in results.json: the resolution, its goal, and whether it is met (and why not).
+
+    A bound declared loose meets its goal only if the claim's ``statement`` (when given) says so
+    (the word "loose"): a reader of the statement must not take the bound for the tight constant.
+    """
     resolution = resolve(comparison, theory, measurement)
-    goal = goal_for(comparison, profile)
+    goal = goal_for(comparison, profile, resolution.get("unit", ""))
     ok, why = meets(resolution, goal)
+    if ok and why.startswith("bound declared loose") and statement is not None and "loose" not in statement.lower():
+        ok, why = False, "bound declared loose, but the statement does not say so"
     return {**resolution, "goal": goal, "meets_goal": ok, "why": why}

@@ -17,6 +17,8 @@ EXPLAIN = {
     "shift": "the smallest shift of the predicted exponent (− and + separately) that this measurement refutes",
     "bound": "the tightness: the smallest change of the bound towards the measurements (an upper bound lowered,"
              " a lower bound raised, by a fraction of its size) that this measurement refutes",
+    "label": "integer labels compared exactly: the smallest shift of the predicted labels that this measurement"
+             " refutes (below 1: every change of a label is refuted)",
     "refuted": "the smallest change of the stated theory that this measurement would accept (the miss), and the"
                " half-width of the accepted band: how finely the comparison tells changes apart there",
 }
@@ -28,6 +30,8 @@ def _goal(goal: Mapping[str, Any] | None) -> str:
     size = goal.get("size")
     if not isinstance(size, (int, float)):
         return "—"
+    if goal.get("goal") == "label":
+        return "< 1 label"
     shown = f"{size:.2g}" if goal.get("goal") == "shift" else (f"{100 * size:.2g} %" if size >= 1e-4
                                                                 else f"{size:.1e}")
     return f"attained within {shown}" if goal.get("goal") == "bound" else f"≤ {shown}"
@@ -51,6 +55,8 @@ def section_field(record: Mapping[str, Any]) -> str:
     status = res.get("status")
     if status == "refuted":
         meaning = EXPLAIN["refuted"]
+    elif res.get("unit") == "label":
+        meaning = EXPLAIN["label"]
     elif res.get("unit") == "shift":
         meaning = EXPLAIN["shift"]
     elif isinstance(res.get("directions"), list) and len(res["directions"]) == 1:

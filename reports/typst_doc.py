@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import certificate_section
 from .derivation_checks import PREAMBLE as CHECK_PREAMBLE
 from .derivation_checks import catalogue_rows, counts_cell, prose, step_check
 from .markup import (
@@ -277,7 +278,7 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         mutants = [m for m in (record.get("mutants") or []) if isinstance(m, Mapping)]
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
-        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]"
+        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]" + certificate_section.tightness_cell(record)
         result += counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None)
         if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
             result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s]"
@@ -397,6 +398,7 @@ def _claim_section(
         out.append(_derivation(theory))
     out.append(_experiment(record, figure_paths, figure_errors))
     out.append(_verdict(record))
+    out.append(certificate_section.section(record, figure_paths.get(claim_id + certificate_section.SUFFIX)))
     if verdict == "ERROR" or record.get("error"):
         out.append(_error(record))
     return "\n".join(out)
