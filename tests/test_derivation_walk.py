@@ -13,13 +13,9 @@ from theory.derivation import CHECKED_KINDS, CITED, COMPUTED, KINDS, SAMPLE_POIN
 
 CLAIMS = discover()
 MAX_CITED_SHARE = 0.10
-# Derivations whose modules (theory/saddles.py, last_iterate.py, noise_scale.py, variance_reduction.py)
-# were still being converted when this test landed. Strict: once a claim converts, its entry must go.
-PENDING_CONVERSION = {
-    "minima.flat-occupancy", "minima.sharpness-limit", "saddle.escape-time", "saddle.momentum-escape",
-    "saddle.stops-dead-seed", "sgd.last-iterate-log", "sgd.noise-scale", "vr.complexity", "vr.linear-vs-sgd",
-    "vr.saga-rate", "vr.svrg-rate",
-}
+# Derivations whose module (theory/last_iterate.py) was still being converted when this test landed.
+# Strict: once a claim converts, its entry must go.
+PENDING_CONVERSION = {"sgd.last-iterate-log"}
 
 
 def _case(claim_id):
