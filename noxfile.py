@@ -15,6 +15,13 @@
     nox -s calibrate  every claim (quick profile) at 20 master seeds on a local Dask cluster -> out/calibration/
 
 ``./noxfile.py`` runs nox too.
+
+
+    nox -s mutants    single-point mutations of theory/, judged by the quick profile (-- --sample 60 --seed 0)
+
+
+if __name__ == "__main__":
+    nox.main()
 """
 
 import nox
@@ -83,6 +90,13 @@ def crosscheck(session):
 def typecheck(session):
     session.install("-e", ".", "mypy>=1.10")
     session.run("mypy", *session.posargs)
+
+
+@nox.session(default=False)
+def mutants(session):
+    """Mutation testing of theory/ (tools/mutants.py): --sample N (default 60), --seed S, --module NAME, --list."""
+    session.install("-e", ".")
+    session.run("python", "-m", "tools.mutants", *session.posargs)
 
 
 if __name__ == "__main__":
