@@ -243,6 +243,36 @@ def test_an_interrupt_exits_130_quickly_with_no_traceback_or_orphan(tmp_path, si
     assert sorted(p.name for p in out.iterdir()) == [".convergence.lock", "results.json"]
 
 
+def test_an_interrupt_while_typst_compiles_exits_at_once(tmp_path):
+    """Case 3 (report phase): Typst runs in a worker, so SIGINT during a long compile still exits 130 at once."""
+    data = _valid_results()
+    data["claims"] = [{**copy.deepcopy(data["claims"][0]), "id": f"x.c{i}", "statement": "word " * 100}
+                      for i in range(40)]  # a compile of a second or more
+    results, out = tmp_path / "results.json", tmp_path / "out"
+    results.write_text(json.dumps(data))
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF-1.7 the previous report")
+    process = subprocess.Popen([sys.executable, "-m", "convergence", "report", "--results", str(results),
+                                "--out", str(out)], env={**os.environ, "PYTHONPATH": str(REPO)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.glob(".staging-*/.report-*/report.typ")) and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.01)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+        elapsed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130 and elapsed < 5 and "Traceback" not in stderr, stderr
+    assert (out / "report.pdf").read_bytes() == b"%PDF-1.7 the previous report"
+    assert sorted(p.name for p in out.iterdir()) == [".convergence.lock", "report.pdf"]
+
+
 # -- case 5: a bad seed, and case 15: --out '' ----------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--seed", "-1"], ["--seed", "x"], ["--seed", "1.5"], ["--seed", str(2**64)],
