@@ -4,6 +4,9 @@
     nox -s verify   full profile of every claim, results.json and report.pdf in out/
     nox -s report   rebuild out/report.pdf from out/results.json (no re-run)
     nox -s lint     ruff
+    nox -s certificates   the PEP certificate leg alone (extra pep)
+    nox -s crosscheck     the optax cross-check alone (extra crosscheck)
+    nox -s calibrate  every claim (quick profile) at 20 master seeds on a local Dask cluster -> out/calibration/
 """
 
 import nox
@@ -13,7 +16,7 @@ nox.options.sessions = ["lint", "tests"]
 
 @nox.session
 def tests(session):
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,distributed]")
     session.run("pytest", "-q", *session.posargs)
 
 
@@ -30,6 +33,12 @@ def report(session):
 
 
 @nox.session
+def calibrate(session):
+    session.install("-e", ".[distributed]")
+    session.run("convergence", "calibrate", "--seeds", "20", "--out", "out/calibration", *session.posargs)
+
+
+@nox.session
 def lint(session):
     session.install("ruff")
     session.run("ruff", "check", ".")
@@ -39,3 +48,23 @@ def lint(session):
 def benchmarks(session):
     session.install("-e", ".")
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
+    session.install("-e", ".[distributed]")
+    session.run("python", "benchmarks/calibration_scaling.py")
+
+
+@nox.session
+def certificates(session):
+    """The certificate leg alone: the PEP worst cases of the certified claims (PEPit + Clarabel)."""
+    session.install("-e", ".[pep]")
+    session.run("convergence", "verify", "gd.descent-lemma", "gd.convex-rate", "gd.convex-rate-tight",
+                "gd.nonconvex-stationarity", "gd.quadratic-rate", "nesterov.*", "momentum.polyak-global-seed",
+                "vr.saga-rate",
+                "--profile", "quick", "--out", "out/certificates", *session.posargs)
+
+
+@nox.session
+def crosscheck(session):
+    """The optax leg alone: engine optimizers and schedules against optax, and schedule.formulas."""
+    session.install("-e", ".[test,crosscheck]")
+    session.run("pytest", "-q", "tests/test_crosscheck_optax.py", *session.posargs)
+    session.run("convergence", "verify", "schedule.formulas", "--profile", "quick", "--out", "out/crosscheck")

@@ -15,6 +15,7 @@ from typing import Any
 
 import sympy as sp
 
+from certificates.spec import Certificate
 from theory.derivation import Derivation, DerivationCheckError
 
 from .comparisons import Comparison
@@ -96,6 +97,7 @@ class Claim:
     references: tuple[str, ...] = ()
     corrects: str | None = None  # for a seed statement: the id of the corrected claim
     notes: str = ""
+    certificate: Certificate | None = None  # optional third leg: a PEP worst-case certificate (certificates/)
     path: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +131,8 @@ class Claim:
         if not mutants or not all(isinstance(m, Mutant) for m in mutants):
             raise ClaimDefinitionError("mutants", "at least one Mutant(description, expression) is required")
         object.__setattr__(self, "mutants", mutants)
+        if self.certificate is not None and not isinstance(self.certificate, Certificate):
+            raise ClaimDefinitionError("certificate", "must be a certificates.Certificate or None")
 
     def check_theory(self) -> None:
         """Build the derivation and check the symbol map against it.

@@ -1,4 +1,4 @@
-"""The ``convergence`` command: list, show, verify, report.
+"""The ``convergence`` command: list, show, verify, report, calibrate (see calibration_cli).
 
 Exit status: 0 when every verdict equals its expected verdict and every
 mutant is refuted; 1 when a claim or a mutant disagrees; 2 for bad input
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import calibration_cli
 from .claim import PROFILES, Claim
 from .errors import SuiteError
 from .seeds import DEFAULT_SEED
@@ -95,11 +96,27 @@ def _parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                           help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
     p_verify.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
+    p_verify.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                          help="run the claims on an existing Dask scheduler, e.g. tcp://host:8786 (same records;"
+                               " no --jobs or --timeout there)")
+
+    p_power = sub.add_parser("power", help="every claim's resolution against its goal (issue: verdict power)")
+    p_power.add_argument("patterns", nargs="*", metavar="PATTERN", help="glob(s) on claim ids (default: all)")
+    p_power.add_argument("--results", type=Path, default=None, help="read stored resolutions instead of running")
+    p_power.add_argument("--profile", choices=PROFILES, default="full", help="problem sizes (default: full)")
+    p_power.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"master seed (default: {DEFAULT_SEED})")
+    p_power.add_argument("--jobs", type=_workers, default=1, help="worker processes (results do not depend on it)")
+    p_power.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                         help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
 
     p_report = sub.add_parser("report", help="build report.pdf from an existing results.json")
     p_report.add_argument("--results", type=Path, default=None, help="results file (default: OUT/results.json)")
     p_report.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
     p_report.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
+    p_report.add_argument("--calibration", type=Path, default=None, metavar="FILE",
+                          help="add an appendix from a calibration.json written by 'calibrate'")
+
+    calibration_cli.add_parser(sub)
     return parser
 
 
@@ -179,15 +196,22 @@ def _progress(done: int, total: int, record: dict[str, Any]) -> None:
 def _print_summary(results: dict[str, Any]) -> None:
     records = results["claims"]
     width = max((len(r["id"]) for r in records), default=2)
-    print(f"\n{'claim':<{width}}  {'verdict':<12}  {'expected':<9}  {'mutants':<7}  {'time/s':>7}  status")
+    # resolves: the smallest change of the theory the measurement refutes (convergence/resolution.py)
+    resolves = {r["id"]: (r.get("resolution") or {}).get("text", "—")
+                 + ("" if (r.get("resolution") or {}).get("meets_goal") else " (misses goal)") for r in records}
+    rw = max((len(v) for v in resolves.values()), default=8)
+    print(f"\n{'claim':<{width}}  {'verdict':<12}  {'expected':<9}  {'mutants':<7}  {'resolves':<{rw}}"
+          f"  {'time/s':>7}  status")
     for r in records:
         killed = sum(m["killed"] for m in r["mutants"])
         status = "pass" if r["passed"] else "FAIL"
         print(f"{r['id']:<{width}}  {r['verdict']:<12}  {r['expected']:<9}  {killed:>3}/{len(r['mutants']):<3}"
-              f"  {r['runtime_s']:>7.2f}  {status}")
+              f"  {resolves[r['id']]:<{rw}}  {r['runtime_s']:>7.2f}  {status}")
     t = results["totals"]
+    met = sum(bool((r.get("resolution") or {}).get("meets_goal")) for r in records)
     print(f"\n{t['passed']}/{t['claims']} claims pass; verdicts as expected: {t['as_expected']}/{t['claims']};"
-          f" mutants refuted: {t['mutants_killed']}/{t['mutants']}")
+          f" mutants refuted: {t['mutants_killed']}/{t['mutants']};"
+          f" resolution goal met: {met}/{t['claims']} ('convergence power' lists why not)")
     for r in records:
         if r["verdict"] == "ERROR":
             print(f"error in {r['id']}: {r['summary']}", file=sys.stderr)
@@ -234,7 +258,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         options = RunOptions(profile=args.profile, seed=args.seed, jobs=jobs, timeout=args.timeout)
         print(f"verifying {len(claims)} claim(s), profile {args.profile}, seed {args.seed},"
               f" timeout {options.claim_timeout:g} s per claim", file=sys.stderr)
-        records = run_claims(claims, options, on_result=_progress)
+        if args.scheduler is not None:
+            records = _run_on_scheduler(claims, options, args.scheduler)
+        else:
+            records = run_claims(claims, options, on_result=_progress)
         results = make_results(records, seed=args.seed, profile=args.profile, command=command_line())
         write_results(results, stage / "results.json")
         if args.report:
@@ -246,6 +273,43 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.report:
         print(f"report: {args.out / 'report.pdf'}")
     return EXIT_OK if results["totals"]["passed"] == len(records) else EXIT_MISMATCH
+
+
+def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str) -> list[dict[str, Any]]:
+    """verify's claims as tasks on an existing Dask cluster (records as a local run's)."""
+    from .calibration import run_claims_on_cluster
+    from .cluster import dask_client
+
+    if options.jobs > 1 or options.timeout is not None:
+        raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
+    with dask_client(scheduler) as client:
+        return run_claims_on_cluster(client, claims, options, on_result=_progress)
+
+
+def _cmd_power(args: argparse.Namespace) -> int:
+    """Resolution of every selected claim against its goal (convergence/power.py)."""
+    from fnmatch import fnmatchcase
+
+    from .power import print_table
+
+    if args.results is not None:
+        from .results import read_results
+
+        results = read_results(args.results)
+        records = [r for r in results["claims"]
+                   if not args.patterns or any(fnmatchcase(r["id"], p) for p in args.patterns)]
+        profile = results.get("profile", args.profile)
+    else:
+        from .runner import RunOptions, run_claims
+
+        claims = _load_claims(args.patterns)
+        options = RunOptions(profile=args.profile, seed=args.seed, jobs=_jobs(args.jobs, len(claims)),
+                             timeout=args.timeout)
+        records, profile = run_claims(claims, options, on_result=_progress), args.profile
+    from .discovery import discover
+
+    known = {claim.id for claim in discover()}  # a loose bound's companion claim must exist
+    return EXIT_OK if print_table(records, profile, sys.stdout, known) == 0 else EXIT_MISMATCH
 
 
 def _stage_report(results: dict[str, Any], stage: Path, out: Path, strict: bool) -> Exception | None:
@@ -267,9 +331,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .results import read_results
 
     results = read_results(args.results or args.out / "results.json")
+    calibration = None
+    if args.calibration is not None:
+        from reports.calibration import read_calibration
+
+        calibration = read_calibration(args.calibration)
     _check_writable(args.out)
     with folder_lock(args.out):
-        print(f"report: {build_report(results, args.out, strict=args.strict)}")
+        print(f"report: {build_report(results, args.out, strict=args.strict, calibration=calibration)}")
     return EXIT_OK
 
 
@@ -322,7 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging()
-    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report}
+    handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report,
+                "power": _cmd_power, "calibrate": calibration_cli.cmd_calibrate}
     try:
         return handlers[args.command](args)
     except SuiteError as exc:

@@ -29,9 +29,11 @@ import sympy as sp
 
 from theory.typst_printer import to_latex, to_text, to_typst
 
+from . import certify
 from .claim import Claim
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
+from .resolution import assess
 from .seeds import claim_rng
 from .theory_eval import NonFiniteTheoryError, evaluate, require_finite
 from .verdicts import Outcome, Verdict
@@ -237,7 +239,8 @@ def _base_record(claim: Claim, options: RunOptions) -> dict[str, Any]:
 def _finish(record: dict[str, Any], started: float) -> dict[str, Any]:
     record.setdefault("mutants", [])
     record["runtime_s"] = round(time.perf_counter() - started, 4)
-    record["passed"] = record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+    record["passed"] = (record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+                        and record.get("certificate", {}).get("verdict") != Verdict.ERROR.value)
     return record
 
 
@@ -289,8 +292,12 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
             "samples": measurement.samples,
             "details": to_jsonable(measurement.details),
             "mutants": _judge_mutants(claim, measurement),
+            # the smallest change of the theory this measurement refutes (no re-run; convergence/resolution.py)
+            "resolution": to_jsonable(assess(claim.comparison, theory_values, measurement, options.profile,
+                                             claim.statement)),
             "figure": _figure_with_theory(claim, measurement),
         })
+        record.update(certify.leg(claim, measurement, options.profile, record))  # third leg, judged separately
     except (Exception, SystemExit) as exc:  # SystemExit is not an Exception, and must not end the run
         _mark_error(record, _describe_exception(exc), traceback.format_exc())
     return _finish(record, started)
@@ -308,6 +315,7 @@ def run_claims(
 ) -> list[dict[str, Any]]:
     """Run every claim; ``on_result(done, total, record)`` reports progress."""
     results: list[dict[str, Any]] = []
+    certify.preload(claims)  # forked workers inherit the solver's imports
     for index, record in enumerate(_iter_results(claims, options), start=1):
         results.append(record)
         if on_result is not None:

@@ -210,6 +210,7 @@ class StochasticTrajectory:
     x_average: np.ndarray | None
     diverged: np.ndarray
     diverged_at: np.ndarray
+    time_average: np.ndarray | None = None  # mean of observe(x_t) over t in [time_average_from, T]
 
 
 def run_sgd(
@@ -225,6 +226,7 @@ def run_sgd(
     checkpoints: np.ndarray | None = None,
     average: bool = False,
     blowup: float = 1e100,
+    time_average_from: int | None = None,
 ) -> StochasticTrajectory:
     """Batched SGD: x_{t+1} = Π(x_t − η_t d_t) with d_t the (clipped) stochastic gradient or velocity.
 
@@ -247,6 +249,10 @@ def run_sgd(
         checkpoints: steps in [0, T] at which to observe (default every step).
         average: keep the running uniform average of x_1 … x_t.
         blowup: norm beyond which a run counts as diverged (then frozen).
+        time_average_from: if given, the per-run mean of ``observe`` over steps
+            t = time_average_from … T is accumulated on the fly (no storage per
+            step) and returned as ``time_average``: an ergodic average, the
+            efficient estimator of a stationary moment from one run.
 
     Returns:
         A StochasticTrajectory; diverged runs observe ``inf`` after divergence.
@@ -264,6 +270,16 @@ def run_sgd(
     x_avg = np.zeros_like(x) if average else None
     recorded, costs = [], []
     state = oracle.init(rng, runs)
+    running_sum = None
+
+    def accumulate(t):
+        nonlocal running_sum
+        if time_average_from is None or t < time_average_from:
+            return
+        obs = np.asarray(observe(x, x_avg) if average else observe(x), dtype=float)
+        mask = diverged.reshape((runs,) + (1,) * (obs.ndim - 1))
+        obs = np.where(mask, np.inf, obs)
+        running_sum = obs if running_sum is None else running_sum + obs
 
     def record(t):
         obs = np.asarray(observe(x, x_avg) if average else observe(x), dtype=float)
@@ -274,6 +290,7 @@ def run_sgd(
     with np.errstate(all="ignore"):
         if 0 in wanted:
             record(0)
+        accumulate(0)
         for t in range(1, steps + 1):
             g, state = oracle(x, state, rng)
             if clip is not None:
@@ -295,4 +312,9 @@ def run_sgd(
                 x_avg = x_avg + (x - x_avg) / t
             if t in wanted:
                 record(t)
-    return StochasticTrajectory(checkpoints, np.stack(recorded), np.stack(costs), x, x_avg, diverged, diverged_at)
+            accumulate(t)
+    time_average = None
+    if running_sum is not None:
+        time_average = running_sum / (steps - max(int(time_average_from), 0) + 1)
+    return StochasticTrajectory(checkpoints, np.stack(recorded), np.stack(costs), x, x_avg, diverged, diverged_at,
+                                time_average)

@@ -27,6 +27,9 @@ from typing import Any
 from convergence.atomic import move_files, staged_folder, write_atomic
 from convergence.errors import SuiteError
 
+from . import certificate_section
+from .calibration import FIGURE_STEM as CALIBRATION_FIGURE
+from .calibration import calibration_appendix, draw_calibration_figure
 from .figures import draw_figure
 from .typst_doc import parse_created, render_document
 
@@ -55,7 +58,8 @@ def figure_stem(claim_id: Any) -> str:
     return stem or "claim"
 
 
-def build_report(results: dict, out_dir: Path, *, strict: bool = False) -> Path:
+def build_report(results: dict, out_dir: Path, *, strict: bool = False,
+                 calibration: Mapping[str, Any] | None = None) -> Path:
     """Write ``out_dir/report.pdf`` (plus ``report.typ`` and ``figures/``) from a results dict.
 
     The report is built in a staging folder inside ``out_dir`` and moved into
@@ -67,6 +71,7 @@ def build_report(results: dict, out_dir: Path, *, strict: bool = False) -> Path:
         results: the parsed results.json.
         out_dir: the output folder (created if missing).
         strict: a figure that cannot be drawn fails the build instead of a warning.
+        calibration: a parsed calibration.json; when given, an appendix with its table and figure.
 
     Returns:
         The path of the PDF.
@@ -80,7 +85,7 @@ def build_report(results: dict, out_dir: Path, *, strict: bool = False) -> Path:
     _check_shape(results)
     try:
         with staged_folder(out_dir) as stage:
-            build_report_in(results, stage, shown_dir=out_dir, strict=strict)
+            build_report_in(results, stage, shown_dir=out_dir, strict=strict, calibration=calibration)
     except ReportError as exc:
         keep_failed_source(exc, out_dir)
         raise
@@ -98,7 +103,8 @@ def _check_shape(results: Any) -> None:
         raise ReportError("the results are not a results dict with a 'claims' list")
 
 
-def build_report_in(results: Mapping[str, Any], stage: Path, *, shown_dir: Path, strict: bool = False) -> None:
+def build_report_in(results: Mapping[str, Any], stage: Path, *, shown_dir: Path, strict: bool = False,
+                    calibration: Mapping[str, Any] | None = None) -> None:
     """Build figures, source and PDF in a private folder, then move them into ``stage``.
 
     ``stage`` is a staging folder (``convergence.atomic.staged_folder``): what
@@ -114,6 +120,8 @@ def build_report_in(results: Mapping[str, Any], stage: Path, *, shown_dir: Path,
             raise ReportError(f"{len(figure_errors)} figure(s) could not be drawn (--strict);"
                               f" the first, of {first[0]}: {first[1]}")
         source = render_document(results, figure_paths, figure_errors)
+        if calibration is not None:
+            source += _calibration_appendix(calibration, work, strict)
         source_path = work / SOURCE_NAME
         write_atomic(source_path, source.encode("utf-8"))
         pdf = _compile(source_path, work, results, shown=Path(shown_dir) / SOURCE_NAME)
@@ -146,7 +154,28 @@ def _draw_figures(results: Mapping[str, Any], out_dir: Path) -> tuple[dict[str, 
             figure_errors[claim_id] = reason
             continue
         figure_paths[claim_id] = f"{FIGURES_DIR}/{stem}.{EMBEDDED_FIGURE_FORMAT}"
+    for record in results.get("claims") or []:  # the certificate leg's figures (reports/certificate_section.py)
+        if isinstance(record, Mapping) and certificate_section.has_points(record):
+            key = f"{record.get('id')}{certificate_section.SUFFIX}"
+            try:
+                stem = figure_stem(record.get("id"))
+                figure_paths[key] = certificate_section.draw(record, out_dir, FIGURES_DIR, stem)
+            except Exception as exc:  # noqa: BLE001  (the section says the figure is missing)
+                log.warning("certificate figure of %s could not be drawn: %s", record.get("id"), exc)
     return figure_paths, figure_errors
+
+
+def _calibration_appendix(calibration: Mapping[str, Any], out_dir: Path, strict: bool) -> str:
+    """The calibration appendix; a figure that cannot be drawn is a warning and a note (an error if strict)."""
+    stem = out_dir / FIGURES_DIR / CALIBRATION_FIGURE
+    try:
+        draw_calibration_figure(calibration, stem.with_suffix(".png"), stem.with_suffix(".svg"))
+    except Exception as exc:  # noqa: BLE001
+        if strict:
+            raise ReportError(f"the calibration figure could not be drawn (--strict): {exc}") from exc
+        log.warning("calibration figure could not be drawn: %s", exc)
+        return calibration_appendix(calibration, None, f"{type(exc).__name__}: {exc}")
+    return calibration_appendix(calibration, f"{FIGURES_DIR}/{CALIBRATION_FIGURE}.{EMBEDDED_FIGURE_FORMAT}")
 
 
 def _compile(source_path: Path, root: Path, results: Mapping[str, Any], shown: Path) -> bytes:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import certificate_section
 from .markup import (
     as_float_array,
     display_math,
@@ -30,6 +31,7 @@ from .markup import (
     typst_string,
     verdict_badge,
 )
+from .resolution_text import section_field, summary_cell
 from .unverifiable import UNVERIFIABLE
 
 TITLE = "Convergence claims: derived, measured, judged"
@@ -272,7 +274,9 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         mutants = [m for m in (record.get("mutants") or []) if isinstance(m, Mapping)]
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
-        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]"
+        result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]" + certificate_section.tightness_cell(record)
+        if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
+            result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s]"
         rows.append([
             f"{_link(record.get('id'), labelled, SUMMARY_ID_SIZE)} #linebreak()"
             f" #muted[{text(record.get('kind') or '—')}]",
@@ -280,19 +284,21 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
             verdict_cell,
             result,
             margin,
-            format_number(record.get("runtime_s"), 3) + (" s" if record.get("runtime_s") is not None else ""),
+            summary_cell(record),
         ])
     fill = f"fill: (x, y) => if y in ({', '.join(map(str, mismatched))},) {{ rgb(\"#c0262d\").lighten(92%) }}"
     summary_table = table(
-        "(1fr, auto, auto, auto, 2.7cm, auto)",
-        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Runtime"],
+        "(1fr, auto, auto, auto, 2.0cm, 2.2cm)",
+        ["Claim (comparison kind)", "Expected", "Verdict", "Result", "Margin", "Resolves"],
         rows,
         extra=fill if mismatched else "",
     )
     return f"""= Summary
 Every claim checked in this run, with its comparison kind, the verdict the source text leads us to expect,
 the verdict measured, how many mutants the experiment refuted, and the margin: how far the decisive number was
-from the tolerance, in the unit named under it. Rows shaded red have a verdict that differs from the expected one.
+from the tolerance, in the unit named under it. "Resolves" is the smallest change of the theory the same
+measurement refutes (each direction; for bounds how close the worst instance comes; for a refuted statement
+by how much it misses), with its goal. Rows shaded red have a verdict that differs from the expected one.
 
 {summary_table}
 """
@@ -384,6 +390,7 @@ def _claim_section(
         out.append(_derivation(theory))
     out.append(_experiment(record, figure_paths, figure_errors))
     out.append(_verdict(record))
+    out.append(certificate_section.section(record, figure_paths.get(claim_id + certificate_section.SUFFIX)))
     if verdict == "ERROR" or record.get("error"):
         out.append(_error(record))
     return "\n".join(out)
@@ -461,6 +468,8 @@ def _verdict(record: Mapping[str, Any]) -> str:
         margin = format_number(record.get("margin"))
         label = f" ({text(record['margin_label'])})" if record.get("margin_label") else ""
         out.append(f"#field([Margin], [{margin}{label}])")
+    if record.get("resolution"):
+        out.append(section_field(record))
     tolerance = record.get("tolerance")
     if isinstance(tolerance, Mapping) and tolerance:
         out.append("#field([Tolerance], [" + ", ".join(f"{raw(k)} = {format_value(v)}"

@@ -1,6 +1,8 @@
 """Imports point one way (DESIGN.md): checked on the source, so no convention can drift.
 
-theory never imports numpy; empirics never imports sympy; reports never imports empirics.
+theory never imports numpy; empirics never imports sympy (nor jax/optax/PEPit); reports never imports
+empirics; certificates/ (PEP worst cases) imports neither theory nor empirics; crosscheck/ (optax) may
+import empirics (it checks the engine against optax) but not theory, certificates or the claim machinery.
 """
 
 import ast
@@ -9,7 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN = {"theory": {"numpy", "scipy"}, "empirics": {"sympy", "theory"}, "reports": {"empirics"}}
+FORBIDDEN = {
+    "theory": {"numpy", "scipy", "certificates", "crosscheck"},
+    "empirics": {"sympy", "theory", "certificates", "crosscheck", "jax", "optax", "PEPit"},
+    "reports": {"empirics", "certificates", "crosscheck"},
+    "certificates": {"theory", "empirics", "convergence", "claims", "jax", "optax"},
+    "crosscheck": {"theory", "certificates", "convergence", "claims", "PEPit"},
+}
 
 
 def imported_modules(path: Path) -> set[str]:

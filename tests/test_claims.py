@@ -22,6 +22,8 @@ def test_claim_reaches_expected_verdict(claim):
     check_claim_theory(claim)  # the symbol map fits the derivation
     record = run_claim(claim, RunOptions(profile="quick", seed=DEFAULT_SEED))
     assert record["verdict"] == record["expected"], f"{record['summary']}\n{record.get('error', '')}"
+    leg = record.get("certificate", {})
+    assert leg.get("verdict") != "ERROR", f"certificate leg: {leg.get('summary')}"
     survivors = [m["description"] for m in record["mutants"] if not m["killed"]]
     assert not survivors, f"mutants survived: {survivors}"
     assert claim.id in GOLDEN, f"{claim.id} has no golden pin: run python -m tests.golden_pins {claim.id}"

@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
 import sympy as sp
 
 DEFINITION = "definition"
@@ -197,12 +198,18 @@ class DerivationBuilder:
         return self._add(Step(label, sp.sympify(expr), justification, COMPUTED, used, str(how), check=check))
 
     def identity(self, label: str, expr: Any, equals: Any = None, uses: Sequence[Step | str] = (),
-                 justification: str = "") -> Step:
+                 justification: str = "", generic: bool = False,
+                 where: Mapping[sp.Basic, Any] | None = None) -> Step:
         """A readable hand form, proved equal to a computed one.
 
         With ``equals`` (a Step or an expression computed from earlier steps),
-        the value of ``expr`` (right side of an equation) must equal it.
-        Without it, ``expr`` must be an equation whose two sides are equal.
+        the value of ``expr`` (right side of an equation or bound; a whole
+        condition otherwise) must equal it. Without it, ``expr`` must be an
+        equation whose two sides are equal. ``generic=True`` compares the
+        generic branch of a sum's case split (e.g. β ≠ 1 in a geometric sum),
+        for special cases the stated assumptions exclude; the check says so.
+        ``where`` expands abbreviations of the hand form (e.g. ``{c: (1 + β − h)/(2√β)}``)
+        before comparing. A number typed rounded (a Float) must match to the digits shown.
         """
         expr = sp.sympify(expr)
         used = list(self._resolve_uses(label, uses, required=False))
@@ -216,8 +223,16 @@ class DerivationBuilder:
                 target = equals.value
             else:
                 target = sp.sympify(equals)
-            hand = expr.rhs if isinstance(expr, sp.Equality) else expr
+            if isinstance(target, sp.logic.boolalg.Boolean):  # a condition compared with a condition
+                hand = expr
+            else:
+                hand = expr.rhs if isinstance(expr, sp.Rel) else expr
+        if where:
+            hand = hand.subs(dict(where))
         method = prove_equal(hand, target)
+        if method is None and generic:
+            method = prove_equal(_generic(hand), _generic(target))
+            method = method and f"{method}, generic case"
         if method is None:
             raise DerivationCheckError(label, f"hand form differs from the computed one by {_short(_residual(hand, target))}")
         check = Check("symbolic", method)
@@ -344,8 +359,22 @@ def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
             return None
         methods = [prove_equal(x, y) for x, y in zip(a, b)]
         return None if None in methods else "elementwise " + ", ".join(sorted(set(methods)))
+    if isinstance(a, sp.Rel) and isinstance(b, sp.Rel):
+        return _relations_equal(a, b)
+    if isinstance(a, sp.And) and isinstance(b, sp.And):
+        if len(a.args) != len(b.args):
+            return None
+        methods = []
+        for x in a.args:
+            found = next((m for m in (prove_equal(x, y) for y in b.args) if m), None)
+            if found is None:
+                return None
+            methods.append(found)
+        return "each condition: " + ", ".join(sorted(set(methods)))
     if isinstance(a, sp.logic.boolalg.Boolean) or isinstance(b, sp.logic.boolalg.Boolean):
         return None
+    if a.is_number and b.is_number and (a.has(sp.Float) or b.has(sp.Float)):
+        return _rounded_equal(a, b)
     difference = a - b
     if sp.expand(difference) == 0:
         return "expand"
@@ -357,6 +386,37 @@ def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     except Exception:
         pass
     return None
+
+
+def _rounded_equal(a: sp.Basic, b: sp.Basic) -> str | None:
+    """A rounded number equals an exact one to the significant digits it shows."""
+    floats = [x for x in (a, b) if isinstance(x, sp.Float)]
+    if not floats:
+        return None
+    digits = min(mpmath.libmp.prec_to_dps(x._prec) for x in floats)
+    if digits > 15:
+        return "numeric" if abs(complex(a) - complex(b)) <= 1e-15 * max(1.0, abs(complex(b))) else None
+    return f"rounded to {digits} digits" if float(f"{float(a):.{digits}g}") == float(f"{float(b):.{digits}g}") else None
+
+
+def _relations_equal(a: sp.Rel, b: sp.Rel) -> str | None:
+    """Same relation: same operator (up to flipping sides) and the same difference of sides."""
+    if isinstance(a, (sp.Equality, sp.Unequality)) or isinstance(b, (sp.Equality, sp.Unequality)):
+        if type(a) is not type(b):
+            return None
+        return prove_equal(a.lhs - a.rhs, b.lhs - b.rhs) or prove_equal(a.lhs - a.rhs, b.rhs - b.lhs)
+    strict = (sp.StrictLessThan, sp.StrictGreaterThan)
+    if isinstance(a, strict) != isinstance(b, strict):
+        return None
+    (a_low, a_high), (b_low, b_high) = _sides(a), _sides(b)
+    return prove_equal(a_high - a_low, b_high - b_low)
+
+
+def _generic(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with sums evaluated and every case split replaced by its generic (otherwise) branch."""
+    expr = sp.piecewise_fold(sp.sympify(expr).doit())
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise) and e.args[-1].cond == sp.true,
+                        lambda e: e.args[-1].expr)
 
 
 def _sides(rel: sp.Rel) -> tuple[sp.Expr, sp.Expr]:
@@ -378,13 +438,16 @@ def _substitute(expr: sp.Expr, replacements: Mapping[sp.Basic, Any]) -> sp.Expr:
 def prove_nonnegative(slack: sp.Expr, strict: bool) -> Check | None:
     """A symbolic proof that ``slack >= 0`` (``> 0`` if strict) from the symbols' assumptions."""
     wanted = "is_positive" if strict else "is_nonnegative"
-    candidates = [("sign of the difference", slack)]
-    try:
-        simple = sp.simplify(slack) if sp.count_ops(slack) < 400 else slack
-        candidates += [("simplified difference", simple), ("factored difference", sp.factor(simple))]
-    except Exception:
-        pass
-    for how, candidate in candidates:
+    # Cheap rewritings first; simplify only on small expressions without case splits (it can take seconds).
+    rewritings = [("sign of the difference", lambda e: e), ("expanded difference", sp.expand),
+                  ("factored difference", sp.factor)]
+    if sp.count_ops(slack) < 80 and not slack.has(sp.Abs, sp.Max, sp.Min, sp.Piecewise):
+        rewritings.append(("simplified difference", sp.simplify))
+    for how, rewrite in rewritings:
+        try:
+            candidate = rewrite(slack)
+        except Exception:
+            continue
         if getattr(candidate, wanted, None) is True:
             return Check("symbolic", how)
     return None

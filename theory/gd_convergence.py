@@ -1,7 +1,8 @@
 """Derivations for gradient descent beyond the quadratic (CLAIMS.md section A).
 
 Steepest descent by Lagrange multipliers, the regimes of the step-size axis,
-the O(1/T) convex rate and the non-convex stationarity bound.
+the O(1/T) convex rate and the non-convex stationarity bound. The rates are
+not typed: each bound is what the telescoped one-step inequalities leave.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
-from .symbols import L, h
+from .symbols import L, eta, h
 
 G = sp.Symbol("G", positive=True)  # ‖∇f(x)‖
 R = sp.Symbol("R", positive=True)  # ‖x₀ − x*‖
 T = sp.Symbol("T", positive=True)  # number of steps
 Delta = sp.Symbol("Delta", positive=True)  # f(x₀) − f_inf
+_s = sp.Symbol("s", integer=True, nonnegative=True)  # summation index
 
 
 def steepest_descent() -> Derivation:
@@ -23,45 +25,54 @@ def steepest_descent() -> Derivation:
     gs = sp.symbols("g1:4", real=True)
     ds = sp.symbols("d1:4", real=True)
     nu = sp.Symbol("nu", real=True)
-    objective = sum(gi * di for gi, di in zip(gs, ds))
-    constraint = sum(di**2 for di in ds) - 1
-    lagrangian = objective - nu / 2 * constraint
-    d.step("Lagrangian", sp.Eq(sp.Symbol("Lambda"), lagrangian),
-           "minimise the directional derivative ∇f·d on the unit sphere (shown in 3 coordinates; "
-           "the computation is identical in any dimension)")
-    stationarity = [sp.Eq(sp.diff(lagrangian, di), 0) for di in ds]
-    d.step("Stationarity", sp.And(*stationarity), "∂ℒ/∂d_i = g_i − ν d_i = 0, so d = g/ν")
+    slope = d.definition("Directional derivative", sp.Eq(sp.Symbol("D_d"), sum(gi * di for gi, di in zip(gs, ds))),
+                         "∇f·d in 3 coordinates (the computation is identical in any dimension)")
+    sphere = d.definition("Unit direction", sp.Eq(sum(di**2 for di in ds), 1), "‖d‖ = 1")
+    constraint = sphere.lhs - sphere.rhs
+    lagrangian = d.computed("Lagrangian", sp.Eq(sp.Symbol("Lambda"), slope.rhs - nu / 2 * constraint),
+                            uses=[slope, sphere], how="ℒ = D_d − (ν/2)(‖d‖² − 1)",
+                            justification="minimise the directional derivative on the unit sphere")
+    stationarity = [sp.Eq(sp.diff(lagrangian.rhs, di), 0) for di in ds]
+    d.computed("Stationarity", sp.And(*stationarity), uses=[lagrangian], how="diff",
+               justification="∂ℒ/∂dᵢ = gᵢ − ν dᵢ = 0, so d = g/ν")
     d_of_nu = {di: sp.solve(eq, di)[0] for di, eq in zip(ds, stationarity)}
+    on_sphere = sp.together(constraint.subs(d_of_nu))  # Σgᵢ²/ν² − 1
+    nus = sp.solve(on_sphere, nu)
+    d.computed("Constraint fixes ν", sp.Eq(nu**2, sp.expand(sp.numer(on_sphere) + nu**2)), uses=["Stationarity", sphere],
+               how="subs d = g/ν into ‖d‖² = 1", justification=f"‖g/ν‖ = 1 gives ν = ±‖g‖ ({len(nus)} roots)")
+    values = sorted({sp.simplify(slope.rhs.subs(d_of_nu).subs(nu, r)) for r in nus},
+                    key=lambda e: float(e.subs({gi: 1 for gi in gs})))
+    d.computed("Candidate values", sp.Eq(sp.Symbol("D_d"), sp.Tuple(*values)), uses=[slope, "Constraint fixes ν"],
+               how="subs", justification="∇f·d = ‖g‖²/ν at the two critical points")
     norm = sp.sqrt(sum(gi**2 for gi in gs))
-    nus = sp.solve(sp.Eq(constraint.subs(d_of_nu), 0), nu)
-    d.step("Constraint fixes ν", sp.Eq(nu**2, sp.expand(norm**2)), f"‖g/ν‖ = 1 gives ν = ±‖g‖ ({len(nus)} roots)")
-    values = sorted({sp.simplify(objective.subs(d_of_nu).subs(nu, r)) for r in nus}, key=lambda e: float(e.subs({gi: 1 for gi in gs})))
-    minimum = values[0]
-    d.step("Candidate values", sp.Eq(sp.Symbol("D_d"), sp.Tuple(*values)), "∇f·d = ‖g‖²/ν at the two critical points")
-    d.step("Minimiser", sp.Eq(sp.Matrix(ds), sp.Matrix([d_of_nu[di].subs(nu, -norm) for di in ds]), evaluate=False),
-           "the smaller value, ν = −‖g‖: d* = −∇f/‖∇f‖ (the sphere is compact, so the minimum is attained)")
-    d.step("In any dimension", sp.Eq(sp.Symbol("min_d"), minimum.subs(norm, G)),
-           "−√(Σ g_i²) = −‖∇f‖ =: −G; equivalently Cauchy–Schwarz |∇f·d| ≤ ‖∇f‖‖d‖")
-    assert sp.simplify(minimum + norm) == 0
-    return d.finish(G, "f differentiable at x", "∇f(x) ≠ 0", "result: the largest descent rate −∇f·d over unit d")
+    minimiser = [d_of_nu[di].subs(nu, r) for di in ds for r in nus if sp.simplify(r + norm) == 0]
+    d.computed("Minimiser", sp.Eq(sp.Matrix(ds), sp.Matrix(minimiser), evaluate=False), uses=["Candidate values"],
+               how="subs ν = −‖g‖",
+               justification="the smaller value, ν = −‖g‖: d* = −∇f/‖∇f‖ (the sphere is compact, so the minimum is attained)")
+    smallest = d.identity("In any dimension", sp.Eq(sp.Symbol("min_d"), -G), equals=values[0].subs(norm, G),
+                          uses=["Candidate values"],
+                          justification="−√(Σ gᵢ²) = −‖∇f‖ =: −G; equivalently Cauchy–Schwarz |∇f·d| ≤ ‖∇f‖‖d‖")
+    d.computed("Largest descent rate", sp.Eq(sp.Symbol("r_max"), -smallest.rhs), uses=[smallest], how="negate",
+               justification="the steepest decrease of f per unit step")
+    return d.finish("f differentiable at x", "∇f(x) ≠ 0", "result: the largest descent rate −∇f·d over unit d")
 
 
-def _regime_ratio(d: DerivationBuilder) -> sp.Expr:
+def _regime_ratio(d: DerivationBuilder):
     e, e_next = sp.Symbol("e_t"), sp.Symbol("e_t+1")
-    d.step("GD on ½λθ²", sp.Eq(e_next, (1 - h) * e), "e = θ − θ*, h = ηλ: θ₊ = θ − ηλθ")
-    ratio = 1 - h
-    d.step("Ratio of successive errors", sp.Eq(sp.Symbol("r"), ratio), "the same ratio at every step")
-    return ratio
+    model = d.definition("GD on ½λθ²", sp.Eq(e_next, (1 - h) * e), "e = θ − θ*, h = ηλ: θ₊ = θ − ηλθ")
+    return d.computed("Ratio of successive errors", sp.Eq(sp.Symbol("r"), sp.cancel(model.rhs / e)), uses=[model],
+                      how="divide by eₜ", justification="the same ratio at every step")
 
 
 def five_regimes() -> Derivation:
     """The regime label of step h = ηλ: 1 monotone, 2 one-step, 3 oscillating, 4 bounded, 5 divergent."""
     d = DerivationBuilder()
     r = _regime_ratio(d)
-    sign_change = sp.solve(sp.Eq(r, 0), h)[0]
-    modulus_one = sp.solve(sp.Eq(r, -1), h)[0]
-    d.step("r = 0", sp.Eq(h, sign_change), "the error vanishes after one step")
-    d.step("r = −1", sp.Eq(h, modulus_one), "|r| = 1 with a sign flip: |e_t| constant")
+    zero = d.computed("r = 0", sp.Eq(h, sp.solve(sp.Eq(r.rhs, 0), h)[0]), uses=[r], how="solve",
+                      justification="the error vanishes after one step")
+    flip = d.computed("r = −1", sp.Eq(h, sp.solve(sp.Eq(r.rhs, -1), h)[0]), uses=[r], how="solve",
+                      justification="|r| = 1 with a sign flip: |eₜ| constant")
+    sign_change, modulus_one = zero.rhs, flip.rhs
     regimes = sp.Piecewise(
         (1, sp.And(h > 0, h < sign_change)),
         (2, sp.Eq(h, sign_change)),
@@ -69,29 +80,29 @@ def five_regimes() -> Derivation:
         (4, sp.Eq(h, modulus_one)),
         (5, h > modulus_one),
     )
-    d.step("Cases of r ∈ (0,1), {0}, (−1,0), {−1}, (−∞,−1)", sp.Eq(sp.Symbol("regime"), regimes),
-           "1: monotone (a fraction h of the error removed per step); 2: exact in one step; "
-           "3: oscillating convergence; 4: bounded oscillation; 5: oscillating divergence")
-    d.step("Number of regimes", sp.Eq(sp.Symbol("n_regimes"), len(regimes.args)), "the pieces above")
-    return d.finish(regimes, "h = ηλ > 0, θ₀ ≠ θ*")
+    cases = d.computed("Cases of r ∈ (0,1), {0}, (−1,0), {−1}, (−∞,−1)", sp.Eq(sp.Symbol("regime"), regimes),
+                       uses=[zero, flip], how="split h > 0 at the two solutions",
+                       justification="1: monotone (a fraction h of the error removed per step); 2: exact in one step; "
+                                     "3: oscillating convergence; 4: bounded oscillation; 5: oscillating divergence")
+    d.computed("Number of regimes", sp.Eq(sp.Symbol("n_regimes"), len(cases.rhs.args)), uses=[cases],
+               how="count the pieces", justification="the pieces above")
+    return d.finish("h = ηλ > 0, θ₀ ≠ θ*", result=cases)
 
 
 def regime_count() -> Derivation:
     """The number of qualitatively different behaviours along h > 0: five."""
     d = DerivationBuilder()
-    regimes = five_regimes()
-    for step in regimes.steps:
-        d.step(step.label, step.expr, step.justification)
-    count = sp.Integer(len(regimes.result.args))
-    return d.finish(count, "h = ηλ > 0, θ₀ ≠ θ*")
+    d.include(five_regimes())
+    return d.finish("h = ηλ > 0, θ₀ ≠ θ*", result="Number of regimes")
 
 
 def three_regimes_seed() -> Derivation:
     """Seed 000 as written: exactly three regimes (crawl, converge, diverge)."""
     d = DerivationBuilder()
-    d.step("Seed 000's list", sp.Eq(sp.Symbol("n_regimes"), 3),
-           "'the dynamics are exactly three regimes: too small … just right … too large' (definition from the source)")
-    return d.finish(sp.Integer(3), "quadratic bowl, constant η")
+    listed = d.definition("Seed 000's list", sp.Eq(sp.Symbol("regimes"), sp.Tuple(*sp.symbols("too_small just_right too_large"))),
+                          "'the dynamics are exactly three regimes: too small … just right … too large' (from the source)")
+    d.computed("Number of regimes", sp.Eq(sp.Symbol("n_regimes"), len(listed.rhs)), uses=[listed], how="count")
+    return d.finish("quadratic bowl, constant η")
 
 
 def convex_rate() -> Derivation:
@@ -101,46 +112,68 @@ def convex_rate() -> Derivation:
     gn = sp.Symbol("g_t", positive=True)  # ‖∇f(x_t)‖
     D_t, D_next = sp.symbols("D_t D_t+1", nonnegative=True)  # ‖x_t − x*‖, ‖x_{t+1} − x*‖
     inner = sp.Symbol("c_t", real=True)  # ∇f(x_t)ᵀ(x_t − x*)
-    eta_ = 1 / L
-    descent = f_t - eta_ * (1 - L * eta_ / 2) * gn**2
-    d.step("Descent lemma at η = 1/L", sp.Le(f_next, descent), "L-smoothness (see gd.descent-lemma)")
-    d.step("Convexity", sp.Le(f_t - f_star, inner), "f* ≥ f(x_t) + ∇f(x_t)ᵀ(x* − x_t)")
-    expansion = D_t**2 - 2 * eta_ * inner + eta_**2 * gn**2
-    d.step("Distance expansion", sp.Eq(D_next**2, expansion), "x_{t+1} − x* = x_t − x* − ∇f(x_t)/L")
-    inner_from_distance = sp.solve(sp.Eq(D_next**2, expansion), inner)[0]
-    one_step = sp.expand(inner_from_distance - gn**2 / (2 * L))
-    d.step("One-step inequality", sp.Le(f_next - f_star, sp.factor(one_step)),
-           "combine: f_{t+1} − f* ≤ c_t − ‖g_t‖²/(2L), and c_t from the expansion")
-    s = sp.Symbol("s", integer=True, nonnegative=True)
-    Dseq = sp.Function("D")
-    telescoped = sp.Sum(L / 2 * (Dseq(s) ** 2 - Dseq(s + 1) ** 2), (s, 0, T - 1))
-    d.step("Telescoping over t < T", sp.Le(sp.Sum(sp.Function("f")(s + 1) - f_star, (s, 0, T - 1)), telescoped),
-           "the right side collapses to (L/2)(D₀² − D_T²) ≤ L R²/2")
-    bound = sp.solve(sp.Eq(T * sp.Symbol("Phi"), L * R**2 / 2), sp.Symbol("Phi"))[0]
-    d.step("Monotonicity", sp.Le(sp.Symbol("f_T") - f_star, bound),
-           "f(x_t) is non-increasing (descent lemma), so T(f_T − f*) ≤ Σ_{t<T}(f_{t+1} − f*)")
-    exponent = sp.limit(T * sp.diff(sp.log(bound), T), T, sp.oo)
-    d.step("Exponent in T", sp.Eq(sp.Symbol("p"), exponent), "d log(bound)/d log T")
-    return d.finish(bound, "f convex and L-smooth", "η = 1/L", "R = ‖x₀ − x*‖")
+    lemma = d.assumption("Descent lemma", sp.Le(f_next, f_t - eta * (1 - L * eta / 2) * gn**2),
+                         "L-smoothness (gd.descent-lemma)")
+    step = d.definition("Step size", sp.Eq(eta, 1 / L), "the classical choice η = 1/L")
+    descent = d.computed("Descent lemma at η = 1/L", sp.Le(f_next, sp.expand(lemma.rhs.subs(eta, step.rhs))),
+                         uses=[lemma, step], how="subs")
+    convexity = d.assumption("Convexity", sp.Le(f_t - f_star, inner), "f* ≥ f(xₜ) + ⟨∇f(xₜ), x* − xₜ⟩, cₜ = ⟨∇f(xₜ), xₜ − x*⟩")
+    a, b = sp.symbols("a b", real=True)  # xₜ − x* and ∇f(xₜ), as if one-dimensional: only ‖a‖², ⟨a, b⟩, ‖b‖² enter
+    square = sp.expand((a - step.rhs * b) ** 2).subs({a * b: inner, a**2: D_t**2, b**2: gn**2})
+    expansion = d.computed("Distance expansion", sp.Eq(D_next**2, square), uses=[step], how="expand ‖a − b/L‖²",
+                           justification="xₜ₊₁ − x* = xₜ − x* − ∇f(xₜ)/L")
+    one_step = d.inequality("One-step inequality", sp.Le(f_next - f_star, L / 2 * (D_t**2 - D_next**2)),
+                            given=[descent, convexity, expansion],
+                            justification="add the two inequalities and replace cₜ from the expansion")
+    f, D = sp.Function("f"), sp.Function("D")
+    indexed = {f_next: f(_s + 1), f_t: f(_s), D_t: D(_s), D_next: D(_s + 1)}
+    summed = [sp.Sum(side.subs(indexed), (_s, 0, T - 1)) for side in (one_step.lhs, one_step.rhs)]
+    d.computed("Sum over t < T", sp.Le(*summed), uses=[one_step], how="sum both sides")
+    telescoped = d.computed("Telescoping", sp.Le(summed[0], sp.factor_terms(summed[1].doit())), uses=["Sum over t < T"],
+                            how="summation (telescoping)", justification="the right side collapses to (L/2)(D₀² − D_T²)")
+    start = d.definition("Initial distance", sp.Eq(D(0), R), "R = ‖x₀ − x*‖")
+    dropped = d.inequality("Drop −D_T²", sp.Le(telescoped.rhs, L * R**2 / 2), given=[start],
+                           subs={D(T): sp.Symbol("D_T", real=True)}, justification="D_T² ≥ 0")
+    nonincreasing = d.inequality("Non-increasing values", sp.Le(f_next, f_t), given=[descent],
+                                 justification="the descent lemma decreases f at every step")
+    worst = sp.Sum((f(T) - f_star), (_s, 0, T - 1))
+    monotone = d.computed("Monotonicity", sp.Le(worst.doit(), summed[0]), uses=[nonincreasing],
+                          how="sum f(x_T) ≤ f(xₛ₊₁) over s < T",
+                          justification="T(f_T − f*) ≤ Σ_{s<T}(f(xₛ₊₁) − f*)")
+    count = sp.cancel(monotone.lhs / (f(T) - f_star))
+    bound = d.computed("Rate", sp.Le(sp.Symbol("f_T") - f_star, dropped.rhs / count),
+                       uses=[monotone, telescoped, dropped], how="chain the three inequalities, divide by T")
+    d.identity("Exponent in T", sp.Eq(sp.Symbol("p"), -1), equals=sp.limit(T * sp.diff(sp.log(bound.rhs), T), T, sp.oo),
+               uses=[bound], justification="d log(bound)/d log T")
+    return d.finish("f convex and L-smooth", "η = 1/L", "R = ‖x₀ − x*‖", result=bound)
 
 
 def nonconvex_stationarity() -> Derivation:
     """min_{t<T} ‖∇f(x_t)‖² ≤ 2L(f(x₀) − f_inf)/T for GD with η = 1/L."""
     d = DerivationBuilder()
-    s = sp.Symbol("s", integer=True, nonnegative=True)
     f = sp.Function("f")
     gsq = sp.Function("G2")  # ‖∇f(x_s)‖²
-    eta_ = 1 / L
-    d.step("Descent lemma at η = 1/L", sp.Le(f(s + 1), f(s) - eta_ * (1 - L * eta_ / 2) * gsq(s)),
-           "L-smoothness; no convexity needed")
-    d.step("Sum over s < T", sp.Le(sp.Sum(gsq(s), (s, 0, T - 1)) / (2 * L), f(0) - f(T)),
-           "telescoping the decreases")
-    d.step("Bounded below", sp.Le(f(0) - f(T), Delta), "Δ = f(x₀) − f_inf ≥ f(x₀) − f(x_T)")
+    f_s, f_next, g2 = sp.symbols("f_s f_s+1 G_s", real=True)
+    lemma = d.assumption("Descent lemma", sp.Le(f_next, f_s - eta * (1 - L * eta / 2) * g2),
+                         "L-smoothness; no convexity needed; G_s = ‖∇f(xₛ)‖²")
+    step = d.definition("Step size", sp.Eq(eta, 1 / L), "η = 1/L")
+    descent = d.computed("Descent lemma at η = 1/L", sp.Le(f_next, sp.expand(lemma.rhs.subs(eta, step.rhs))),
+                         uses=[lemma, step], how="subs")
+    per_step = d.inequality("Decrease pays for the gradient", sp.Le(g2 / (2 * L), f_s - f_next), given=[descent],
+                            justification="rearranged")
+    indexed = {f_s: f(_s), f_next: f(_s + 1), g2: gsq(_s)}
+    summed = d.computed("Sum over s < T", sp.Le(sp.Sum(per_step.lhs.subs(indexed), (_s, 0, T - 1)),
+                                                sp.Sum(per_step.rhs.subs(indexed), (_s, 0, T - 1)).doit()),
+                        uses=[per_step], how="sum both sides; the right side telescopes")
+    below = d.assumption("Bounded below", sp.Le(summed.rhs, Delta), "Δ = f(x₀) − f_inf ≥ f(x₀) − f(x_T)")
     m = sp.Symbol("m", positive=True)  # min_{s<T} ‖∇f‖²
-    bound = sp.solve(sp.Eq(T * m / (2 * L), Delta), m)[0]
-    d.step("Minimum ≤ average", sp.Le(m, bound), "T·min_s ‖∇f(x_s)‖² ≤ Σ_s ‖∇f(x_s)‖²")
+    smallest = d.definition("Smallest gradient", sp.Le(m, gsq(_s)), "m = min_{s<T} ‖∇f(xₛ)‖²")
+    total = d.computed("Minimum ≤ average", sp.Le(sp.Sum(smallest.lhs, (_s, 0, T - 1)).doit() / (2 * L), summed.lhs),
+                       uses=[smallest, summed], how="sum m ≤ Gₛ over s < T")
+    bound = d.computed("Rate", sp.Le(m, sp.solve(sp.Eq(total.lhs, below.rhs), m)[0]), uses=[total, summed, below],
+                       how="chain and solve for m")
     eps = sp.Symbol("epsilon", positive=True)
-    steps = sp.solve(sp.Eq(bound, eps**2), T)[0]
-    d.step("ε-stationarity", sp.Ge(T, steps), "T ≥ 2LΔ/ε² guarantees min_s ‖∇f(x_s)‖ ≤ ε: O(1/ε²) steps")
-    return d.finish(bound, "f L-smooth (not necessarily convex), bounded below by f_inf", "η = 1/L",
-                    "Δ = f(x₀) − f_inf")
+    d.identity("ε-stationarity", sp.Ge(T, 2 * L * Delta / eps**2), equals=sp.solve(sp.Eq(bound.rhs, eps**2), T)[0],
+               uses=[bound], justification="T ≥ 2LΔ/ε² guarantees minₛ ‖∇f(xₛ)‖ ≤ ε: O(1/ε²) steps")
+    return d.finish("f L-smooth (not necessarily convex), bounded below by f_inf", "η = 1/L",
+                    "Δ = f(x₀) − f_inf", result=bound)

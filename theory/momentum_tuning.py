@@ -5,9 +5,11 @@ Sum form throughout (v ← βv + g, θ ← θ − ηv) unless a function says ot
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder
+from .derivation import Derivation, DerivationBuilder, DerivationCheckError
 from .symbols import L, beta, eta, h, k, kappa, lam, mu, t, z
 
 _b = sp.Symbol("beta", positive=True)  # 0 < β < 1 where geometric limits are taken
@@ -26,79 +28,96 @@ def window() -> Derivation:
     """Share of the sum-form velocity's weight carried by the last k gradients: 1 − β^k."""
     d = DerivationBuilder()
     g = sp.Function("g")
-    d.step("Unrolled velocity", sp.Eq(sp.Symbol("v_t"), sp.Sum(_b**j * g(t - j), (j, 0, t))),
-           "v_t = βv_{t−1} + g_t, v_{−1} = 0: the gradient j steps back has weight β^j")
-    total = sp.limit(_geometric(sp.Sum(_b**j, (j, 0, t))).subs(_b**(t + 1), 0), t, sp.oo)
-    d.step("Total weight (t → ∞)", sp.Eq(sp.Sum(_b**j, (j, 0, sp.oo)), total), "geometric series, 0 < β < 1")
-    last_k = _geometric(sp.Sum(_b**j, (j, 0, k - 1)))
-    d.step("Weight of the last k gradients", sp.Eq(sp.Sum(_b**j, (j, 0, k - 1)), last_k), "finite geometric sum")
-    share = sp.simplify(last_k / total)
-    d.step("Share of the last k", sp.Eq(sp.Symbol("s_k"), share), "ratio of the two sums")
-    lag = sp.simplify(sp.Sum(j * _b**j, (j, 0, sp.oo)).doit().args[0][0] / total) \
-        if isinstance(sp.Sum(j * _b**j, (j, 0, sp.oo)).doit(), sp.Piecewise) else \
-        sp.simplify(sp.Sum(j * _b**j, (j, 0, sp.oo)).doit() / total)
-    d.step("Mean lag", sp.Eq(sp.Symbol("lag"), lag), "Σ j β^j / Σ β^j")
+    unrolled = d.definition("Unrolled velocity", sp.Eq(sp.Symbol("v_t"), sp.Sum(_b**j * g(t - j), (j, 0, t))),
+                            "vₜ = βvₜ₋₁ + gₜ, v₋₁ = 0: the gradient j steps back has weight βʲ")
+    weight = unrolled.rhs.function / g(t - j)
+    total = sp.limit(_geometric(sp.Sum(weight, (j, 0, t))).subs(_b**(t + 1), 0), t, sp.oo)
+    whole = d.computed("Total weight (t → ∞)", sp.Eq(sp.Sum(weight, (j, 0, sp.oo)), total), uses=[unrolled],
+                       how="summation, βᵗ → 0", justification="geometric series, 0 < β < 1")
+    last = d.computed("Weight of the last k gradients", sp.Eq(sp.Sum(weight, (j, 0, k - 1)),
+                                                              _geometric(sp.Sum(weight, (j, 0, k - 1)))),
+                      uses=[unrolled], how="summation", justification="finite geometric sum")
+    share = d.computed("Share of the last k", sp.Eq(sp.Symbol("s_k"), sp.simplify(last.rhs / whole.rhs).subs(_b, beta)),
+                       uses=[whole, last], how="ratio of the two sums")
+    lag = d.computed("Mean lag", sp.Eq(sp.Symbol("lag"), sp.simplify(_geometric(sp.Sum(j * weight, (j, 0, sp.oo))) / whole.rhs)),
+                     uses=[unrolled, whole], how="summation", justification="Σ j βʲ / Σ βʲ")
     b9 = sp.Rational(9, 10)
-    d.step("β = 0.9, k = 10", sp.Eq(sp.Symbol("s_10"), sp.Float(share.subs({_b: b9, k: 10}), 4)),
-           f"mean lag {lag.subs(_b, b9)} steps: 'roughly the last 10' is a mean lag, not a window")
-    return d.finish(share.subs(_b, beta), "0 < β < 1", "sum form (the EMA form has the same shares)")
+    d.identity("β = 0.9, k = 10", sp.Eq(sp.Tuple(sp.Symbol("s_10"), sp.Symbol("lag")), sp.Tuple(sp.Float(0.6513, 4), 9)),
+               equals=sp.Tuple(share.rhs.subs({beta: b9, k: 10}), lag.rhs.subs(_b, b9)), uses=[share, lag],
+               justification="'roughly the last 10' is a mean lag of 9 steps, not a window: "
+                             "the last 10 gradients carry 65 % of the weight")
+    return d.finish("0 < β < 1", "sum form (the EMA form has the same shares)", result=share)
 
 
 def is_average_seed() -> Derivation:
     """Seed 004's reading: v (sum form) is a weighted average — its weights sum to 1."""
     d = DerivationBuilder()
     g = sp.Function("g")
-    d.step("Seed 004's expansion", sp.Eq(sp.Symbol("v_t+1"), sp.Sum(_b ** (t - k) * g(k), (k, 0, t))),
-           "quoted from the seed (correct as an identity)")
-    d.step("'an exponentially weighted moving average'", sp.Eq(sp.Sum(sp.Symbol("w_k"), (k, 0, t)), 1),
-           "an average's weights sum to 1 (definition); seed 000 adds that v is Adam's first moment m")
-    return d.finish(sp.Integer(1), "sum form v ← βv + g", "0 < β < 1")
+    d.definition("Seed 004's expansion", sp.Eq(sp.Symbol("v_t+1"), sp.Sum(_b ** (t - k) * g(k), (k, 0, t))),
+                 "quoted from the seed (correct as an identity)")
+    average = d.definition("'an exponentially weighted moving average'", sp.Eq(sp.Sum(sp.Symbol("w_k"), (k, 0, t)), 1),
+                           "an average's weights sum to 1 (definition); seed 000 adds that v is Adam's first moment m")
+    d.computed("Claimed total weight", sp.Eq(sp.Symbol("W"), average.rhs), uses=[average], how="read off")
+    return d.finish("sum form v ← βv + g", "0 < β < 1")
+
+
+@lru_cache(maxsize=1)
+def _gd_best_rate() -> sp.Expr:
+    """Best GD rate on [μ, L] from gd.quadratic-rate's derivation (κ = L/μ)."""
+    from .gd import quadratic_rate
+
+    return next(s for s in quadratic_rate().steps if s.label == "Best rate").rhs
 
 
 def polyak_rate() -> Derivation:
     """Polyak's tuning: min over (η, β) of the worst root modulus on [μ, L] is (√κ − 1)/(√κ + 1)."""
     d = DerivationBuilder()
-    poly = z**2 - (1 + _b - eta * lam) * z + _b
-    d.step("Characteristic polynomial", sp.Eq(sp.Function("p")(z), poly),
-           "heavy ball (sum form) on the eigen-direction λ: x₊ = x − ηλx + β(x − x₋)")
-    d.step("Product of the roots", sp.Eq(sp.Symbol("z_1") * sp.Symbol("z_2"), _b),
-           "so max|z| ≥ √β for every λ, with equality iff the roots are complex or double")
-    disc = sp.discriminant(poly, z)
-    d.step("Discriminant", sp.Eq(sp.Symbol("D"), sp.factor(disc)), "D ≤ 0 ⇔ complex roots of modulus √β")
+    x_t, x_prev = sp.Symbol("x_t"), sp.Symbol("x_t-1")
+    model = d.definition("Heavy ball on the eigen-direction λ", sp.Eq(sp.Symbol("x_+"), x_t - eta * lam * x_t + _b * (x_t - x_prev)),
+                         "sum form, eliminating v")
+    poly = d.identity("Characteristic polynomial", sp.Eq(sp.Function("p")(z), z**2 - (1 + _b - eta * lam) * z + _b),
+                      equals=sp.expand(z**2 - model.rhs.subs({x_t: z, x_prev: 1})), uses=[model],
+                      justification="xₜ = zᵗ solves the recursion")
+    d.computed("Product of the roots", sp.Eq(sp.Symbol("z_1") * sp.Symbol("z_2"), sp.Poly(poly.rhs, z).coeff_monomial(1)),
+               uses=[poly], how="Vieta", justification="so max|z| ≥ √β for every λ, with equality iff the roots are "
+                                                       "complex or double")
+    disc = d.computed("Discriminant", sp.Eq(sp.Symbol("D"), sp.factor(sp.discriminant(poly.rhs, z))), uses=[poly],
+                      how="discriminant", justification="D ≤ 0 ⇔ complex roots of modulus √β")
     s = sp.Symbol("s", positive=True)  # √β
-    lo, hi = sorted(sp.solve(sp.Eq(disc.subs(_b, s**2), 0), lam), key=lambda e: e.subs({s: sp.Rational(1, 2), eta: 1}))
-    d.step("Complex band of curvatures", sp.And(sp.Le(lo, lam), sp.Le(lam, hi)),
-           "D ≤ 0 between the roots of D in λ")
-    sol = sp.solve([sp.Eq(eta * mu, (1 - s) ** 2), sp.Eq(eta * L, (1 + s) ** 2)], [eta, s], dict=True)
-    sol = [x for x in sol if x[s].subs({mu: 1, L: 4}) > 0 and x[s].subs({mu: 1, L: 4}) < 1][0]
-    eta_nice = 4 / (sp.sqrt(L) + sp.sqrt(mu)) ** 2
-    assert sp.simplify(sol[eta] - eta_nice) == 0
-    d.step("Smallest √β whose band covers [μ, L]", sp.Eq(sp.Symbol("eta_star"), eta_nice),
-           "min-max: shrinking √β shrinks the band, so the optimum puts μ and L on its edges")
+    lo, hi = sorted(sp.solve(sp.Eq(disc.rhs.subs(_b, s**2), 0), lam), key=lambda e: e.subs({s: sp.Rational(1, 2), eta: 1}))
+    d.computed("Complex band of curvatures", sp.And(sp.Le(lo, lam), sp.Le(lam, hi)), uses=[disc], how="solve D = 0 for λ",
+               justification="D ≤ 0 between the roots of D in λ (s = √β)")
+    sol = sp.solve([sp.Eq(lo, mu), sp.Eq(hi, L)], [eta, s], dict=True)
+    sol = [x for x in sol if 0 < x[s].subs({mu: 1, L: 4}) < 1][0]
+    d.identity("Smallest √β whose band covers [μ, L]", sp.Eq(sp.Symbol("eta_star"), 4 / (sp.sqrt(L) + sp.sqrt(mu)) ** 2),
+               equals=sol[eta], uses=["Complex band of curvatures"],
+               justification="min-max: shrinking √β shrinks the band, so the optimum puts μ and L on its edges")
     rate = (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)
-    assert sp.simplify(sol[s].subs(L, kappa * mu) - rate) == 0
-    d.step("β* = (√β*)²", sp.Eq(sp.Symbol("beta_star"), rate**2), "with L = κμ")
-    d.step("Rate", sp.Eq(sp.Symbol("rho_star"), rate), "every mode has modulus √β* (double roots at μ and L)")
-    gd_rate = (kappa - 1) / (kappa + 1)
-    d.step("Against GD", sp.Eq(sp.Symbol("rho_GD"), gd_rate), "best GD rate (gd.quadratic-rate)")
+    root = sp.simplify(sol[s].subs(L, kappa * mu))
+    d.identity("β* = (√β*)²", sp.Eq(sp.Symbol("beta_star"), rate**2), equals=root**2,
+               uses=["Complex band of curvatures"], justification="with L = κμ")
+    d.identity("Rate", sp.Eq(sp.Symbol("rho_star"), rate), equals=root, uses=["Complex band of curvatures"],
+               justification="every mode has modulus √β* (double roots at μ and L)")
+    gd_rate = d.identity("Against GD", sp.Eq(sp.Symbol("rho_GD"), (kappa - 1) / (kappa + 1)), equals=_gd_best_rate(),
+                         justification="best GD rate (gd.quadratic-rate)")
     n_hb = sp.limit(-1 / sp.log(rate) / sp.sqrt(kappa), kappa, sp.oo)
-    n_gd = sp.limit(-1 / sp.log(gd_rate) / kappa, kappa, sp.oo)
-    d.step("Iterations per e-fold", sp.Eq(sp.Tuple(sp.Symbol("N_HB") / sp.sqrt(kappa), sp.Symbol("N_GD") / kappa),
-                                           sp.Tuple(n_hb, n_gd)),
-           "−1/log ρ as κ → ∞: √κ/2 for heavy ball, κ/2 for GD")
-    return d.finish(rate, "f = ½xᵀAx, spectrum in [μ, L]", "κ = L/μ > 1", "sum form")
+    n_gd = sp.limit(-1 / sp.log(gd_rate.rhs) / kappa, kappa, sp.oo)
+    d.identity("Iterations per e-fold", sp.Eq(sp.Tuple(sp.Symbol("N_HB") / sp.sqrt(kappa), sp.Symbol("N_GD") / kappa),
+                                              sp.Tuple(sp.S.Half, sp.S.Half)),
+               equals=sp.Tuple(n_hb, n_gd), uses=["Rate", gd_rate],
+               justification="−1/log ρ as κ → ∞: √κ/2 for heavy ball, κ/2 for GD")
+    return d.finish("f = ½xᵀAx, spectrum in [μ, L]", "κ = L/μ > 1", "sum form", result="Rate")
 
 
 def polyak_global_seed() -> Derivation:
     """The seed-style reading: Polyak's tuning contracts at its quadratic rate on every smooth strongly convex f."""
     d = DerivationBuilder()
-    rate = (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)
-    d.step("Quadratic rate of Polyak's tuning", sp.Eq(sp.Symbol("rho_star"), rate), "momentum.polyak-rate")
-    exponent = sp.simplify(-sp.log(rate))
-    d.step("Claimed decay exponent", sp.Eq(sp.Symbol("gamma"), exponent),
-           "'converges on every L-smooth μ-strongly convex f' read with its rate: ‖z_t‖ ≤ Cρ^t, i.e. "
-           "−(1/t)log‖z_t‖ → −log ρ > 0")
-    return d.finish(exponent, "f L-smooth, μ-strongly convex", "κ = L/μ")
+    rate = d.definition("Quadratic rate of Polyak's tuning", sp.Eq(sp.Symbol("rho_star"), (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)),
+                        "momentum.polyak-rate")
+    d.computed("Claimed decay exponent", sp.Eq(sp.Symbol("gamma"), sp.simplify(-sp.log(rate.rhs))), uses=[rate],
+               how="−log ρ", justification="'converges on every L-smooth μ-strongly convex f' read with its rate: "
+                                           "‖zₜ‖ ≤ Cρᵗ, i.e. −(1/t) log‖zₜ‖ → −log ρ > 0")
+    return d.finish("f L-smooth, μ-strongly convex", "κ = L/μ")
 
 
 def _chebyshev_u(n: sp.Expr, c: sp.Expr) -> sp.Expr:
@@ -116,32 +135,40 @@ def _chebyshev_u(n: sp.Expr, c: sp.Expr) -> sp.Expr:
 def valley() -> Derivation:
     """Per-direction error of heavy ball (sum form, v₀ = 0) on curvature λ: e_t/e₀ in closed form."""
     d = DerivationBuilder()
-    e = sp.Function("e")
-    rec = sp.Eq(e(t + 1), (1 + _b - h) * e(t) - _b * e(t - 1))
-    d.step("Mode recursion", rec, "eliminate v from v₊ = βv + λe, e₊ = e − ηv; h = ηλ")
-    d.step("Initial conditions", sp.And(sp.Eq(e(0), 1), sp.Eq(e(1), 1 - h)), "v₀ = 0 makes the first step plain GD")
+    e, f = sp.Function("e"), sp.Function("f")
+    rec = d.definition("Mode recursion", sp.Eq(e(t + 1), (1 + _b - h) * e(t) - _b * e(t - 1)),
+                       "eliminate v from v₊ = βv + λe, e₊ = e − ηv; h = ηλ")
+    start = d.definition("Initial conditions", sp.And(sp.Eq(e(0), 1), sp.Eq(e(1), 1 - h)),
+                         "v₀ = 0 makes the first step plain GD")
+    c_sym = sp.Symbol("c")
     c = (1 + _b - h) / (2 * sp.sqrt(_b))
-    f = sp.Function("f")
-    d.step("Scaling e_t = β^{t/2} f_t", sp.Eq(f(t + 1), 2 * sp.Symbol("c") * f(t) - f(t - 1)),
-           "the Chebyshev recursion, with c = (1 + β − h)/(2√β)")
+    scaled = {e(n): _b ** (n / 2) * f(n) for n in (t + 1, t, t - 1)}
+    chebyshev = sp.solve((rec.lhs - rec.rhs).subs(scaled), f(t + 1))[0]
+    d.identity("Scaling eₜ = β^(t/2) fₜ", sp.Eq(f(t + 1), 2 * c_sym * f(t) - f(t - 1)), equals=chebyshev, uses=[rec],
+               where={c_sym: c}, justification="the Chebyshev recursion, with c = (1 + β − h)/(2√β)")
     A, B = sp.symbols("A B")
     U = sp.chebyshevu
-    # f_t = A U_t(c) + B U_{t−1}(c) with U_{−1} = 0, U_0 = 1, U_1 = 2c.
-    sol = sp.solve([sp.Eq(A, 1), sp.Eq(A * 2 * c + B, (1 - h) / sp.sqrt(_b))], [A, B])
-    d.step("Coefficients from e₀, e₁", sp.And(sp.Eq(A, sol[A]), sp.Eq(B, sp.simplify(sol[B]))), "U_{−1} = 0, U₀ = 1, U₁ = 2c")
-    closed = _b ** (t / 2) * (U(t, sp.Symbol("c")) + sp.simplify(sol[B]) * U(t - 1, sp.Symbol("c")))
-    d.step("Closed form", sp.Eq(e(t), closed), "Chebyshev polynomials of the second kind")
-    # Check the closed form against the recursion for the first steps.
+    # f_t = A U_t(c) + B U_{t−1}(c) with U_{−1} = 0, U_0 = 1, U_1 = 2c, matched to e₀ and e₁/√β.
+    e0, e1 = (cond.rhs for cond in start.expr.args if cond.lhs == e(0)), (cond.rhs for cond in start.expr.args if cond.lhs == e(1))
+    sol = sp.solve([sp.Eq(A * U(0, c) + B * 0, next(e0)), sp.Eq(A * U(1, c) + B * U(0, c), next(e1) / sp.sqrt(_b))], [A, B])
+    coefficients = d.computed("Coefficients from e₀, e₁", sp.And(sp.Eq(A, sol[A]), sp.Eq(B, sp.simplify(sol[B]))),
+                              uses=[start], how="solve", justification="U₋₁ = 0, U₀ = 1, U₁ = 2c")
+    closed = d.computed("Closed form", sp.Eq(e(t), _b ** (t / 2) * (sol[A] * U(t, c_sym) + sp.simplify(sol[B]) * U(t - 1, c_sym))),
+                        uses=[coefficients], how="subs", justification="Chebyshev polynomials of the second kind")
     seq = [sp.Integer(1), 1 - h]
     for _ in range(4):
-        seq.append(sp.expand((1 + _b - h) * seq[-1] - _b * seq[-2]))
-    for n in range(6):
-        assert sp.simplify(sp.expand((_b ** sp.Rational(n, 2) * (U(n, c) - sp.sqrt(_b) * U(n - 1, c)) if n else 1) - seq[n])) == 0
-    d.step("Check", sp.Eq(e(5), sp.factor(seq[5])), "the closed form reproduces the recursion (verified for t ≤ 5)")
-    hh = eta * lam
-    cc = c.subs(h, hh)
-    result = _b ** (t / 2) * (_chebyshev_u(t, cc) - sp.sqrt(_b) * _chebyshev_u(t - 1, cc))
-    d.step("Real form", sp.Eq(sp.chebyshevu(t, sp.cos(sp.Symbol("theta"))), sp.sin((t + 1) * sp.Symbol("theta")) / sp.sin(sp.Symbol("theta"))),
-           "|c| < 1: damped oscillation of modulus √β (steep walls); c > 1: overdamped, slow mode "
-           "1 − h/(1−β) + O(h²) (flat floor, the 1/(1−β) speed-up)")
-    return d.finish(result.subs(_b, beta), "0 < β < 1", "sum form, v₀ = 0, e₀ = 1", "h = ηλ")
+        seq.append(sp.expand(rec.rhs.subs({e(t): seq[-1], e(t - 1): seq[-2]})))
+    at = {n: closed.rhs.subs(t, n).subs(c_sym, c) for n in range(6)}
+    for n in range(5):  # the closed form reproduces the recursion for t ≤ 4 as well (shown for t = 5)
+        if sp.simplify(sp.expand(at[n] - seq[n])) != 0:
+            raise DerivationCheckError("Check", f"closed form differs from the recursion at t = {n}")
+    d.identity("Check", sp.Eq(e(5), sp.factor(seq[5])), equals=at[5], uses=[rec, closed],
+               justification="the closed form reproduces the recursion (verified for t ≤ 5)")
+    d.cited("Real form", sp.Eq(sp.chebyshevu(t, sp.cos(sp.Symbol("theta"))), sp.sin((t + 1) * sp.Symbol("theta")) / sp.sin(sp.Symbol("theta"))),
+            reference="Mason & Handscomb, Chebyshev Polynomials (2003), eq. (1.5); cosh/sinh for |c| > 1",
+            justification="|c| < 1: damped oscillation of modulus √β (steep walls); c > 1: overdamped, slow mode "
+                          "1 − h/(1 − β) + O(h²) (flat floor, the 1/(1 − β) speed-up)")
+    result = closed.rhs.replace(lambda x: isinstance(x, sp.chebyshevu), lambda x: _chebyshev_u(x.args[0], c_sym))
+    d.computed("In terms of η and λ", sp.Eq(e(t), result.subs(c_sym, c.subs(h, eta * lam)).subs(_b, beta)),
+               uses=[closed, "Real form"], how="subs c, h = ηλ; real form of Uₜ")
+    return d.finish("0 < β < 1", "sum form, v₀ = 0, e₀ = 1", "h = ηλ")

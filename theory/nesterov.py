@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
-from .stability import jury_conditions_quadratic
+from .stability import jury_steps
 from .symbols import L, beta, eta, h, kappa, t, z
 
 T = sp.Symbol("T", positive=True)
@@ -21,103 +21,127 @@ kk = sp.Symbol("k", positive=True, integer=True)
 def agm_rate() -> Derivation:
     """Exponent of the accelerated method's bound 2LR²/(T + 1)²: −2."""
     d = DerivationBuilder()
-    tk = (kk + 1) / 2
-    d.step("Estimate sequence", sp.Eq(sp.Symbol("t_k"), tk), "t_k = (k + 1)/2 (Beck & Teboulle's t_k ≥ (k + 1)/2, taken with equality)")
-    cond = sp.simplify(tk.subs(kk, kk + 1) ** 2 - tk.subs(kk, kk + 1) - tk**2)
-    d.step("Lyapunov condition", sp.Eq(sp.Symbol("t_k+1") ** 2 - sp.Symbol("t_k+1") - sp.Symbol("t_k") ** 2, cond),
-           "t_{k+1}² − t_{k+1} ≤ t_k² makes E_k = t_k²(f(x_k) − f*) + (L/2)‖z_k − x*‖² non-increasing")
-    assert cond.is_negative
-    beta_k = sp.simplify((tk - 1) / tk.subs(kk, kk + 1))
-    d.step("Momentum schedule", sp.Eq(sp.Symbol("beta_k"), beta_k), "β_k = (t_k − 1)/t_{k+1}")
-    bound = sp.simplify((L * R**2 / 2) / tk.subs(kk, T) ** 2)
-    d.step("Bound", sp.Le(sp.Symbol("f_T") - sp.Symbol("f_star"), bound),
-           "t_T²(f(x_T) − f*) ≤ E_T ≤ E_0 ≤ (L/2)R² (Beck & Teboulle 2009, Thm 4.4)")
-    exponent = sp.limit(T * sp.diff(sp.log(bound), T), T, sp.oo)
-    d.step("Exponent", sp.Eq(sp.Symbol("p"), exponent), "lim d log(bound)/d log T; GD's bound LR²/(2T) gives −1")
-    return d.finish(exponent, "f convex and L-smooth", "η = 1/L", "β_k = (k − 1)/(k + 2)")
+    tk = d.definition("Estimate sequence", sp.Eq(sp.Symbol("t_k"), (kk + 1) / 2),
+                      "t_k = (k + 1)/2 (Beck & Teboulle's t_k ≥ (k + 1)/2, taken with equality)")
+    t_k, t_next = sp.Symbol("t_k"), sp.Symbol("t_k+1")
+    d.inequality("Lyapunov condition", sp.Le(t_next**2 - t_next, t_k**2), uses=[tk],
+                 subs={t_k: tk.rhs, t_next: tk.rhs.subs(kk, kk + 1)},
+                 justification="t_(k+1)² − t_(k+1) ≤ t_k² makes E_k = t_k²(f(x_k) − f*) + (L/2)‖z_k − x*‖² non-increasing")
+    d.identity("Momentum schedule", sp.Eq(sp.Symbol("beta_k"), (kk - 1) / (kk + 2)),
+               equals=(tk.rhs - 1) / tk.rhs.subs(kk, kk + 1), uses=[tk], justification="β_k = (t_k − 1)/t_(k+1)")
+    f_gap = sp.Symbol("f_T") - sp.Symbol("f_star")
+    lyapunov = d.cited("Lyapunov bound", sp.Le(sp.Symbol("t_T") ** 2 * f_gap, L * R**2 / 2),
+                       reference="Beck & Teboulle 2009, SIAM J. Imaging Sci. 2(1), Thm 4.4",
+                       justification="t_T²(f(x_T) − f*) ≤ E_T ≤ E_0 ≤ (L/2)R²")
+    bound = d.computed("Bound", sp.Le(f_gap, sp.simplify(lyapunov.rhs / tk.rhs.subs(kk, T) ** 2)), uses=[lyapunov, tk],
+                       how="divide by t_T²")
+    d.identity("Exponent", sp.Eq(sp.Symbol("p"), -2), equals=sp.limit(T * sp.diff(sp.log(bound.rhs), T), T, sp.oo),
+               uses=[bound], justification="lim d log(bound)/d log T; GD's bound LR²/(2T) gives −1")
+    return d.finish("f convex and L-smooth", "η = 1/L", "β_k = (k − 1)/(k + 2)")
 
 
 def constant_beta_seed() -> Derivation:
     """Seed 001/004 reading: the constant-β look-ahead rule has the O(1/T²) rate (exponent −2)."""
     d = DerivationBuilder()
-    d.step("Seed 001's credit", sp.Eq(sp.Symbol("p"), -2),
-           "'provably better convergence rates for convex functions … versus … for vanilla gradient descent' "
-           "attached to the constant-β rule; the classic pair is O(1/T²) vs O(1/T) (definition from the source)")
-    return d.finish(sp.Integer(-2), "constant 0 < β < 1", "η = 1/L")
+    credit = d.definition("Seed 001's credit", sp.Eq(sp.Symbol("f_T") - sp.Symbol("f_star"), sp.Symbol("C") / T**2),
+                          "'provably better convergence rates for convex functions … versus … for vanilla gradient "
+                          "descent' attached to the constant-β rule; the classic pair is O(1/T²) vs O(1/T)")
+    d.computed("Claimed exponent", sp.Eq(sp.Symbol("p"), sp.limit(T * sp.diff(sp.log(credit.rhs), T), T, sp.oo)),
+               uses=[credit], how="d log/d log T")
+    return d.finish("constant 0 < β < 1", "η = 1/L")
+
+
+def _characteristic(d: DerivationBuilder, label: str = "Nesterov on ½λx²"):
+    x_t, x_prev = sp.symbols("x_t x_t-1")
+    y = x_t + beta * (x_t - x_prev)
+    model = d.definition(label, sp.Eq(sp.Symbol("x_+"), sp.factor((1 - h) * y)),
+                         "x₊ = y − ηλy with y = x + β(x − x₋); h = ηλ")
+    return d.identity("Characteristic polynomial", sp.Eq(sp.Function("p")(z), z**2 - (1 + beta) * (1 - h) * z + beta * (1 - h)),
+                      equals=sp.expand(z**2 - model.rhs.subs({x_t: z, x_prev: 1})), uses=[model],
+                      justification="xₜ = zᵗ solves the recursion")
 
 
 def constant_beta_exponent() -> Derivation:
     """Constant β on the slow curvatures: effective GD step η/(1 − β), exponent −1."""
     d = DerivationBuilder()
     lam_ = sp.Symbol("lambda", positive=True)
-    poly = z**2 - (1 + beta) * (1 - h) * z + beta * (1 - h)
-    d.step("Characteristic polynomial", sp.Eq(sp.Function("p")(z), poly), "y = x + β(x − x₋), x₊ = y − ηλy; h = ηλ")
+    poly = _characteristic(d)
     a = sp.Symbol("a")
-    first_order = sp.expand(poly.subs(z, 1 + a * h)).coeff(h, 1)
-    slow = 1 + sp.solve(first_order, a)[0] * h
-    d.step("Slow root", sp.Eq(sp.Symbol("z_slow"), sp.expand(slow)), "h → 0: z = 1 − h/(1 − β) + O(h²)")
-    d.step("Worst curvature", sp.Eq(sp.Symbol("gap_T"), sp.Max(lam_ * R**2 / 2 * (1 - eta * lam_ / (1 - beta)) ** (2 * T))),
-           "for a curvature λ ≪ (1 − β)/η the method is GD with step η/(1 − β); sup over λ of ½λR²(1 − ηλ/(1 − β))^{2T} "
-           "is ≈ (1 − β)R²/(4eηT)")
-    return d.finish(sp.Integer(-1), "constant 0 ≤ β < 1", "η = 1/L")
+    first_order = sp.expand(poly.rhs.subs(z, 1 + a * h)).coeff(h, 1)
+    slow = d.computed("Slow root", sp.Eq(sp.Symbol("z_slow"), sp.expand(1 + sp.solve(first_order, a)[0] * h)), uses=[poly],
+                      how="z = 1 + ah, first order in h", justification="h → 0: z = 1 − h/(1 − β) + O(h²)")
+    gap = lam_ * R**2 / 2 * slow.rhs.subs(h, eta * lam_) ** (2 * T)
+    worst = sp.solve(sp.diff(sp.log(gap), lam_), lam_)[0]
+    sup = d.computed("Worst curvature", sp.Eq(sp.Symbol("gap_T"), sp.simplify(gap.subs(lam_, worst))), uses=[slow],
+                     how="maximise ½λR²(1 − ηλ/(1 − β))^(2T) over λ",
+                     justification="for a curvature λ ≪ (1 − β)/η the method is GD with step η/(1 − β); "
+                                   "the sup over λ is ≈ (1 − β)R²/(4eηT)")
+    d.identity("Exponent", sp.Eq(sp.Symbol("p"), -1), equals=sp.limit(T * sp.diff(sp.log(sup.rhs), T), T, sp.oo),
+               uses=[sup], justification="lim d log(gap)/d log T")
+    return d.finish("constant 0 ≤ β < 1", "η = 1/L")
 
 
 def lookahead_equivalence() -> Derivation:
     """PyTorch's parameter p is the lookahead point x − ηβv of the lookahead form."""
     d = DerivationBuilder()
     x, v, gp = sp.symbols("x v g", real=True)
-    v_next = beta * v + gp
-    x_next = x - eta * v_next
-    d.step("Lookahead form", sp.And(sp.Eq(sp.Symbol("v_+"), v_next), sp.Eq(sp.Symbol("x_+"), x_next)),
-           "g = ∇f(x − ηβv) (seeds 002, 004)")
-    p = x - eta * beta * v
-    d.step("Change of variables", sp.Eq(sp.Symbol("p"), p), "p is the point where the gradient is taken")
+    v_next, x_next = sp.Symbol("v_+"), sp.Symbol("x_+")
+    form = d.definition("Lookahead form", sp.And(sp.Eq(v_next, beta * v + gp), sp.Eq(x_next, x - eta * v_next)),
+                        "g = ∇f(x − ηβv) (seeds 002, 004)")
+    update = {eq.lhs: eq.rhs for eq in form.expr.args}
+    update[x_next] = update[x_next].subs(v_next, update[v_next])
+    change = d.definition("Change of variables", sp.Eq(sp.Symbol("p"), x - eta * beta * v),
+                          "p is the point where the gradient is taken")
     buf = sp.Symbol("b")
-    pytorch_next = p - eta * (gp + beta * (beta * buf + gp))
-    d.step("PyTorch nesterov=True", sp.Eq(sp.Symbol("p_+"), pytorch_next), "b₊ = βb + ∇f(p), p₊ = p − η(∇f(p) + βb₊)")
-    difference = sp.simplify((x_next - eta * beta * v_next) - pytorch_next.subs(buf, v))
-    d.step("Same recursion", sp.Eq((x_next - eta * beta * v_next) - sp.Symbol("p_+"), difference),
-           "with b = v the mapped lookahead iterate obeys PyTorch's update exactly (and b₀ = v₀ = 0, p₀ = x₀)")
-    sut_v = beta * (-eta * v) - eta * gp
-    assert sp.simplify(sut_v - (-eta * v_next)) == 0
-    d.step("Sutskever form", sp.Eq(sp.Symbol("v_S+"), sp.expand(sut_v), evaluate=False),
-           "v_S = −ηv: v_S₊ = βv_S − η∇f(θ + βv_S) and θ = x, identical iterates")
-    return d.finish(p, "same η, β, x₀ and zero initial velocity in every form")
+    pytorch = d.definition("PyTorch nesterov=True", sp.Eq(sp.Symbol("p_+"), change.rhs - eta * (gp + beta * (beta * buf + gp))),
+                           "b₊ = βb + ∇f(p), p₊ = p − η(∇f(p) + βb₊)")
+    mapped = change.rhs.subs({x: update[x_next], v: update[v_next]}, simultaneous=True)
+    d.identity("Same recursion", sp.Eq(sp.Symbol("p_+"), mapped), equals=pytorch.rhs.subs(buf, v), uses=[form, change, pytorch],
+               justification="with b = v the mapped lookahead iterate obeys PyTorch's update exactly "
+                             "(and b₀ = v₀ = 0, p₀ = x₀)")
+    v_s = sp.Symbol("v_S")
+    d.identity("Sutskever form", sp.Eq(sp.Symbol("v_S+"), beta * v_s - eta * gp), equals=-eta * update[v_next],
+               where={v_s: -eta * v}, uses=[form],
+               justification="v_S = −ηv: v_S₊ = βv_S − η∇f(θ + βv_S) and θ = x, identical iterates")
+    d.computed("PyTorch's parameter", sp.Eq(sp.Symbol("p"), change.rhs), uses=[change, "Same recursion"],
+               how="the change of variables the recursion check validates")
+    return d.finish("same η, β, x₀ and zero initial velocity in every form")
 
 
 def quadratic_stability() -> Derivation:
     """Largest stable h = ηλ of constant-β Nesterov on a quadratic: 2(1 + β)/(1 + 2β)."""
     d = DerivationBuilder()
-    x_t, x_prev = sp.symbols("x_t x_t-1")
-    y = x_t + beta * (x_t - x_prev)
-    d.step("Nesterov on ½λx²", sp.Eq(sp.Symbol("x_+"), sp.factor((1 - h) * y)), "x₊ = y − ηλy with y = x + β(x − x₋)")
-    poly = z**2 - (1 + beta) * (1 - h) * z + beta * (1 - h)
-    d.step("Characteristic polynomial", sp.Eq(sp.Function("p")(z), poly), "x_t = z^t")
-    c0, c1, cm1 = jury_conditions_quadratic(poly, z)
-    d.step("Jury |p(0)| < 1", c0, "product of the roots")
-    d.step("Jury p(1) > 0", c1, "no root crosses z = 1")
-    d.step("Jury p(−1) > 0", cm1, "no root crosses z = −1")
-    threshold = sp.factor(sp.solve(sp.Eq(cm1.lhs, 0), h)[0])
-    d.step("Stable interval", sp.And(sp.Lt(0, h), sp.Lt(h, threshold)),
-           "for 0 ≤ β < 1: p(−1) > 0 ⇔ h < 2(1 + β)/(1 + 2β); then |β(1 − h)| < 1 holds too")
-    d.step("Compare heavy ball", sp.Lt(h, 2 * (1 + beta)), "momentum.stability-region: Nesterov's region is smaller")
-    return d.finish(threshold, "0 ≤ β < 1", "η, λ > 0")
+    poly = _characteristic(d)
+    c0, c1, cm1 = jury_steps(d, poly, z)
+    threshold = d.computed("Largest stable h", sp.Eq(sp.Symbol("h_max"), sp.factor(sp.solve(sp.Eq(cm1.lhs, 0), h)[0])),
+                           uses=[cm1], how="solve p(−1) = 0 for h")
+    d.identity("Stable interval", sp.And(sp.Lt(0, h), sp.Lt(h, 2 * (1 + beta) / (1 + 2 * beta))),
+               equals=sp.And(sp.Lt(sp.solve(sp.Eq(c1.lhs, 0), h)[0], h), sp.Lt(h, threshold.rhs)), uses=[c1, threshold],
+               justification="for 0 ≤ β < 1: p(−1) > 0 ⇔ h < 2(1 + β)/(1 + 2β); then |β(1 − h)| < 1 holds too")
+    d.inequality("Compare heavy ball", sp.Le(threshold.rhs, 2 * (1 + beta)), uses=[threshold], ranges={beta: (0, 1)},
+                 justification="momentum.stability-region: Nesterov's region is smaller")
+    return d.finish("0 ≤ β < 1", "η, λ > 0", result=threshold)
 
 
 def strongly_convex_rate() -> Derivation:
     """Nesterov's bound (f(x_t) − f*)/(f(x₀) − f* + μR²/2) ≤ (1 − 1/√κ)^t."""
     d = DerivationBuilder()
-    b_star = (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)
-    d.step("Tuning", sp.And(sp.Eq(sp.Symbol("beta"), b_star), sp.Eq(sp.Symbol("eta"), 1 / L)),
-           "constant-step scheme III (Nesterov 2004, (2.2.11))")
-    hh = 1 / kappa
+    tuning = d.definition("Tuning", sp.And(sp.Eq(sp.Symbol("beta"), (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)),
+                                          sp.Eq(sp.Symbol("eta"), 1 / L)),
+                          "constant-step scheme III (Nesterov 2004, (2.2.11))")
+    b_star = next(eq.rhs for eq in tuning.expr.args if eq.lhs == sp.Symbol("beta"))
+    hh = 1 / kappa  # h = ηλ at λ = μ with η = 1/L
     poly = z**2 - (1 + b_star) * (1 - hh) * z + b_star * (1 - hh)
-    disc = sp.simplify(sp.discriminant(poly, z))
-    d.step("At λ = μ the roots coincide", sp.Eq(sp.Symbol("D"), disc), "discriminant of the characteristic polynomial at h = 1/κ")
-    rho = 1 - 1 / sp.sqrt(kappa)
-    assert sp.simplify(b_star * (1 - hh) - rho**2) == 0  # product of the roots = ρ², and ρ > 0 for κ > 1
-    d.step("Double-root modulus", sp.Eq(sp.Symbol("rho"), rho), "√(product of the roots) = √(β(1 − 1/κ)) = 1 − 1/√κ")
-    d.step("Lyapunov bound", sp.Le(sp.Symbol("Phi_t"), rho**t * sp.Symbol("Phi_0")),
-           "Φ_t = f(x_t) − f* + (μ/2)‖z_t − x*‖² contracts by 1 − 1/√κ per step (Nesterov 2004, Thm 2.2.3; "
-           "d'Aspremont, Scieur & Taylor 2021, Thm 4.14)")
-    return d.finish(rho**t, "f L-smooth and μ-strongly convex", "κ = L/μ", "normalised by f(x₀) − f* + μ‖x₀ − x*‖²/2")
+    d.computed("At λ = μ the roots coincide", sp.Eq(sp.Symbol("D"), sp.simplify(sp.discriminant(poly, z))), uses=[tuning],
+               how="discriminant of the characteristic polynomial at h = 1/κ")
+    q = sp.Symbol("q", positive=True)  # √κ
+    product = sp.factor(sp.Poly(poly, z).coeff_monomial(1).subs(kappa, q**2))
+    modulus = sp.sqrt(product).replace(sp.Abs, lambda e: e).subs(q, sp.sqrt(kappa))  # |√κ − 1| = √κ − 1 for κ > 1
+    rho = d.identity("Double-root modulus", sp.Eq(sp.Symbol("rho"), 1 - 1 / sp.sqrt(kappa)), equals=modulus, uses=[tuning],
+                     justification="√(product of the roots) = √(β(1 − 1/κ)) = 1 − 1/√κ (κ > 1)")
+    phi_t, phi_0 = sp.Symbol("Phi_t"), sp.Symbol("Phi_0")
+    bound = d.cited("Lyapunov bound", sp.Le(phi_t, rho.rhs**t * phi_0),
+                    reference="Nesterov 2004, Introductory Lectures, Thm 2.2.3; d'Aspremont, Scieur & Taylor 2021, Thm 4.14",
+                    justification="Φₜ = f(xₜ) − f* + (μ/2)‖zₜ − x*‖² contracts by 1 − 1/√κ per step")
+    d.computed("Normalised bound", sp.Le(phi_t / phi_0, bound.rhs / phi_0), uses=[bound], how="divide by Φ₀")
+    return d.finish("f L-smooth and μ-strongly convex", "κ = L/μ", "normalised by f(x₀) − f* + μ‖x₀ − x*‖²/2")

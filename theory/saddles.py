@@ -1,4 +1,8 @@
-"""Derivations for saddle points and minima (CLAIMS.md section H)."""
+"""Derivations for saddle points and minima: escape times, momentum, sharpness, flat basins.
+
+The escape-time law carries the median of |Z| exactly, √2·erfinv(1/2) (solved
+from P(|Z| ≤ z) = 1/2), not a rounded float.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from functools import cache
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
+from .moments import expectation
 from .symbols import beta, eta, z
+from .unrolling import unroll
 
 gamma = sp.Symbol("gamma", positive=True)  # negative curvature magnitude at the saddle
 a = sp.Symbol("a", positive=True)  # positive curvature at the saddle / at a minimum
@@ -19,8 +25,9 @@ a_s, a_f = sp.symbols("a_s a_f", positive=True)
 D = sp.Symbol("D", positive=True)  # barrier height
 w_s, w_f = sp.symbols("w_s w_f", positive=True)
 T = sp.Symbol("T", positive=True)  # temperature ησ²/2
-# Φ⁻¹(3/4) = √2·erfinv(1/2), evaluated to 20 digits so numeric evaluation needs no special function.
+# Φ⁻¹(3/4) = √2·erfinv(1/2) to 20 digits, for the claim's mutants (the derivation keeps the exact form).
 Z34 = sp.Float((sp.sqrt(2) * sp.erfinv(sp.Rational(1, 2))).evalf(20), 20)
+_E = sp.Function("E")  # expectation, printed E(·)
 
 
 def growth_factor() -> sp.Expr:
@@ -44,52 +51,97 @@ def escape_time() -> Derivation:
     """Crossing time of |y| = r from the saddle: ln(r/y_eff)/ln(1 + ηγ), y_eff = δ (σ = 0) or s·z_¾ (δ = 0)."""
     d = DerivationBuilder()
     y = sp.Function("y")
-    d.step("GD on ½(ax² − γy²)", sp.Eq(y(t + 1), sp.expand(y(t) - eta * (-gamma * y(t)))),
-           "the y-coordinate decouples; x contracts by 1 − ηa")
-    d.step("Closed form", sp.Eq(y(t), growth_factor() ** t * delta), "from y₀ = δ")
-    tau_det = sp.solve(sp.Eq(growth_factor() ** t * delta, r), t)[0]
-    d.step("Crossing time", sp.Eq(sp.Symbol("tau"), sp.expand_log(tau_det, force=True)),
-           "|y_t| = r; the first integer step with |y| ≥ r is ⌈τ⌉")
+    xs, ys = sp.symbols("x y", real=True)
+    saddle = d.definition("Saddle", sp.Eq(sp.Function("f")(xs, ys), (a * xs**2 - gamma * ys**2) / 2),
+                          "curvature a > 0 along x, −γ < 0 along y")
+    gd = d.computed("GD on the y-coordinate", sp.Eq(y(t + 1), sp.factor(
+        (ys - eta * sp.diff(saddle.rhs, ys)).subs(ys, y(t)))), [saddle], "y − η ∂f/∂y",
+                    "the y-coordinate decouples; x contracts by 1 − ηa")
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    closed_form = sp.rsolve(y(tt + 1) - gd.rhs.subs(t, tt), y(tt), {y(0): delta}).subs(tt, t)
+    closed = d.computed("Closed form", sp.Eq(y(t), closed_form), [gd], "rsolve from y₀ = δ")
+    tau_det = sp.solve(sp.Eq(closed.rhs, r), t)[0]
+    crossing = d.computed("Crossing time", sp.Eq(sp.Symbol("tau"), tau_det), [closed], "solve |y_t| = r for t",
+                          "the first integer step with |y| ≥ r is ⌈τ⌉")
+    yy, eps = sp.symbols("y epsilon", positive=True)
+    integrand = sp.series(1 / (yy * sp.log(growth_factor() - eps * eta * yy**2)), eps, 0, 2).removeO().subs(eps, 1)
+    integrated = sp.expand_log(sp.integrate(integrand, (yy, delta, r)), force=True)
+    tau_expanded = sp.expand_log(crossing.rhs, force=True)
     corr = eta * (r**2 - delta**2) / (2 * growth_factor() * sp.log(growth_factor()) ** 2)
-    d.step("Quartic term y⁴/4", sp.Eq(sp.Symbol("tau_q"), sp.Symbol("tau") + corr),
-           "y₊ = y(1 + ηγ − ηy²): integrate dt = d ln y / ln(1 + ηγ − ηy²) to first order in ηy²/(1 + ηγ); "
-           "relative to τ the correction is O(r²/(γ ln(r/δ))), small for r ≪ √γ")
+    d.identity("Quartic term y⁴/4", sp.Eq(sp.Symbol("tau_q"), sp.Symbol("tau") + corr),
+               equals=sp.Symbol("tau") + sp.simplify(integrated - tau_expanded), uses=[crossing],
+               justification="y₊ = y(1 + ηγ − ηy²): dt = d ln y/ln(1 + ηγ − ηy²), expanded to first order in "
+                             "ηy²/(1 + ηγ) and integrated from δ to r (computed); relative to τ the correction is "
+                             "O(r²/(γ ln(r/δ))), small for r ≪ √γ")
+    xi = sp.IndexedBase("xi")
+    kk = sp.Symbol("k", integer=True, positive=True)
+    noisy = d.definition("With gradient noise σ from y₀ = 0",
+                         sp.Eq(sp.Symbol("y_t+1"), growth_factor() * sp.Symbol("y_t") - eta * sigma * xi[t + 1]),
+                         "ξ_k independent standard normal")
+    unrolled = unroll(growth_factor(), lambda k_: -eta * sigma * xi[k_], 0, kk, t)
+    scaled = sp.Sum(sp.powsimp(sp.expand_power_base(unrolled.function / growth_factor() ** t), force=True),
+                    *unrolled.limits)
+    d.computed("Rescaled iterate", sp.Eq(sp.Symbol("y_t") / growth_factor() ** t, scaled), [noisy],
+               "unroll, divide by (1 + ηγ)^t", "S_t converges to a Gaussian S as t → ∞")
     variance, s = noisy_scale()
-    d.step("With gradient noise σ from y₀ = 0",
-           sp.Eq(sp.Symbol("y_t") / growth_factor() ** t, sp.Symbol("S_t")),
-           "y₊ = (1 + ηγ)y − ησξ: S_t = −ησ Σ_{k≤t}(1 + ηγ)^{−k}ξ_k converges to a Gaussian S")
-    d.step("Its variance", sp.Eq(sp.Symbol("s") ** 2, sp.simplify(s**2)),
-           "geometric series Σ_k η²σ²(1 + ηγ)^{−2k}")
-    z34 = sp.sqrt(2) * sp.erfinv(sp.Rational(1, 2))
-    d.step("Median of |S|", sp.Eq(sp.Symbol("m_S"), sp.Symbol("s") * z34),
-           "P(|Z| ≤ z) = 1/2 at z = √2·erfinv(1/2) = Φ⁻¹(3/4) ≈ 0.674")
-    y_eff = delta + s * Z34
-    result = sp.log(r / y_eff) / sp.log(growth_factor())
-    d.step("Median crossing time", sp.Eq(sp.Symbol("tau_med"), result),
-           "τ is a decreasing function of |S| (|y_t| ≈ (1 + ηγ)^t|S| once (1 + ηγ)^{−t} ≪ 1), so its median "
-           "is τ at the median of |S|; the expression covers σ = 0 (deterministic, y_eff = δ) and δ = 0 "
-           "(noise only), the two cases measured")
-    return d.finish(result, "either σ = 0 or δ = 0", "r ≫ s (many steps before escape)", "ηγ > 0")
+    var_step = d.computed("Its variance", sp.Eq(sp.Symbol("s") ** 2, sp.simplify(s**2)), [noisy],
+                          "Σ_k η²σ²(1 + ηγ)^(−2k) (independent ξ_k), geometric summation")
+    zz = sp.Symbol("z", positive=True)
+    half = d.definition("Median of |Z|", sp.Eq(sp.erf(zz / sp.sqrt(2)), sp.Rational(1, 2)),
+                        "P(|Z| ≤ z) = erf(z/√2) = 1/2 for Z standard normal")
+    z_med = sp.solve(half.lhs - half.rhs, zz)[0]
+    median = d.computed("Median of |S|", sp.Eq(sp.Symbol("m_S"), sp.Symbol("s") * z_med), [half, var_step],
+                        "solve for z", "z = √2·erfinv(1/2) = Φ⁻¹(3/4) ≈ 0.674")
+    s_value = var_step.rhs ** sp.Rational(1, 2)
+    result = crossing.rhs.subs(delta, delta + median.rhs.subs(sp.Symbol("s"), s_value))
+    d.computed("Median crossing time", sp.Eq(sp.Symbol("tau_med"), result), [crossing, median, var_step],
+               "subs δ → δ + s·√2·erfinv(1/2)",
+               "τ is a decreasing function of |S| (|y_t| ≈ (1 + ηγ)^t|S| once (1 + ηγ)^(−t) ≪ 1), so its median "
+               "is τ at the median of |S|; the expression covers σ = 0 (deterministic, y_eff = δ) and δ = 0 "
+               "(noise only), the two cases measured")
+    return d.finish("either σ = 0 or δ = 0", "r ≫ s (many steps before escape)", "ηγ > 0")
 
 
 def stops_dead_seed() -> Derivation:
     """Seed 003's reading: GD without noise ends at the saddle, i.e. at distance √γ from the minima (0, ±√γ)."""
     d = DerivationBuilder()
     y0 = sp.Symbol("y_0", real=True)
+    xs, ys = sp.symbols("x y", real=True)
+    f = d.definition("The bounded saddle", sp.Eq(sp.Symbol("f"), a * xs**2 / 2 - gamma * ys**2 / 2 + ys**4 / 4),
+                     "saddle at the origin")
     d0 = sp.Symbol("d_0", positive=True)
-    d.step("The bounded saddle", sp.Eq(sp.Symbol("f"), sp.Symbol("a") * sp.Symbol("x") ** 2 / 2
-                                       - gamma * sp.Symbol("y") ** 2 / 2 + sp.Symbol("y") ** 4 / 4),
-           "saddle at the origin, minima at (0, ±√γ)")
-    d.step("Start", sp.Eq(sp.Function("d")(0), d0), "d_t: distance of the iterate to the nearest minimum")
-    d.step("Seed 003", sp.Eq(sp.Symbol("d_oo"), sp.sqrt(gamma)),
-           "'A basic optimizer without noise stops dead in its tracks when it hits this flat spot': GD ends at "
-           "the saddle, so its limit distance d_∞ to the nearest minimum is √γ (d₀ is the start's distance)")
-    d.step("What GD does", sp.Eq(sp.Symbol("y_t"), growth_factor() ** t * y0),
-           "near the saddle |y| grows by 1 + ηγ per step from any y₀ ≠ 0; only y₀ = 0 (the stable "
-           "manifold, measure zero) stays on it")
-    d.step("Where it ends", sp.Eq(sp.Symbol("d_oo"), 0),
-           "for y₀ ≠ 0 GD converges to a minimum (0 < ηa < 2, 0 < 2ηγ < 2): d_∞ = 0 ≠ √γ, whatever d₀")
-    return d.finish(sp.sqrt(gamma), "0 < ηa < 2", "0 < ηγ < 1")
+    d.definition("Start", sp.Eq(sp.Function("d")(0), d0), "d_t: distance of the iterate to the nearest minimum")
+    critical = sp.solve([sp.diff(f.rhs, xs), sp.diff(f.rhs, ys)], [xs, ys], dict=True)
+    minima = [pt for pt in critical if sp.diff(f.rhs, ys, 2).subs(pt).is_positive]
+    points = sp.FiniteSet(*[sp.Tuple(pt[xs], pt[ys]) for pt in minima])
+    mins = d.computed("Minima", sp.Contains(sp.Tuple(sp.Symbol("x_min"), sp.Symbol("y_min")), points, evaluate=False),
+                      [f], "solve ∇f = 0, keep f_yy > 0", "the origin has f_yy = −γ < 0: a saddle")
+    end = (sp.Symbol("x_oo"), sp.Symbol("y_oo"))
+    reading = d.definition("Seed 003", sp.And(sp.Eq(end[0], 0), sp.Eq(end[1], 0)),
+                           "'A basic optimizer without noise stops dead in its tracks when it hits this flat spot': "
+                           "GD ends at the saddle")
+    limit_point = [reading_eq.rhs for reading_eq in sorted(reading.expr.args, key=lambda eq: str(eq.lhs))]
+    distances = [sp.sqrt(sum((u - v) ** 2 for u, v in zip(limit_point, pt))) for pt in points]
+    d.computed("The seed's prediction", sp.Eq(sp.Symbol("d_oo"), sp.Min(*distances)), [mins, reading],
+               "distance from the saddle to the nearest minimum",
+               "d_t: distance of the iterate to the nearest minimum; the seed's limit is √γ whatever d₀")
+    yt = sp.Function("y")
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    linear = sp.diff(f.rhs, ys).subs(ys, 0) + sp.diff(f.rhs, ys, 2).subs(ys, 0) * ys
+    grow = sp.rsolve(yt(tt + 1) - (ys - eta * linear).subs(ys, yt(tt)), yt(tt), {yt(0): y0})
+    d.computed("What GD does", sp.Eq(sp.Symbol("y_t"), grow.subs(tt, t)), [f], "linearise ∂f/∂y at 0, rsolve",
+               "near the saddle |y| grows by 1 + ηγ per step from any y₀ ≠ 0; only y₀ = 0 (the stable "
+               "manifold, measure zero) stays on it")
+    curvature = d.computed("Curvature at the minima", sp.Eq(sp.Symbol("f_yy"), sp.diff(f.rhs, ys, 2).subs(
+        {ys: points.args[0][1]})), [f, mins], "diff twice, subs y = ±√γ")
+    u = sp.Symbol("u", positive=True)
+    d.inequality("The minima attract", sp.Lt(sp.Abs(1 - eta * curvature.rhs), 1), uses=[curvature],
+                 subs={eta: u / gamma}, ranges={u: (0, 1)}, justification="|1 − 2ηγ| < 1 for 0 < ηγ < 1")
+    d.cited("Where it ends", sp.Eq(sp.Symbol("d_oo"), 0),
+            "Lee, Simchowitz, Jordan & Recht (2016), Gradient descent only converges to minimizers, Thm 4",
+            "from almost every start GD with a small enough step converges to a minimum, not to the saddle: "
+            "d_∞ = 0 ≠ √γ, whatever d₀")
+    return d.finish("0 < ηa < 2", "0 < ηγ < 1", result="The seed's prediction")
 
 
 def momentum_growth() -> Derivation:
@@ -97,32 +149,42 @@ def momentum_growth() -> Derivation:
     d = DerivationBuilder()
     h = sp.Symbol("h", positive=True)  # ηγ
     y = sp.Function("y")
-    d.step("Heavy ball on −½γy²", sp.Eq(y(t + 1), y(t) + h * y(t) + beta * (y(t) - y(t - 1))),
-           "sum form v ← βv + g, y ← y − ηv with g = −γy; h = ηγ")
-    poly = z**2 - (1 + beta + h) * z + beta
-    d.step("Characteristic polynomial", sp.Eq(sp.Function("p")(z), poly), "y_t = z^t")
-    roots = sp.solve(poly, z)
+    rec = d.definition("Heavy ball on −½γy²", sp.Eq(y(t + 1), y(t) + h * y(t) + beta * (y(t) - y(t - 1))),
+                       "sum form v ← βv + g, y ← y − ηv with g = −γy; h = ηγ")
+    trial = (rec.lhs - rec.rhs).subs({y(t + 1): z ** (t + 1), y(t): z**t, y(t - 1): z ** (t - 1)})
+    poly = sp.expand(sp.powsimp(sp.expand(trial / z ** (t - 1)), force=True))
+    char = d.computed("Characteristic polynomial", sp.Eq(sp.Function("p")(z), sp.collect(poly, z)), [rec],
+                      "subs y_t = z^t, divide by z^(t−1)")
+    roots = sp.solve(char.rhs, z)
     z_plus = max(roots, key=lambda e: e.subs({beta: sp.Rational(1, 2), h: sp.Rational(1, 10)}))
-    d.step("Largest root", sp.Eq(sp.Symbol("z_+"), z_plus), "quadratic formula")
-    d.step("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), sp.factor(poly.subs(z, 1 + h))),
-           "p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots, so z₊ > 1 + ηγ")
-    result = z_plus.subs(h, eta * gamma)
-    return d.finish(result, "0 ≤ β < 1", "ηγ > 0", "sum form (PyTorch SGD momentum)")
+    largest = d.computed("Largest root", sp.Eq(sp.Symbol("z_+"), z_plus), [char], "solve (quadratic formula)")
+    d.computed("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), sp.factor(char.rhs.subs(z, 1 + h))), [char],
+               "subs z = 1 + h", "p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
+    d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, 1 + h), uses=[largest], ranges={beta: (0, 1)},
+                 justification="z₊ > 1 + ηγ for 0 < β < 1")
+    d.computed("Growth factor", sp.Eq(sp.Symbol("z_+"), largest.rhs.subs(h, eta * gamma)), [largest], "subs h = ηγ")
+    return d.finish("0 ≤ β < 1", "ηγ > 0", "sum form (PyTorch SGD momentum)")
 
 
 def sharpness_limit() -> Derivation:
     """The sharpest minimum GD with step η can converge to has curvature 2/η."""
     d = DerivationBuilder()
     e = sp.Function("e")
-    d.step("Linearised at a minimum of curvature a", sp.Eq(e(t + 1), (1 - eta * a) * e(t)),
-           "e = x − x*, f'(x) = a e + O(e²)")
-    region = sp.solve_univariate_inequality(sp.Abs(1 - eta * a) < 1, a, relational=False)
-    d.step("Linear stability", sp.Contains(a, region, evaluate=False),
-           "|1 − ηa| < 1; for |1 − ηa| > 1 the minimum repels nearby iterates, so GD cannot converge to it "
-           "(except from a measure-zero set of starts)")
-    d.step("Mean of SGD with unbiased noise", sp.Eq(sp.Symbol("E e_+"), (1 - eta * a) * sp.Symbol("E e")),
-           "on a quadratic the expectation follows the same recursion")
-    return d.finish(region.sup.subs(a, 1), "a > 0", "η > 0")
+    ee, xi = sp.symbols("e xi_t", real=True)
+    model = d.definition("A minimum of curvature a", sp.Eq(sp.Symbol("f"), a * ee**2 / 2),
+                         "e = x − x*, to second order")
+    step = sp.expand(ee - eta * sp.diff(model.rhs, ee))
+    lin = d.computed("Linearised at the minimum", sp.Eq(e(t + 1), sp.factor(step).subs(ee, e(t))), [model],
+                     "e − η f'(e)")
+    region = sp.solve_univariate_inequality(sp.Abs(sp.cancel(lin.rhs / e(t))) < 1, a, relational=False)
+    stable = d.computed("Linear stability", sp.Contains(a, region, evaluate=False), [lin], "solve |1 − ηa| < 1 for a",
+                        "for |1 − ηa| > 1 the minimum repels nearby iterates, so GD cannot converge to it "
+                        "(except from a measure-zero set of starts)")
+    mean = expectation(step - eta * xi, [{ee: sp.Symbol("E_e")}, {xi: 0}])
+    d.computed("Mean of SGD with unbiased noise", sp.Eq(sp.Symbol("E_e_+"), sp.factor(mean)), [model],
+               "expectation of e − η(f'(e) + ξ), E ξ = 0", "on a quadratic the expectation follows the same recursion")
+    d.computed("Sharpest stable curvature", sp.Eq(sp.Symbol("a_max"), region.sup), [stable], "supremum")
+    return d.finish("a > 0", "η > 0")
 
 
 def flat_occupancy() -> Derivation:
@@ -130,25 +192,46 @@ def flat_occupancy() -> Derivation:
     d = DerivationBuilder()
     x = sp.Symbol("x", real=True)
     f0 = sp.Symbol("f_0", real=True)
-    d.step("Stationary density", sp.Eq(sp.Symbol("p(x)"), sp.exp(-sp.Symbol("f(x)") / T) / sp.Symbol("Z")),
-           "SGD x₊ = x − η(f'(x) + σξ) is the Euler–Maruyama step of Langevin dynamics at temperature "
-           "T = ησ²/2; its invariant density is Gibbs up to O(ηa) (the discrete chain has local variance "
-           "ησ²/(a(2 − ηa)) instead of T/a)")
-    mass = sp.integrate(sp.exp(-(f0 + a * x**2 / 2) / T), (x, -sp.oo, sp.oo))
-    d.step("Laplace approximation of a basin", sp.Eq(sp.Symbol("P_basin"), sp.simplify(mass)),
-           "f ≈ f₀ + a(x − x*)²/2 inside the basin; valid for T much below the barrier")
-    ratio = sp.simplify(mass.subs(a, a_f) / mass.subs(a, a_s))
-    d.step("Equal depths", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"), ratio), "the e^{−f₀/T} factors cancel")
+    fx = sp.Function("f")(x)
+    gibbs = d.cited("Stationary density", sp.Eq(sp.Symbol("p(x)"), sp.exp(-fx / T) / sp.Symbol("Z")),
+                    "Gibbs invariant density of overdamped Langevin dynamics (Pavliotis 2014, Stochastic Processes "
+                    "and Applications, §4.5)",
+                    "SGD x₊ = x − η(f'(x) + σξ) is the Euler–Maruyama step of Langevin dynamics at temperature "
+                    "T = ησ²/2; its invariant density is Gibbs up to O(ηa) (the discrete chain has local variance "
+                    "ησ²/(a(2 − ηa)) instead of T/a)")
+    mass = sp.integrate(gibbs.rhs.subs(fx, f0 + a * x**2 / 2) * sp.Symbol("Z"), (x, -sp.oo, sp.oo))
+    laplace = d.computed("Laplace approximation of a basin", sp.Eq(sp.Symbol("P_basin"), sp.simplify(mass)), [gibbs],
+                         "integrate e^(−(f₀ + ax²/2)/T) over the line",
+                         "f ≈ f₀ + a(x − x*)²/2 inside the basin; valid for T much below the barrier")
+    ratio = d.computed("Equal depths", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"),
+                                             sp.simplify(laplace.rhs.subs(a, a_f) / laplace.rhs.subs(a, a_s))),
+                       [laplace], "ratio at a = a_f, a_s", "the e^(−f₀/T) factors cancel")
     u = sp.Symbol("u", real=True)
     h = D * (u**2 - 1) ** 2
-    d.step("The suite's double well", sp.Eq(sp.Symbol("f(x)"), sp.Piecewise((h.subs(u, x / w_f), x < 0),
-                                                                              (h.subs(u, x / w_s), True))),
-           "equal depths 0 at x = −w_f, +w_s; barrier D at 0; C¹ at the barrier")
-    curv_f = sp.diff(h.subs(u, x / w_f), x, 2).subs(x, -w_f)
-    curv_s = sp.diff(h.subs(u, x / w_s), x, 2).subs(x, w_s)
-    d.step("Its curvatures", sp.And(sp.Eq(a_f, curv_f), sp.Eq(a_s, curv_s)), "h''(±1) = 8")
-    d.step("Exact Gibbs ratio for this well",
-           sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"), w_f / w_s),
-           "x = w u on each side maps both halves onto the same integral of e^{−D h(u)/T}, so the Gibbs ratio "
-           "is w_f/w_s = √(a_s/a_f) at every temperature: only the discretisation (small ηa_s) limits the law")
-    return d.finish(ratio, "equal depths", "ηa_s ≪ 1 (small step)", "T well below the barrier for a generic well")
+    well = d.definition("The suite's double well", sp.Eq(sp.Symbol("f(x)"), sp.Piecewise((h.subs(u, x / w_f), x < 0),
+                                                                                      (h.subs(u, x / w_s), True))),
+                        "equal depths 0 at x = −w_f, +w_s; barrier D at 0; C¹ at the barrier")
+    left, right = well.rhs.args[0].expr, well.rhs.args[1].expr
+    curv_f = sp.diff(left, x, 2).subs(x, -w_f)
+    curv_s = sp.diff(right, x, 2).subs(x, w_s)
+    curv = d.computed("Its curvatures", sp.And(sp.Eq(a_f, curv_f), sp.Eq(a_s, curv_s)), [well], "diff twice",
+                      "h''(±1) = 8")
+    v = sp.Symbol("v", real=True)
+
+    def rescaled(integrand, lo, hi, scale):
+        """∫_lo^hi integrand dx with x = scale·v: ∫ integrand(scale·v)·scale dv over the mapped limits."""
+        return sp.Integral(integrand.subs(x, scale * v) * scale, (v, lo / scale, hi / scale))
+
+    halves = [rescaled(sp.exp(-left / T), -sp.oo, 0, -w_f), rescaled(sp.exp(-right / T), 0, sp.oo, w_s)]
+    halves = [sp.Integral(-h.function, (v, h.limits[0][2], h.limits[0][1])) if h.limits[0][1] == sp.oo else h
+              for h in halves]
+    exact = d.computed("Exact Gibbs ratio for this well", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"),
+                                                                sp.simplify(halves[0] / halves[1])), [gibbs, well],
+                       "substitute x = −w_f v and x = w_s v in the two halves",
+                       "both halves become w·∫₀^∞ e^(−D h(v)/T) dv, so the Gibbs ratio is w_f/w_s at every "
+                       "temperature: only the discretisation (small ηa_s) limits the law")
+    d.identity("Laplace ratio for this well", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"), exact.rhs),
+               equals=ratio.rhs.subs({a_f: curv_f, a_s: curv_s}), uses=[ratio, curv],
+               justification="√(a_s/a_f) = w_f/w_s with the curvatures above: the Laplace law is exact here")
+    return d.finish("equal depths", "ηa_s ≪ 1 (small step)", "T well below the barrier for a generic well",
+                    result=ratio)

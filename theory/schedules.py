@@ -73,56 +73,68 @@ def schedule_formulas() -> Derivation:
     d = DerivationBuilder()
     forms = schedule_forms()
     eta_t = sp.Symbol("eta_t")
-    d.step("Step decay (seed 001, 003)", sp.Eq(eta_t, forms["step"]), "definition: multiply by γ every s steps")
-    d.step("Exponential decay (seed 001, 003)", sp.Eq(eta_t, forms["exponential"]), "definition")
-    d.step("Cosine decay (seed 004)", sp.Eq(eta_t, forms["cosine"]), "definition, 0 ≤ t ≤ T")
-    start, end = sp.simplify(forms["cosine"].subs(t, 0)), sp.simplify(forms["cosine"].subs(t, T))
-    d.step("Cosine end points", sp.And(sp.Eq(sp.Symbol("eta_t=0"), start), sp.Eq(sp.Symbol("eta_t=T"), end)),
-           "SymPy: cos 0 = 1 and cos π = −1, so the cosine runs from η₀ down to η_min")
-    d.step("Linear warm-up joined to the cosine (seeds 000, 001, 004)", sp.Eq(eta_t, forms["warmup_cosine"]),
-           "definition: ramp from f·η₀ to η₀ over W steps, then the cosine starts its own clock")
-    ramp_end = sp.limit(forms["warmup_cosine"].args[0][0], t, W)
-    d.step("Warm-up is continuous at t = W", sp.Eq(ramp_end, sp.simplify(_cosine(0, T)), evaluate=False),
-           "the ramp reaches η₀ exactly where the cosine begins")
-    d.step("Cosine with restarts (seed 003, SGDR)", sp.Eq(eta_t, forms["cosine_restarts"]),
-           "definition: T_cur = t − T⌊t/T⌋ is the step within the current period")
-    d.step("Cyclical (seed 004, triangular)", sp.Eq(eta_t, forms["cyclical"]),
-           "definition (Smith 2017): between η_min and η₀ = η_max with half period s")
-    return d.finish(_by_code(forms), "t = 0, 1, 2, … is the step index", "0 ≤ η_min < η₀")
+    steps = {}
+    steps["step"] = d.definition("Step decay (seeds 001, 003)", sp.Eq(eta_t, forms["step"]),
+                                 "definition: multiply by γ every s steps")
+    steps["exponential"] = d.definition("Exponential decay (seeds 001, 003)", sp.Eq(eta_t, forms["exponential"]), "definition")
+    steps["cosine"] = cosine = d.definition("Cosine decay (seed 004)", sp.Eq(eta_t, forms["cosine"]), "definition, 0 ≤ t ≤ T")
+    start, end = sp.simplify(cosine.rhs.subs(t, 0)), sp.simplify(cosine.rhs.subs(t, T))
+    d.computed("Cosine end points", sp.And(sp.Eq(sp.Symbol("eta_t=0"), start), sp.Eq(sp.Symbol("eta_t=T"), end)),
+               uses=[cosine], how="subs t = 0, T",
+               justification="cos 0 = 1 and cos π = −1, so the cosine runs from η₀ down to η_min")
+    steps["warmup_cosine"] = warm = d.definition(
+        "Linear warm-up joined to the cosine (seeds 000, 001, 004)", sp.Eq(eta_t, forms["warmup_cosine"]),
+        "definition: ramp from f·η₀ to η₀ over W steps, then the cosine starts its own clock")
+    (ramp, _), (after, _) = warm.rhs.args
+    d.identity("Warm-up is continuous at t = W", sp.Eq(sp.limit(ramp, t, W), sp.simplify(after.subs(t, W)), evaluate=False),
+               uses=[warm], justification="the ramp reaches η₀ exactly where the cosine begins")
+    steps["cosine_restarts"] = d.definition("Cosine with restarts (seed 003, SGDR)", sp.Eq(eta_t, forms["cosine_restarts"]),
+                                            "definition: T_cur = t − T⌊t/T⌋ is the step within the current period")
+    steps["cyclical"] = d.definition("Cyclical (seed 004, triangular)", sp.Eq(eta_t, forms["cyclical"]),
+                                     "definition (Smith 2017): between η_min and η₀ = η_max with half period s")
+    d.computed("All schedules, selected by the code j", sp.Eq(eta_t, _by_code({n: st.rhs for n, st in steps.items()})),
+               uses=list(steps.values()), how="one case per schedule (codes " + ", ".join(
+                   f"{n} = {c}" for n, c in SCHEDULE_CODES.items()) + ")")
+    return d.finish("t = 0, 1, 2, … is the step index", "0 ≤ η_min < η₀")
 
 
-def cosine_time_fraction() -> tuple[sp.Expr, sp.Expr]:
-    """Fractions of the cosine's horizon spent below η_min + q·Δ and above η_min + (1 − q)·Δ."""
+def cosine_time_fraction(normalised: sp.Expr | None = None) -> tuple[sp.Expr, sp.Expr]:
+    """Fractions of the cosine's horizon spent below η_min + q·Δ and above η_min + (1 − q)·Δ.
+
+    ``normalised`` is r(u) = (1 + cos πu)/2 at time fraction u (the default);
+    r < q ⇔ u > r⁻¹(q) on u ∈ [0, 1], where r decreases.
+    """
     q = sp.Symbol("q", positive=True)
     u = sp.Symbol("u", positive=True)
-    # ½(1 + cos πu) < q  ⇔  u > arccos(2q − 1)/π on u ∈ [0, 1] (cos π u is decreasing there)
     c = sp.Symbol("c", real=True)
-    inverse = sp.solve(sp.Eq(sp.cos(sp.pi * u), c), u)  # SymPy returns the branch on [0, 1] first
-    boundary = min(inverse, key=lambda b: sp.N(b.subs(c, sp.Rational(1, 3))))
-    low = 1 - boundary.subs(c, 2 * q - 1)
-    high = boundary.subs(c, 1 - 2 * q)
-    return low, high
+    r = (1 + sp.cos(sp.pi * u)) / 2 if normalised is None else normalised
+    inverse = sp.solve(sp.Eq(r, c), u)
+    boundary = min(inverse, key=lambda b: sp.N(b.subs(c, sp.Rational(1, 3))))  # the branch on [0, 1]
+    return 1 - boundary.subs(c, q), boundary.subs(c, 1 - q)
 
 
 def cosine_time_seed() -> Derivation:
     """Seed 001: cosine annealing spends more time at low rates than at high ones."""
     d = DerivationBuilder()
     q = sp.Symbol("q", positive=True)
-    low, high = cosine_time_fraction()
     frac_low, frac_high = sp.Symbol("tau_low"), sp.Symbol("tau_high")
-    d.step("Normalised cosine", sp.Eq(sp.Symbol("r"), (1 + sp.cos(sp.pi * sp.Symbol("u"))) / 2),
-           "r = (η − η_min)/(η₀ − η_min) at time fraction u = t/T (seed 004's formula)")
-    d.step("Time below level q", sp.Eq(frac_low, low), "r < q ⇔ u > arccos(2q − 1)/π, cos πu decreasing on [0, 1]")
-    d.step("Time above level 1 − q", sp.Eq(frac_high, high), "r > 1 − q ⇔ u < arccos(1 − 2q)/π")
-    difference = sp.simplify((low - high).subs(sp.acos(2 * q - 1), sp.pi - sp.acos(1 - 2 * q)))
-    d.step("Symmetry", sp.Eq(frac_low - frac_high, difference),
-           "arccos(−x) = π − arccos(x): the cosine is point-symmetric about (T/2, midpoint)")
-    d.step("Example: q = 1/10", sp.Eq(frac_low, sp.N(low.subs(q, sp.Rational(1, 10)), 4)),
-           "below 0.1η₀ (η_min = 0) as long as above 0.9η₀: 20.5 % of the time each")
-    sign_seed = sp.Integer(1)
-    d.step("Seed 001's reading", sp.Eq(sp.sign(frac_low - frac_high), sign_seed),
-           "'spends more time at low learning rates than at high rates': the sign of τ_low − τ_high is +1")
-    return d.finish(sign_seed, "cosine annealing over one period, η_min < η₀", "0 < q < 1/2")
+    r = d.definition("Normalised cosine", sp.Eq(sp.Symbol("r"), (1 + sp.cos(sp.pi * sp.Symbol("u", positive=True))) / 2),
+                     "r = (η − η_min)/(η₀ − η_min) at time fraction u = t/T (seed 004's formula)")
+    low, high = cosine_time_fraction(r.rhs)
+    low_step = d.computed("Time below level q", sp.Eq(frac_low, low), uses=[r], how="solve r = q for u",
+                          justification="r < q ⇔ u > arccos(2q − 1)/π, cos πu decreasing on [0, 1]")
+    high_step = d.computed("Time above level 1 − q", sp.Eq(frac_high, high), uses=[r], how="solve r = 1 − q for u",
+                           justification="r > 1 − q ⇔ u < arccos(1 − 2q)/π")
+    d.identity("Symmetry", sp.Eq(frac_low - frac_high, 0),
+               equals=sp.simplify((low_step.rhs - high_step.rhs).subs(sp.acos(2 * q - 1), sp.pi - sp.acos(1 - 2 * q))),
+               uses=[low_step, high_step],
+               justification="arccos(−x) = π − arccos(x): the cosine is point-symmetric about (T/2, midpoint)")
+    d.identity("Example: q = 1/10", sp.Eq(frac_low, sp.Float(0.2048, 4)), equals=low_step.rhs.subs(q, sp.Rational(1, 10)),
+               uses=[low_step], justification="below 0.1η₀ (η_min = 0) as long as above 0.9η₀: 20.5 % of the time each")
+    reading = d.definition("Seed 001's reading", sp.Eq(sp.sign(frac_low - frac_high), 1),
+                           "'spends more time at low learning rates than at high rates': the sign of τ_low − τ_high is +1")
+    d.computed("Claimed sign", sp.Eq(sp.Symbol("sigma"), reading.rhs), uses=[reading], how="read off")
+    return d.finish("cosine annealing over one period, η_min < η₀", "0 < q < 1/2")
 
 
 def decay_exact_bottom_seed() -> Derivation:
@@ -131,28 +143,30 @@ def decay_exact_bottom_seed() -> Derivation:
     a = sp.Symbol("a", positive=True)
     e0, e_t = sp.Symbol("e_0"), sp.Symbol("e_t")
     tt = sp.Symbol("tau", integer=True, nonnegative=True)
-    eta_t = eta_0 * sp.exp(-k_rate * tt)
-    d.step("GD on ½a(θ − θ*)²", sp.Eq(sp.Symbol("e_t+1"), (1 - sp.Symbol("eta_t") * a) * e_t),
-           "e = θ − θ*; each step multiplies the error by 1 − η_t a")
-    d.step("Exponential decay (seed 003)", sp.Eq(sp.Symbol("eta_tau"), eta_t), "definition")
+    step_size = sp.Symbol("eta_t")
+    model = d.definition("GD on ½a(θ − θ*)²", sp.Eq(sp.Symbol("e_t+1"), (1 - step_size * a) * e_t),
+                         "e = θ − θ*; each step multiplies the error by 1 − ηₜa")
+    decay = d.definition("Exponential decay (seed 003)", sp.Eq(sp.Symbol("eta_tau"), eta_0 * sp.exp(-k_rate * tt)),
+                         "definition")
     r = sp.Symbol("r", positive=True)  # e^(−k) < 1
     geometric = sp.summation(r**tt, (tt, 0, sp.oo))
     if isinstance(geometric, sp.Piecewise):  # SymPy keeps the |r| ≥ 1 branch; here r = e^(−k) < 1
         geometric = geometric.args[0][0]
-    total = eta_0 * geometric.subs(r, sp.exp(-k_rate))
-    d.step("Summable", sp.Eq(sp.Sum(sp.Symbol("eta_tau"), (tt, 0, sp.oo)), total), "geometric series, k > 0")
-    limit = sp.Product(1 - a * eta_t, (tt, 0, sp.oo)) * e0
-    d.step("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), limit),
-           "unrolling; the product converges because Σ η_τ a < ∞")
-    d.step("Non-zero", sp.Ne(sp.Product(1 - a * eta_t, (tt, 0, sp.oo)), 0),
-           "an infinite product Π(1 − x_τ) with 0 < x_τ < 1 and Σ x_τ < ∞ is positive: GD stops short of θ*")
-    d.step("Gradient-flow estimate", sp.Eq(sp.Limit(e_t, t, sp.oo), sp.exp(-a * total) * e0),
-           "log(1 − x) ≈ −x for small steps; exact only to first order in a η₀")
-    seed = sp.Integer(0)
-    d.step("Seed 003's reading", sp.Eq(sp.Limit(e_t / e0, t, sp.oo), seed),
-           "'drains the energy out of the bouncing, letting the optimizer glide into the exact bottom': "
-           "the remaining fraction of the initial error is zero")
-    return d.finish(seed, "0 < a η₀ < 1", "k > 0")
+    total = d.computed("Summable", sp.Eq(sp.Sum(sp.Symbol("eta_tau"), (tt, 0, sp.oo)), eta_0 * geometric.subs(r, sp.exp(-k_rate))),
+                       uses=[decay], how="geometric series, r = e^(−k) < 1", justification="geometric series, k > 0")
+    factor = sp.cancel(model.rhs / e_t).subs(step_size, decay.rhs)
+    product = sp.Product(factor, (tt, 0, sp.oo))
+    d.computed("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), product * e0), uses=[model, decay], how="unroll",
+               justification="unrolling; the product converges because Σ η_τ a < ∞")
+    d.cited("Non-zero", sp.Ne(product, 0), reference="Knopp, Theory and Application of Infinite Series (1990), §28, Thm 3",
+            justification="an infinite product Π(1 − x_τ) with 0 < x_τ < 1 and Σ x_τ < ∞ is positive: GD stops short of θ*")
+    d.computed("Gradient-flow estimate", sp.Eq(sp.Limit(e_t, t, sp.oo), sp.exp(-a * total.rhs) * e0), uses=[total],
+               how="log(1 − x) ≈ −x", justification="exact only to first order in aη₀")
+    reading = d.definition("Seed 003's reading", sp.Eq(sp.Limit(e_t / e0, t, sp.oo), 0),
+                           "'drains the energy out of the bouncing, letting the optimizer glide into the exact bottom': "
+                           "the remaining fraction of the initial error is zero")
+    d.computed("Claimed remaining fraction", sp.Eq(sp.Symbol("e_oo") / e0, reading.rhs), uses=[reading], how="read off")
+    return d.finish("0 < a η₀ < 1", "k > 0")
 
 
 def decay_gradient_flow_mutant() -> sp.Expr:
@@ -168,19 +182,19 @@ def warmup_threshold() -> Derivation:
     m = sp.Symbol("m", positive=True)
     th = sp.Symbol("theta", real=True)
     th_s = sp.Symbol("theta_s", real=True)
-    f = th**4 / 4 + m * th**2 / 2
-    d.step("Objective (curvature 3θ² + m decreases towards the minimum)", sp.Eq(sp.Function("f")(th), f),
-           "a quartic: the curvature met at a large |θ| is far above the curvature m at the minimum")
-    update = sp.factor(th - eta * sp.diff(f, th))
-    d.step("GD update", sp.Eq(sp.Symbol("theta_+"), update), "θ₊ = θ − η f'(θ)")
-    factor = sp.simplify(update / th)
-    d.step("Multiplier", sp.Eq(sp.Symbol("theta_+") / th, factor), "the secant slope f'(θ)/θ = θ² + m, not f''")
-    grow = sp.solve(sp.Eq(factor, -1), eta)[0]
-    d.step("|θ| grows iff", sp.Gt(eta, grow),
-           "1 − η(θ² + m) < −1; if |θ| grows the secant grows too, so growth never stops: divergence; "
-           "if |θ| shrinks the secant shrinks, so it keeps shrinking: convergence")
-    threshold = grow.subs(th, th_s)
-    d.step("Threshold where the full step starts", sp.Eq(sp.Symbol("eta_star"), threshold),
-           "θ_s = θ₀ for a constant step; for a warm-up, θ_s is the iterate when η reaches η₀, "
-           "≈ 0 after a slow ramp, so the threshold rises to 2/m")
-    return d.finish(threshold, "m > 0", "the warm-up itself never meets its own threshold")
+    objective = d.definition("Objective (curvature 3θ² + m decreases towards the minimum)",
+                             sp.Eq(sp.Function("f")(th), th**4 / 4 + m * th**2 / 2),
+                             "a quartic: the curvature met at a large |θ| is far above the curvature m at the minimum")
+    update = d.computed("GD update", sp.Eq(sp.Symbol("theta_+"), sp.factor(th - eta * sp.diff(objective.rhs, th))),
+                        uses=[objective], how="diff", justification="θ₊ = θ − η f′(θ)")
+    factor = d.computed("Multiplier", sp.Eq(sp.Symbol("theta_+") / th, sp.simplify(update.rhs / th)), uses=[update],
+                        how="divide by θ", justification="the secant slope f′(θ)/θ = θ² + m, not f″")
+    grow = d.computed("|θ| grows iff", sp.Gt(eta, sp.solve(sp.Eq(factor.rhs, -1), eta)[0]), uses=[factor],
+                      how="solve multiplier = −1",
+                      justification="1 − η(θ² + m) < −1; if |θ| grows the secant grows too, so growth never stops: "
+                                    "divergence; if |θ| shrinks the secant shrinks, so it keeps shrinking: convergence")
+    d.computed("Threshold where the full step starts", sp.Eq(sp.Symbol("eta_star"), grow.expr.rhs.subs(th, th_s)),
+               uses=[grow], how="subs θ = θ_s",
+               justification="θ_s = θ₀ for a constant step; for a warm-up, θ_s is the iterate when η reaches η₀, "
+                             "≈ 0 after a slow ramp, so the threshold rises to 2/m")
+    return d.finish("m > 0", "the warm-up itself never meets its own threshold")

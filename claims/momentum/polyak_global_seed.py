@@ -8,6 +8,13 @@ decay exponent γ̂ = log(d(T/2)/d(T))/(T/2) with d(t) = max_{s∈{t−2,t−1,t
 (a whole period of a 3-cycle), which the statement — read with the rate it
 has on quadratics — bounds below by −log((√κ − 1)/(√κ + 1)) = log 1.5.
 
+Certificate: the exact worst case of ‖x_T − x*‖²/‖x₀ − x*‖² over all 25-smooth
+1-strongly convex f (PEP, T ≤ 6; 9 in the full profile). On quadratics the
+tuning's stiff end λ = L has the double root −ρ, x_t = (1 + (1 + ρ)t)(−ρ)^t x₀
+from v₀ = 0, so the seed's global rate would give ‖x_T‖² ≤ (1 + (1 + ρ)T)²ρ^(2T)
+there; the certified worst case exceeds it from T = 2 and grows (no contraction
+at all): no constant C makes C²ρ^(2T) a global guarantee.
+
 Tolerance (Lower, rtol = 0.02): converging runs end on the x < 1 piece, a
 quadratic with curvature L where the tuning has a double root of modulus ρ,
 so d(t) ∝ t·ρ^t and γ̂ = −log ρ − log 2/(T/2): 0.6 % low for T = 600, inside
@@ -19,12 +26,17 @@ the bound by 100 %; so do the mutants' weaker rates (GD's best rate
 import numpy as np
 import sympy as sp
 
+from certificates import Certificate, fixed_points, programs
 from convergence import Claim, Figure, Lower, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers import heavy_ball
 from empirics.problems_smooth import LessardPiecewiseQuadratic
 from theory.momentum_tuning import polyak_global_seed
 from theory.symbols import kappa
+
+_k, _T = sp.symbols("kappa T", positive=True)
+_rho = (sp.sqrt(_k) - 1) / (sp.sqrt(_k) + 1)
+_QUADRATIC_ENVELOPE = (1 + (1 + _rho) * _T) ** 2 * _rho ** (2 * _T)
 
 
 def experiment(params, rng):
@@ -72,6 +84,14 @@ CLAIM = Claim(
     experiment=experiment,
     params=Params(symbols={"kappa": "kappa"}, quick={"grid": 41, "random": 40, "steps": 600},
                   full={"grid": 401, "random": 1000, "steps": 1200}),
+    certificate=Certificate(
+        program=programs.heavy_ball_distance, function_class="L-smooth μ-strongly convex (κ = 25)",
+        method="heavy ball (sum form, v₀ = 0), Polyak's tuning", metric="‖x_T − x*‖²", initial="‖x₀ − x*‖² ≤ 1",
+        variable="T", bound=_QUADRATIC_ENVELOPE,
+        bound_label="the seed's rate with its quadratic constant (1 + (1 + ρ)T)²ρ^(2T)",
+        points=fixed_points([{"kappa": 25.0, "T": T_} for T_ in (1, 2, 3, 6)],
+                            [{"kappa": 25.0, "T": T_} for T_ in (1, 2, 3, 4, 6, 9)]),
+    ),
     comparison=Lower(rtol=0.02, atol=0.0),
     expected=Verdict.REFUTED,
     corrects="momentum.polyak-rate",

@@ -11,6 +11,11 @@ figure; the bound 2L R²/(T + 1)² is checked on every point (details), and
 Nesterov's chain quadratic with n = 2T + 1 (the classical worst-case family)
 is reported in the details.
 
+Certificate: the exact worst case over L-smooth convex f (PEP, T ≤ 5; 8 in
+the full profile) is checked against the derivation's bound 2LR²/(T + 1)²; the
+experiment's horizons (T ≥ 64) are beyond the PEP's budget, so there is no
+experiment point to compare with the certificate.
+
 Why this interval: on one deterministic curve the OLS residuals are
 systematic (the curve is smooth in T), so a plain t-interval would be
 meaningless; independent random curvature sets give independent exponent
@@ -23,6 +28,7 @@ half-widths.
 
 import numpy as np
 
+from certificates import Certificate, fixed_points, programs
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers_momentum import accelerated_gradient, gradient_descent
@@ -94,6 +100,13 @@ CLAIM = Claim(
                          "chain_T_max": 128},
                   full={"instances": 16, "curvatures": 400, "T_min": 64, "T_max": 16384, "n_T": 20, "lam_min": 1e-10,
                         "chain_T_max": 512}),
+    certificate=Certificate(
+        program=programs.agm_function_value, function_class="L-smooth convex",
+        method="accelerated gradient, β_k = (k − 1)/(k + 2), η = 1/L", metric="f(x_T) − f*",
+        initial="‖x₀ − x*‖² ≤ R²", variable="T", bound="Bound", bound_label="the bound 2LR²/(T + 1)²",
+        points=fixed_points([{"L": 1.0, "R": 1.0, "T": T_} for T_ in (1, 2, 3, 5)],
+                            [{"L": 1.0, "R": 1.0, "T": T_} for T_ in (1, 2, 3, 5, 8)]),
+    ),
     comparison=Exponent(alpha=ALPHA, alternative=-1.0),
     expected=Verdict.CONFIRMED,
     mutants=(Mutant("GD's exponent −1", -1), Mutant("exponent −1.5", -1.5)),

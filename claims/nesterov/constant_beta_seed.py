@@ -10,13 +10,21 @@ is over. For λ ≪ (1 − β)L the method is GD with step η/(1 − β), so the
 case is ≈ (1 − β)/(4eT): exponent −1 (derivation: theory.nesterov.
 constant_beta_exponent).
 
+Certificate: the exact worst case over L-smooth convex f of constant-β = 0.9
+Nesterov (PEP, T ≤ 6; 8 in the full profile), against the accelerated
+method's bound 2LR²/(T + 1)² that the seed's credit implies, and against GD at
+the same step η = 1/L (certified on the same points): from T = 4 on the
+certified worst case exceeds the bound and is several times GD's.
+
 Tolerance: as in nesterov.agm-rate (alpha = 1e-4, same argument for the
 interval), split over the β values by Bonferroni. The seed's −2 is excluded by > 100 half-widths; so are the
 mutants −1.5 and −3.
 """
 
 import numpy as np
+import sympy as sp
 
+from certificates import Certificate, fixed_points, programs
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.optimizers_momentum import accelerated_gradient
 from empirics.statistics import CLAIM_ALPHA, mean_interval
@@ -24,6 +32,8 @@ from theory.nesterov import constant_beta_seed
 
 from ._worst_case import corrected_exponent, worst_case_curves
 
+_L, _R, _T = sp.symbols("L R T", positive=True)
+_AGM_BOUND = 2 * _L * _R**2 / (_T + 1) ** 2  # the accelerated method's bound (theory.nesterov.agm_rate, step "Bound")
 ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 claims × 1e-4 ≤ 1 %)
 
 
@@ -71,6 +81,15 @@ CLAIM = Claim(
                          "n_T": 13, "lam_min": 1e-8},
                   full={"betas": [0.5, 0.9, 0.95], "instances": 16, "curvatures": 400, "T_min": 256, "T_max": 16384,
                         "n_T": 20, "lam_min": 1e-9}),
+    certificate=Certificate(
+        program=programs.constant_beta_function_value, function_class="L-smooth convex",
+        method="constant-β Nesterov (lookahead, v₀ = 0), β = 0.9, η = 1/L", metric="f(x_T) − f*",
+        initial="‖x₀ − x*‖² ≤ R²", variable="T", bound=_AGM_BOUND,
+        bound_label="the accelerated bound 2LR²/(T + 1)² credited to it",
+        points=fixed_points([{"L": 1.0, "R": 1.0, "beta": 0.9, "T": T_} for T_ in (1, 2, 4, 6)],
+                            [{"L": 1.0, "R": 1.0, "beta": 0.9, "T": T_} for T_ in (1, 2, 4, 6, 8)]),
+        reference=programs.gd_function_value_convex, reference_label="GD, η = 1/L",
+    ),
     comparison=Exponent(alpha=ALPHA, alternative=-1.0),
     expected=Verdict.REFUTED,
     corrects="nesterov.agm-rate",

@@ -24,3 +24,37 @@ def batch_errors(params, rng):
     draws = rng.integers(0, n, size=(params["runs"], sizes.max()))
     partial = np.cumsum(deviations[draws], axis=1)[:, sizes - 1, :] / sizes[None, :, None]
     return np.sum(partial**2, axis=2), sizes, sigma2, n
+
+
+def block_errors(params, rng, chunk=4000):
+    """Per-run mean squared errors (R, len(B)) from disjoint blocks of one draw, the B grid, σ² and n.
+
+    Each run draws B_max indices with replacement once; for every batch size B
+    it forms ⌊B_max/B⌋ disjoint consecutive blocks (each a valid, independent
+    batch of size B) and averages ‖g_B − ∇L‖² over them. Small batches thus get
+    many independent batches per run (64 at B = 1) for the same draws, which is
+    where the squared error is most variable (heavy-tailed component norms).
+    Runs are independent, so a t interval over runs is valid for every B (the
+    B columns share draws; Bonferroni over B does not need independence).
+    Chunked over runs to bound memory (R × B_max × d floats per chunk).
+    """
+    n, d = params["n"], params["dim"]
+    problem = synthetic_ridge(rng, n, d, kappa=5.0, noise=1.0, reg=0.0)
+    x = problem.x_star[None, :] + rng.standard_normal((1, d))
+    deviations = problem.component_grads(x)[0] - problem.grad(x)[0]  # (n, d), exact, sums to ~0
+    sigma2 = float(np.mean(np.sum(deviations**2, axis=1)))
+    sizes = np.asarray(params["batch_sizes"])
+    longest = int(sizes.max())
+    runs = params["runs"]
+    out = np.empty((runs, len(sizes)))
+    for start in range(0, runs, chunk):
+        draws = rng.integers(0, n, size=(min(chunk, runs - start), longest))
+        sums = {1: deviations[draws]}  # block size -> (r, blocks, d) sums of consecutive blocks
+        for k, size in enumerate(sizes):
+            base = max(b for b in sums if size % b == 0)  # build from the largest divisor already summed
+            factor, parent = size // base, sums[base]
+            blocks = longest // size
+            block_sums = parent[:, : blocks * factor].reshape(len(draws), blocks, factor, d).sum(axis=2)
+            sums[int(size)] = block_sums
+            out[start: start + len(draws), k] = np.einsum("rbd,rbd->rb", block_sums, block_sums).mean(axis=1) / size**2
+    return out, sizes, sigma2, n

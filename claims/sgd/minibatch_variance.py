@@ -1,34 +1,43 @@
 """sgd.minibatch-variance — with replacement, Var(g_B) = σ²/B (log-log slope −1).
 
-Experiment (claims/sgd/_batch_variance.py): a ridge finite sum at a fixed
-point; σ² is computed exactly from the n component gradients; for each batch
-size B in 1 … 64 the mean of ‖g_B − ∇L‖² over R independent batches estimates
-Var(g_B) (the mean ∇L is known, so no degree of freedom is lost).
+Experiment (claims/sgd/_batch_variance.py, ``block_errors``): a ridge finite sum
+(d = 16) at a fixed point; σ² is computed exactly from the n component
+gradients. Each of R runs draws 64 indices with replacement once and, for every
+batch size B, averages ‖g_B − ∇L‖² over the ⌊64/B⌋ disjoint blocks of B
+consecutive draws (independent batches); the mean ∇L is known, so no degree
+of freedom is lost.
 
-Tolerance: the estimate is a mean of R i.i.d. squared norms, so its normal
-interval from the estimated standard error is used at the catalogue level
-α = 1e-4 per claim, Bonferroni-split over the B points (empirics/statistics.py
-explains the choice of α). The resolution 0.1 (relative half-width) is what R
-buys: the squared norms have a coefficient of variation ≈ 1.5–2, so
-4.4·2/√R ≤ 0.06 for R = 20 000. The mutants σ²/√B and σ²/(B + 1) differ from
-σ²/B by ≥ 30 % at B ≥ 2 (and 50 % at B = 1) and are refuted.
+Tolerance: runs are independent, so the Student-t interval over the R per-run
+averages is valid per B, at the catalogue level α = 1e-4 per claim,
+Bonferroni-split over the B points (empirics/statistics.py explains α).
+Why this design: at B = 1 the squared error inherits the heavy tail of the
+component-gradient norms (coefficient of variation 1.7–3.6 depending on the
+random data set, d = 4), which left master seed 112 INCONCLUSIVE with one batch
+per run; with 64 blocks per run at B = 1 and d = 16 the widest point is B = 64,
+where g_B is nearly Gaussian and the coefficient of variation ≈ 0.47 whatever
+the data. Widest relative half-width ≈ 1.8 % in the quick profile
+(R = 12 000; seeds 0, 102, 112 all 1.8 %) and ≈ 1.2 % in the full one
+(R = 30 000), so a theory 2 % off either way is refuted; INCONCLUSIVE needs a
+half-width above the resolution 0.05, ~2.7× the expected one, which the
+half-width's own sampling spread (a few % of itself) makes vanishingly rare.
+The mutants σ²/√B and σ²/(B + 1) differ from σ²/B by ≥ 30 % at B ≥ 2 (and
+50 % at B = 1) and are refuted.
 """
 
 import numpy as np
 from sympy import sqrt
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
-from empirics.statistics import CLAIM_ALPHA, normal_interval
+from empirics.statistics import CLAIM_ALPHA, mean_interval
 from theory.sgd import B, minibatch_variance, sigma
 
-from ._batch_variance import batch_errors
+from ._batch_variance import block_errors
 
 
 def experiment(params, rng):
-    errors, sizes, sigma2, n = batch_errors(params, rng)
-    mean = errors.mean(axis=0)
-    stderr = errors.std(axis=0, ddof=1) / np.sqrt(errors.shape[0])
-    ci = normal_interval(mean, stderr, CLAIM_ALPHA, points=len(sizes))
+    errors, sizes, sigma2, n = block_errors(params, rng)
+    ci = mean_interval(errors, CLAIM_ALPHA, axis=0, points=len(sizes))
+    mean = ci.estimate
     grid = np.geomspace(1, sizes.max(), 100)
     figure = Figure(
         title="Variance of the mini-batch gradient (with replacement)",
@@ -37,9 +46,10 @@ def experiment(params, rng):
         theory_x="B", theory_grid={"B": grid, "sigma": np.full_like(grid, np.sqrt(sigma2))}, draw_mutants=True,
     )
     return Measurement(
-        values=mean, stderr=stderr, samples=errors.shape[0],
+        values=mean, interval=(ci.lower, ci.upper), level=CLAIM_ALPHA, samples=errors.shape[0],
         inputs={"B": sizes.astype(float), "sigma": np.full(len(sizes), np.sqrt(sigma2))},
-        figure=figure, details={"sigma2": sigma2, "n": n},
+        figure=figure, details={"sigma2": sigma2, "n": n,
+                                "relative_half_width": (ci.half_width / np.abs(mean)).tolist()},
     )
 
 
@@ -55,10 +65,10 @@ CLAIM = Claim(
     experiment=experiment,
     params=Params(
         symbols={"B": "B", "sigma": "sigma"},
-        quick={"n": 500, "dim": 4, "runs": 20000, "batch_sizes": [1, 2, 4, 8, 16, 32, 64]},
-        full={"n": 2000, "dim": 4, "runs": 100000, "batch_sizes": [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]},
+        quick={"n": 500, "dim": 16, "runs": 12000, "batch_sizes": [1, 2, 4, 8, 16, 32, 64]},
+        full={"n": 2000, "dim": 16, "runs": 30000, "batch_sizes": [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]},
     ),
-    comparison=Stochastic(alpha=CLAIM_ALPHA, resolution=0.1),
+    comparison=Stochastic(alpha=CLAIM_ALPHA, resolution=0.05),
     expected=Verdict.CONFIRMED,
     mutants=(
         Mutant("square-root law σ²/√B", sigma**2 / sqrt(B)),

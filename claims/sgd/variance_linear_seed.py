@@ -1,6 +1,10 @@
 """sgd.variance-linear-seed — seed 004: the variance "decreases linearly with batch size".
 
-Read literally, a linear decrease is a straight line in B; the one consistent
+The seed's sentence has two parts. Its formula, Var(∇ℓ_i)/B, is right
+(sgd.minibatch-variance confirms it with replacement) and is not what this
+claim judges. What is refuted is the word "linearly", read as: the variance is
+an affine function of B, i.e. it falls by the same amount for each sample added
+to the batch. Read literally, a linear decrease is a straight line in B; the one consistent
 with the sources runs from σ² at B = 1 to 0 at B = n (seed 001's table: "Full
 dataset: Zero"), Var = σ²(n − B)/(n − 1). Its log-log slope at B is
 −B/(n − B), ≈ 0 for B ≪ n. The measured slope (with replacement) is −1.
@@ -47,9 +51,10 @@ def experiment(params, rng):
 CLAIM = Claim(
     id="sgd.variance-linear-seed",
     title="Seed 004: mini-batch variance 'decreases linearly with batch size'",
-    statement=("Seed 004 as written: the variance of the mini-batch gradient decreases linearly with B. "
-               "Read as the straight line from σ² (B = 1) to 0 (B = n), its log-log slope is −B/(n − B) ≈ 0 "
-               "for B ≪ n; the measured slope is −1 (inverse, not linear)."),
+    statement=("Seed 004's reading refuted here: the variance of the mini-batch gradient decreases linearly "
+               "(as an affine function) in B, i.e. along the straight line from σ² (B = 1) to 0 (B = n), whose "
+               "log-log slope is −B/(n − B) ≈ 0 for B ≪ n. The measured slope is −1: the decrease is inverse, "
+               "not linear. The same sentence's formula Var(∇ℓ_i)/B is right and is not what is refuted."),
     source=Source("seed 004", "The variance of g_t is Var(∇ℓ_i)/B, decreasing linearly with batch size."),
     derivation=variance_linear_seed,
     experiment=experiment,

@@ -12,11 +12,22 @@ conditional expectation E[Δ_s | x̃_{s−1}] ≤ αΔ_{s−1}, so each per-epoc
 q = Δ_s/Δ_{s−1} has expectation ≤ α; its mean is estimated per run (over the S
 epochs) and across the independent runs.
 
-Tolerance. The bound is on an expectation, so the measured value is the
-one-sided upper confidence limit (Student t across runs, level 1e-4 (CLAIM_ALPHA) split
-over the grid points by Bonferroni) of the mean per-epoch ratio, and the
-comparison is Upper with rtol = 0: the bound must hold even at the upper
-limit. Rounding is irrelevant: ridge suboptimality is evaluated as ½eᵀHe
+Tolerance. The bound is on an expectation, so the measured value is the mean
+per-epoch ratio over the independent runs with its standard error, and the
+comparison is ``Upper(rtol=0, alpha=1e-4)`` (CLAIM_ALPHA): the bound, or a
+mutant, is refuted only when the one-sided lower confidence limit (Student t
+across runs, Bonferroni over the grid points) lies above it. (Until this
+version the upper limit was passed as the measured value, so a mutant counted
+as refuted without the interval excluding it.)
+
+Tightness (why the 2 % goal is not met): Johnson & Zhang's α is loose. The
+measured mean ratio is 0.17–0.38 α over the quick grid (details
+``mean_ratio_over_alpha``), so a bound 2× lower would still hold here. The
+proof chains several worst-case inequalities (variance of the corrected
+gradient ≤ 4L(Δ(x) + Δ(x̃)), a uniform average of inner iterates, and the
+strong-convexity bound on ‖x̃ − x*‖²) that no single instance attains at
+once; no worst-case instance is known to us, and none is built here. The
+statement says the bound is loose. Rounding is irrelevant: ridge suboptimality is evaluated as ½eᵀHe
 (no cancellation); for logistic regression epochs that start below 1e-11
 (where the difference f − f* is rounding-dominated) are left out of the mean. Every run's geometric-mean rate
 (Δ_S/Δ_0)^{1/S} — whose expectation is ≤ α by Jensen — is also reported
@@ -24,8 +35,13 @@ against α (details: ``runs_above_alpha``).
 
 Mutants. "Per-epoch factor e^{−μηm}" is the last-iterate (GD-like) intuition;
 option II's random snapshot makes the mean ratio ≈ 1/(2μηm) instead, and the
-lower confidence limit exceeds e^{−μηm} at the long epochs. "μ replaced by L
-in the first term" is κ-fold optimistic. Both are refuted by the same numbers.
+lower confidence limit exceeds e^{−μηm} at the long epochs. "Variance term
+only" drops the 1/(μη(1 − 2Lη)m) term, as if a finite epoch had no cost: it
+is 5–20× below the measured ratios. (The former mutant "μ replaced by L in the
+first term" is only κ = 4 times optimistic in that term, ≈ 0.3 α, inside the
+measured 0.17–0.38 α: the data cannot exclude it at α = 1e-4 and it counted as
+refuted only through the upper confidence limit.) Both are refuted when the
+lower confidence limit lies above them.
 Option I (last iterate) is measured and drawn beside option II; the theorem
 does not cover it.
 """
@@ -107,13 +123,13 @@ def experiment(params, rng):
                     xlabel="μηm (epoch length in units of 1/(μη))", ylabel="E[Δ_s/Δ_{s−1}]",
                     yscale="log", series=tuple(series))
     return Measurement(
-        values=upper,
+        values=mean2, stderr=sem2,
         inputs={"eta": cat["eta"], "m": cat["m"], "L": cat["L"], "mu": cat["mu"]},
         samples=params["runs"],
         figure=figure,
         details={
-            "mean_ratio_option_II": mean2.tolist(),
             "lower_confidence_limit": lower.tolist(),
+            "mean_ratio_over_alpha": (mean2 / alpha_v).tolist(),
             "mean_ratio_option_I": mean1.tolist(),
             "alpha": alpha_v.tolist(),
             "eta_L": (cat["eta"] * cat["L"]).tolist(),
@@ -121,7 +137,7 @@ def experiment(params, rng):
             "runs_above_alpha_geometric_rate": int(np.sum(geometric2 > alpha_v[:, None])),
             "max_geometric_rate_over_alpha": float(np.max(geometric2 / alpha_v[:, None])),
             "lcl_over_exp_minus_mu_eta_m_max": float(np.max(lower / np.exp(-mu_eta_m))),
-            "kappa": params["kappa"], "confidence": "one-sided t, 1e-3 Bonferroni over points",
+            "kappa": params["kappa"],
         },
     )
 
@@ -132,7 +148,8 @@ CLAIM = Claim(
     statement=(
         "For f = (1/n)Σf_i with convex L-smooth f_i and μ-strongly convex f, SVRG with step η < 1/(4L), "
         "inner length m and a uniformly random inner iterate as the next snapshot satisfies "
-        "E[f(x̃_s) − f*] ≤ α E[f(x̃_{s−1}) − f*] with α = 1/(μη(1 − 2Lη)m) + 2Lη/(1 − 2Lη) < 1."
+        "E[f(x̃_s) − f*] ≤ α E[f(x̃_{s−1}) − f*] with α = 1/(μη(1 − 2Lη)m) + 2Lη/(1 − 2Lη) < 1. "
+        "The bound is loose: on the ridge and logistic sums measured, the mean per-epoch ratio is 0.2–0.4 α."
     ),
     source=Source("Johnson & Zhang (2013), Theorem 1; seed 001",
                   "SVRG (Stochastic Variance-Reduced Gradient): Periodically computes the full gradient and "
@@ -149,11 +166,11 @@ CLAIM = Claim(
               "grid": [(0.02, 1.5), (0.02, 3.0), (0.05, 2.0), (0.05, 4.0), (0.05, 8.0),
                        (0.1, 2.0), (0.1, 4.0), (0.1, 8.0), (0.15, 4.0), (0.15, 8.0)]},
     ),
-    comparison=Upper(rtol=0.0),
+    comparison=Upper(rtol=0.0, alpha=ALPHA),
     expected=Verdict.CONFIRMED,
     mutants=(
         Mutant("per-epoch factor e^{−μηm} (snapshot behaves like the last GD iterate)", sp.exp(-mu * eta * m)),
-        Mutant("μ replaced by L in the first term (κ-fold optimistic)",
-               lambda r: r.subs(mu, L)),
+        Mutant("variance term only, 2Lη/(1 − 2Lη) (the 1/(μηm) epoch-length term dropped)",
+               2 * L * eta / (1 - 2 * L * eta)),
     ),
 )

@@ -1,0 +1,51 @@
+"""GD's exact worst case on smooth convex functions: L R²/(4T + 2) (Drori & Teboulle 2014).
+
+The upper bound over all L-smooth convex f is cited (their Theorem 3.1, proved
+by a performance-estimation argument); what is derived here is the other half:
+the radial Huber function with kink δ = R/(2T + 1) attains it, so the constant
+cannot be improved. Written with the checked-step API of theory/derivation.py.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .derivation import Derivation, DerivationBuilder
+from .gd_convergence import R, T
+from .symbols import L
+
+r = sp.Symbol("r", positive=True)  # ‖x‖
+delta = sp.Symbol("delta", positive=True)  # the Huber kink
+
+
+def convex_rate_tight() -> Derivation:
+    """f(x_T) − f* = L R²/(4T + 2) on the attaining Huber instance; the worst case over the class (cited)."""
+    d = DerivationBuilder()
+    huber = d.definition("Huber function", sp.Eq(sp.Function("f")(r), sp.Piecewise(
+        (L * r**2 / 2, r <= delta), (L * delta * r - L * delta**2 / 2, True))),
+        "radial: f(x) = h(‖x‖); L-smooth and convex, minimiser 0, f* = 0")
+    kink = d.assumption("Kink tuned to the horizon", sp.Eq(delta, R / (2 * T + 1)), "‖x₀‖ = R, η = 1/L")
+    linear_piece = huber.rhs.args[1][0]
+    step = d.computed("One GD step on the linear piece", sp.Eq(sp.Symbol("r_+"), r - sp.diff(linear_piece, r) / L),
+                      uses=[huber], how="diff",
+                      justification="∇f(x) = Lδ x/‖x‖ for ‖x‖ ≥ δ: a step of length δ towards 0")
+    t = sp.Symbol("t", integer=True, nonnegative=True)
+    rt = sp.Function("r")
+    unrolled = sp.rsolve(rt(t + 1) - step.rhs.subs(r, rt(t)), rt(t), {rt(0): R})
+    closed = d.computed("Radius after t steps", sp.Eq(sp.Symbol("r_t"), unrolled), uses=[step], how="rsolve",
+                        justification="r_t = R − tδ while r_{t−1} ≥ δ")
+    final = d.computed("Radius after T steps", sp.Eq(sp.Symbol("r_T"), sp.factor(closed.rhs.subs(t, T).subs(delta, kink.rhs))),
+                       uses=[closed, kink], how="subs t = T, δ")
+    d.inequality("Still on the linear piece", sp.Ge(sp.Symbol("r_T"), delta), given=[final, kink], ranges={T: (1, 10**4)},
+                 justification="r_T − δ = RT/(2T + 1) ≥ 0, so every step used the linear piece")
+    value = d.computed("Gap at x_T", sp.Eq(sp.Symbol("f_T") - sp.Symbol("f_star"),
+                                           sp.factor(linear_piece.subs(r, final.rhs).subs(delta, kink.rhs))),
+                       uses=[huber, final, kink], how="subs r = r_T, δ")
+    exact = d.identity("Hand form", sp.Eq(sp.Symbol("f_T") - sp.Symbol("f_star"), L * R**2 / (4 * T + 2)), equals=value,
+                       justification="L·R/(2T + 1)·(R(T + 1)/(2T + 1) − R/(2(2T + 1))) = LR²/(2(2T + 1))")
+    d.cited("Worst case over the class", sp.Le(sp.Symbol("f_T") - sp.Symbol("f_star"), exact.rhs),
+            "Drori & Teboulle (2014), Math. Program. 145, Thm 3.1",
+            "for every L-smooth convex f, ‖x₀ − x*‖ ≤ R and η = 1/L; with the instance above the bound is attained")
+    d.identity("Against the textbook bound", sp.Eq(sp.Symbol("ratio"), (L * R**2 / (2 * T)) / exact.rhs),
+               equals=(2 * T + 1) / T, justification="L R²/(2T) overstates the worst case by (2T + 1)/T")
+    return d.finish("f convex and L-smooth", "η = 1/L", "R = ‖x₀ − x*‖", result=exact)
