@@ -169,8 +169,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print("\nDerivation:")
     for i, step in enumerate(record["theory"]["steps"], start=1):
         print(f"  {i}. {step['label']}: {step['text']}")
-        if step["justification"]:
-            print(f"     ({step['justification']})")
+        justification = f" {step['justification']}" if step["justification"] else ""
+        print(f"     [{step.get('check', 'unchecked')}]{justification}")
+        if step.get("reference"):
+            print(f"     reference: {step['reference']}")
+    counts = record["theory"].get("counts") or {}
+    print("  steps: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
     print(f"\nTheory: {record['theory']['text']}")
     for assumption in record["theory"]["assumptions"]:
         print(f"  assuming {assumption}")

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from theory.derivation import Step
 from theory.typst_printer import to_latex, to_text, to_typst
 
 from . import certify
@@ -76,6 +77,22 @@ def describe_claim(claim: Claim) -> dict[str, Any]:
     }
 
 
+def describe_step_check(step: Step) -> dict[str, Any]:
+    """A step's justification kind and what its check did (results.json, ``show`` and the report)."""
+    check = step.check
+    return {
+        "kind": step.kind,
+        "check": step.check_text(),
+        "method": check.method if check else None,
+        "detail": check.detail if check else "",
+        "points": check.points if check and check.method == "sampled" else None,
+        "worst_slack": check.worst_slack if check and check.method == "sampled" else None,
+        "uses": list(step.uses),
+        "how": step.how,
+        "reference": step.reference,
+    }
+
+
 def describe_theory(claim: Claim) -> dict[str, Any]:
     """The derivation in every printed form the report and ``show`` need."""
     derivation = claim.theory
@@ -92,9 +109,11 @@ def describe_theory(claim: Claim) -> dict[str, Any]:
                 "typst": to_typst(step.expr),
                 "latex": to_latex(step.expr),
                 "justification": step.justification,
+                **describe_step_check(step),
             }
             for step in derivation.steps
         ],
+        "counts": derivation.counts(),
     }
 
 

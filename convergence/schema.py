@@ -213,7 +213,10 @@ MUTANT_FIELDS: dict[str, Callable[[Any], bool]] = {
     "verdict": _one_of(VERDICTS), "killed": lambda v: isinstance(v, bool),
     **{name: _opt_str for name in ("description", "expression", "typst", "summary")},
 }
-_STEP = {name: _opt_str for name in ("label", "text", "typst", "latex", "justification")}
+_STEP = {**{name: _opt_str for name in ("label", "text", "typst", "latex", "justification", "kind", "check",
+                                         "method", "detail", "how", "reference")},
+         "points": _optional(_is_number), "worst_slack": _optional(_is_number),
+         "uses": _optional(_list_of(_is_str))}
 _SERIES = {"label": _opt_str, "kind": _opt_str, "role": _opt_str,
            **{name: _array for name in ("x", "y", "lower", "upper", "z")}}
 NESTED_FIELDS: dict[str, dict[str, Callable[[Any], bool]]] = {

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from . import certificate_section
+from .derivation_checks import PREAMBLE as CHECK_PREAMBLE
+from .derivation_checks import catalogue_rows, counts_cell, prose, step_check
 from .markup import (
     as_float_array,
     display_math,
@@ -164,6 +166,7 @@ def render_document(
     emitted: set[str] = set()
     parts = [
         PREAMBLE,
+        CHECK_PREAMBLE,
         _title_page(results, records),
         _contents(),
         _summary(records, labelled),
@@ -218,6 +221,7 @@ def _title_page(results: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
         ["Verdicts as expected", f"{as_expected} of {n}"],
         ["Mutants refuted", f"{killed} of {len(mutants)}"],
         ["Claims passing", f"{n_passed} of {n}"],
+        *catalogue_rows(records),
     ]
     return f"""
 #page(numbering: none)[
@@ -275,6 +279,7 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
         result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]" + certificate_section.tightness_cell(record)
+        result += counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None)
         if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
             result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s]"
         rows.append([
@@ -298,7 +303,10 @@ Every claim checked in this run, with its comparison kind, the verdict the sourc
 the verdict measured, how many mutants the experiment refuted, and the margin: how far the decisive number was
 from the tolerance, in the unit named under it. "Resolves" is the smallest change of the theory the same
 measurement refutes (each direction; for bounds how close the worst instance comes; for a refuted statement
-by how much it misses), with its goal. Rows shaded red have a verdict that differs from the expected one.
+by how much it misses), with its goal. Under the result, "steps": how many of the derivation's steps were
+checked when the claim loaded (computed by SymPy from earlier steps, or an identity or inequality proved or
+sampled), out of all its steps; the others are definitions, assumptions or cited results.
+Rows shaded red have a verdict that differs from the expected one.
 
 {summary_table}
 """
@@ -401,10 +409,10 @@ def _derivation(theory: Mapping[str, Any]) -> str:
     for number, step in enumerate(theory.get("steps") or [], start=1):
         if not isinstance(step, Mapping):
             continue
-        out.append(f"#subhead[{number}. {text(step.get('label') or 'Step')}]")
+        out.append(f"#subhead[{number}. {prose(step.get('label') or 'Step')}]")
         out.append(display_math(step.get("typst")))
-        if step.get("justification"):
-            out.append(f"#muted[{text(step['justification'])}]\n")
+        out.append(step_check(step) + (f" #h(0.5em) #muted[{prose(step['justification'])}]"
+                                       if step.get("justification") else "") + "\n")
     assumptions = [a for a in (theory.get("assumptions") or []) if a]
     if assumptions:
         out.append("#field([Assumptions], [" + "; ".join(raw(a) for a in assumptions) + "])")

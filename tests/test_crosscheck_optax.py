@@ -52,7 +52,7 @@ def _rel(a, b):
 
 
 seeds = st.integers(0, 2**31 - 1)
-dims = st.sampled_from([1, 4])  # two shapes: each new shape recompiles the jitted optax run
+dims = st.just(3)  # one shape: each new shape recompiles the jitted optax run (~0.5 s); the methods are per coordinate
 
 
 @settings(max_examples=6, deadline=None)
@@ -120,7 +120,7 @@ def _one_step_from_optax_states(kind, seed, dim, **flags):
 
 @settings(max_examples=6, deadline=None)
 @given(seed=seeds, dim=dims)
-@example(seed=3622, dim=4)
+@example(seed=3622, dim=4)  # the case the next test documents (one extra compile)
 def test_adam(seed, dim):
     assert _one_step_from_optax_states("adam", seed, dim) <= RTOL
 
