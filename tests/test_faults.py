@@ -168,11 +168,11 @@ def test_a_hung_claim_times_out_and_the_others_run(registry, tmp_path):
     registry({"toy.hangs": {"body": "time.sleep(120)"}, **GOOD})
     out = tmp_path / "out"
     started = time.monotonic()
-    assert verify(out, "--timeout", "1.5", "--jobs", "2") == 1
-    assert time.monotonic() - started < 20
+    assert verify(out, "--timeout", "4", "--jobs", "2") == 1  # 4 s: the good claim must finish on a loaded machine
+    assert time.monotonic() - started < 30
     found = records(out)
-    assert found["toy.hangs"]["verdict"] == "ERROR" and found["toy.hangs"]["summary"] == "timed out after 1.5 s"
-    assert found["toy.good"]["passed"]
+    assert found["toy.hangs"]["verdict"] == "ERROR" and found["toy.hangs"]["summary"] == "timed out after 4 s"
+    assert found["toy.good"]["passed"], found["toy.good"]["summary"]
 
 
 def test_the_timeout_has_a_default_per_profile():
