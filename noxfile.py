@@ -7,6 +7,7 @@
     nox -s certificates   the PEP certificate leg alone (extra pep)
     nox -s crosscheck     the optax cross-check alone (extra crosscheck)
     nox -s calibrate  every claim (quick profile) at 20 master seeds on a local Dask cluster -> out/calibration/
+    nox -s mutants    single-point mutations of theory/, judged by the quick profile (-- --sample 60 --seed 0)
 """
 
 import nox
@@ -68,3 +69,10 @@ def crosscheck(session):
     session.install("-e", ".[test,crosscheck]")
     session.run("pytest", "-q", "tests/test_crosscheck_optax.py", *session.posargs)
     session.run("convergence", "verify", "schedule.formulas", "--profile", "quick", "--out", "out/crosscheck")
+
+
+@nox.session
+def mutants(session):
+    """Mutation testing of theory/ (tools/mutants.py): --sample N (default 60), --seed S, --module NAME, --list."""
+    session.install("-e", ".")
+    session.run("python", "-m", "tools.mutants", *session.posargs)
