@@ -248,7 +248,7 @@ def _output_folder(folder: Path):
 
 def _jobs(requested: int, claims: int) -> int:
     """More workers than claims would only fork idle processes: cap, and say so."""
-    if requested > claims:
+    if 0 < claims < requested:
         print(f"--jobs {requested} capped at {claims}: one worker per claim at most", file=sys.stderr)
         return max(claims, 1)
     return requested
