@@ -60,9 +60,9 @@ def print_table(records: list[dict[str, Any]], profile: str, stream: TextIO,
     heads = {"id": "claim", "kind": "kind", "expected": "expected", "verdict": "verdict",
              "resolves": "resolves", "goal": "goal", "status": "meets"}
     widths = {k: max([len(h)] + [len(r[k]) for r in table]) for k, h in heads.items()}
-    print("  ".join(f"{h:<{widths[k]}}" for k, h in heads.items()) + "  why not", file=stream)
+    print("  ".join(f"{h:<{widths[k]}}" for k, h in heads.items()) + "  why not / note", file=stream)
     for r in table:
-        print("  ".join(f"{r[k]:<{widths[k]}}" for k in heads) + (f"  {r['why']}" if r["status"] != "ok" else ""),
+        print("  ".join(f"{r[k]:<{widths[k]}}" for k in heads) + (f"  {r['why']}" if r["why"] else ""),
               file=stream)
     missing = sum(r["status"] != "ok" for r in table)
     print(f"\n{len(table) - missing}/{len(table)} claims meet their resolution goal ({profile} profile;"

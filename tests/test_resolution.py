@@ -176,3 +176,12 @@ def test_power_command_prints_every_selected_claim_against_its_goal(capsys):
     out = capsys.readouterr().out
     assert status == 0 and "gd.descent-lemma" in out and "gd.quadratic-rate" in out
     assert "2/2 claims meet their resolution goal (quick profile" in out
+
+
+def test_statistical_comparison_at_rounding_level_carries_a_note():
+    cmp = Stochastic(alpha=1e-3, resolution=0.05)
+    exact_data = assess(cmp, THEORY, Measurement(values=THEORY, stderr=THEORY * 1e-12), "full")
+    assert exact_data["meets_goal"] and "no sampling noise" in exact_data["why"]
+    noisy = assess(cmp, THEORY, Measurement(values=THEORY, stderr=THEORY * 1e-3), "full")
+    assert noisy["meets_goal"] and noisy["why"] == ""
+    assert assess(Tight(rtol=1e-12), THEORY, Measurement(values=THEORY), "full")["why"] == ""
