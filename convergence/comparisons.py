@@ -204,13 +204,7 @@ def one_sided_limit(measurement: Measurement, alpha: float, side: str, kind: str
         raise ValueError(f"{kind}: a bound on an expectation needs the measurement's stderr (or interval)")
     stderr = np.asarray(measurement.stderr, dtype=float)
     points = max(int(np.size(values)), 1)
-    tail = alpha / points
-    if measurement.samples is not None and int(measurement.samples) >= 2:
-        from scipy import stats  # only statistical bounds need it; keeps `convergence list` light
-
-        q = float(stats.t.ppf(1 - tail, int(measurement.samples) - 1))
-    else:
-        q = NormalDist().inv_cdf(1 - tail)
+    q = _quantile(alpha / points, measurement.samples)
     return values - q * stderr if side == "lower" else values + q * stderr
 
 
@@ -315,7 +309,9 @@ def _interval(measurement: Measurement, alpha: float, kind: str) -> tuple[np.nda
     """The measurement's interval at level alpha (Bonferroni across points).
 
     A precomputed interval must have been built at a level no weaker than the
-    claim's alpha; otherwise a normal interval is built from ``stderr``.
+    claim's alpha; otherwise it is built from ``stderr``: Student t with
+    samples - 1 degrees of freedom when ``samples`` is given (the normal
+    quantile would be too narrow for few runs), else normal.
     """
     values = measurement.values_array()
     if measurement.interval is not None:
@@ -326,8 +322,17 @@ def _interval(measurement: Measurement, alpha: float, kind: str) -> tuple[np.nda
         raise ValueError(f"{kind}: the measurement has neither an interval nor a standard error")
     stderr = np.asarray(measurement.stderr, dtype=float)
     points = max(int(np.size(values)), 1)
-    z = NormalDist().inv_cdf(1 - alpha / (2 * points))
-    return values - z * stderr, values + z * stderr
+    q = _quantile(alpha / (2 * points), measurement.samples)
+    return values - q * stderr, values + q * stderr
+
+
+def _quantile(tail: float, samples: int | None) -> float:
+    """Upper ``tail`` quantile of the mean's distribution: Student t (samples - 1 d.f.) or normal."""
+    if samples is not None and int(samples) >= 2:
+        from scipy import stats  # only statistical kinds need it; keeps `convergence list` light
+
+        return float(stats.t.ppf(1 - tail, int(samples) - 1))
+    return NormalDist().inv_cdf(1 - tail)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,12 @@ def goal_text(goal: dict[str, Any] | None) -> str:
     return f"attained {size}" if goal.get("goal") == "bound" else f"<= {size}"
 
 
-def rows(records: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
-    """The table's cells, one dict per claim record."""
+def rows(records: Iterable[dict[str, Any]], known_ids: set[str] | None = None) -> list[dict[str, str]]:
+    """The table's cells, one dict per claim record.
+
+    With ``known_ids`` (every claim in the catalogue) a bound declared loose also needs its named
+    companion claim (the tight constant) to exist.
+    """
     out = []
     for record in records:
         res = record.get("resolution")
@@ -36,6 +40,10 @@ def rows(records: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
             status, why = "MISS", f"no resolution ({record.get('verdict', '?')})"
         else:
             status, why = ("ok" if res.get("meets_goal") is True else "MISS"), str(res.get("why", ""))
+            goal = res.get("goal") if isinstance(res.get("goal"), dict) else {}
+            companion = goal.get("loose")
+            if status == "ok" and companion and known_ids is not None and companion not in known_ids:
+                status, why = "MISS", f"bound declared loose, but its companion claim {companion} does not exist"
         out.append({
             "id": str(record.get("id", "?")), "kind": str(record.get("kind", "")),
             "expected": str(record.get("expected", "")),
@@ -45,15 +53,16 @@ def rows(records: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
     return out
 
 
-def print_table(records: list[dict[str, Any]], profile: str, stream: TextIO) -> int:
+def print_table(records: list[dict[str, Any]], profile: str, stream: TextIO,
+                known_ids: set[str] | None = None) -> int:
     """Print the table; returns how many claims miss their goal."""
-    table = rows(records)
+    table = rows(records, known_ids)
     heads = {"id": "claim", "kind": "kind", "expected": "expected", "verdict": "verdict",
              "resolves": "resolves", "goal": "goal", "status": "meets"}
     widths = {k: max([len(h)] + [len(r[k]) for r in table]) for k, h in heads.items()}
-    print("  ".join(f"{h:<{widths[k]}}" for k, h in heads.items()) + "  why not", file=stream)
+    print("  ".join(f"{h:<{widths[k]}}" for k, h in heads.items()) + "  why not / note", file=stream)
     for r in table:
-        print("  ".join(f"{r[k]:<{widths[k]}}" for k in heads) + (f"  {r['why']}" if r["status"] != "ok" else ""),
+        print("  ".join(f"{r[k]:<{widths[k]}}" for k in heads) + (f"  {r['why']}" if r["why"] else ""),
               file=stream)
     missing = sum(r["status"] != "ok" for r in table)
     print(f"\n{len(table) - missing}/{len(table)} claims meet their resolution goal ({profile} profile;"

@@ -73,6 +73,7 @@ SHIFT_CAP = 10.0
 BOUND_RAISE_CAP = 1e3  # a violated bound may need raising by more than ×11
 ITERATIONS = 80  # geometric bisection: [1e-12, 10] to a ratio below 1 + 1e-8
 QUICK_WIDENING = 2.5
+ROUNDING_NOTE = 1e-6  # a statistical comparison resolving below this has no sampling noise (sampling_note)
 GOALS = {"relative": 0.02, "shift": 0.05, "rounding": 1e-6, "bound": 0.02}
 SIGN = {"plus": 1.0, "minus": -1.0}
 
@@ -289,6 +290,20 @@ def meets(resolution: dict[str, Any], goal: dict[str, Any]) -> tuple[bool, str]:
     return (not misses, ", ".join(misses))
 
 
+def sampling_note(comparison: Comparison, resolution: dict[str, Any]) -> str:
+    """A warning (not a miss) when a statistical comparison resolves to rounding level.
+
+    An interval from independent runs that pins the theory to 1e-6 means the data carry no sampling
+    noise: deterministic numbers judged as if they were random, possibly one computation against itself.
+    """
+    statistical = comparison.kind in ("stochastic", "exponent") or getattr(comparison, "alpha", None) is not None
+    values = [resolution.get(d) for d in resolution.get("directions", ())]
+    if statistical and resolution.get("status") == "consistent" and values and all(
+            v is not None and v <= ROUNDING_NOTE for v in values):
+        return "note: a statistical comparison resolving to rounding level (no sampling noise in the data?)"
+    return ""
+
+
 # --- text ---------------------------------------------------------------------------------------
 
 def _fmt(value: float, unit_name: str) -> str:
@@ -328,9 +343,17 @@ def describe(resolution: dict[str, Any]) -> str:
     return text
 
 
-def assess(comparison: Comparison, theory: Any, measurement: Measurement, profile: str) -> dict[str, Any]:
-    """The record stored in results.json: the resolution, its goal, and whether it is met (and why not)."""
+def assess(comparison: Comparison, theory: Any, measurement: Measurement, profile: str,
+           statement: str | None = None) -> dict[str, Any]:
+    """The record stored in results.json: the resolution, its goal, and whether it is met (and why not).
+
+    A bound declared loose meets its goal only if the claim's ``statement`` (when given) says so
+    (the word "loose"): a reader of the statement must not take the bound for the tight constant.
+    """
     resolution = resolve(comparison, theory, measurement)
     goal = goal_for(comparison, profile, resolution.get("unit", ""))
     ok, why = meets(resolution, goal)
+    why = why or sampling_note(comparison, resolution)
+    if ok and why.startswith("bound declared loose") and statement is not None and "loose" not in statement.lower():
+        ok, why = False, "bound declared loose, but the statement does not say so"
     return {**resolution, "goal": goal, "meets_goal": ok, "why": why}

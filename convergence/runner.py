@@ -27,12 +27,14 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from theory.derivation import Step
 from theory.typst_printer import to_latex, to_text, to_typst
 
 from . import certify
 from .claim import Claim
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
+from .overrides import apply as apply_overrides
 from .resolution import assess
 from .seeds import claim_rng
 from .theory_eval import NonFiniteTheoryError, evaluate, require_finite
@@ -51,6 +53,11 @@ class RunOptions:
     seed: int = 0
     jobs: int = 1
     timeout: float | None = None  # seconds per claim; None: the profile's default
+    overrides: tuple[tuple[str, Any], ...] = ()  # verify --set NAME=VALUE (see overrides.py)
+
+    def params(self, claim: Claim) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The claim's parameters for the profile with the overrides that apply, and those overrides."""
+        return apply_overrides(claim.params.for_profile(self.profile), dict(self.overrides))
 
     @property
     def claim_timeout(self) -> float:
@@ -76,6 +83,22 @@ def describe_claim(claim: Claim) -> dict[str, Any]:
     }
 
 
+def describe_step_check(step: Step) -> dict[str, Any]:
+    """A step's justification kind and what its check did (results.json, ``show`` and the report)."""
+    check = step.check
+    return {
+        "kind": step.kind,
+        "check": step.check_text(),
+        "method": check.method if check else None,
+        "detail": check.detail if check else "",
+        "points": check.points if check and check.method == "sampled" else None,
+        "worst_slack": check.worst_slack if check and check.method == "sampled" else None,
+        "uses": list(step.uses),
+        "how": step.how,
+        "reference": step.reference,
+    }
+
+
 def describe_theory(claim: Claim) -> dict[str, Any]:
     """The derivation in every printed form the report and ``show`` need."""
     derivation = claim.theory
@@ -92,9 +115,11 @@ def describe_theory(claim: Claim) -> dict[str, Any]:
                 "typst": to_typst(step.expr),
                 "latex": to_latex(step.expr),
                 "justification": step.justification,
+                **describe_step_check(step),
             }
             for step in derivation.steps
         ],
+        "counts": derivation.counts(),
     }
 
 
@@ -228,11 +253,13 @@ def _judge_mutants(claim: Claim, measurement: Measurement) -> list[dict[str, Any
 
 
 def _base_record(claim: Claim, options: RunOptions) -> dict[str, Any]:
+    params, overridden = options.params(claim)
     return {
         **describe_claim(claim),
-        "params": to_jsonable(claim.params.for_profile(options.profile)),
+        "params": to_jsonable(params),
         "seed": options.seed,
         "profile": options.profile,
+        **({"overrides": to_jsonable(overridden)} if overridden else {}),
     }
 
 
@@ -273,7 +300,7 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
     record = _base_record(claim, options)
     try:
         record["theory"] = describe_theory(claim)
-        params = claim.params.for_profile(options.profile)
+        params = options.params(claim)[0]
         with np.errstate(all="ignore"):
             measurement = claim.experiment(params, claim_rng(options.seed, claim.id))
         if not isinstance(measurement, Measurement):
@@ -293,7 +320,8 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
             "details": to_jsonable(measurement.details),
             "mutants": _judge_mutants(claim, measurement),
             # the smallest change of the theory this measurement refutes (no re-run; convergence/resolution.py)
-            "resolution": to_jsonable(assess(claim.comparison, theory_values, measurement, options.profile)),
+            "resolution": to_jsonable(assess(claim.comparison, theory_values, measurement, options.profile,
+                                             claim.statement)),
             "figure": _figure_with_theory(claim, measurement),
         })
         record.update(certify.leg(claim, measurement, options.profile, record))  # third leg, judged separately

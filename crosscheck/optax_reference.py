@@ -60,7 +60,36 @@ def _trajectory_one(kind: str, steps: int, A, x0, h):
     return jnp.concatenate([x0[None], xs])
 
 
+def _states_one(kind: str, steps: int, A, x0, h):
+    """Iterates and Adam-type moments (m, v, running max of v) before every step."""
+    tx = _transform(kind, h)
+
+    def body(carry, _):
+        x, state = carry
+        moments = state[0]
+        record = (x, moments.mu, moments.nu, getattr(moments, "nu_max", moments.nu))
+        updates, state = tx.update(A @ x, state, x)
+        return (optax.apply_updates(x, updates), state), record
+
+    (x_last, _), records = jax.lax.scan(body, (x0, tx.init(x0)), None, length=steps)
+    return x_last, records
+
+
 _RUNNERS: dict[tuple[str, int], object] = {}
+
+
+def adam_states(kind: str, A: np.ndarray, x0: np.ndarray, steps: int, **hyper: np.ndarray) -> dict[str, np.ndarray]:
+    """For "adam", "amsgrad", "amsgrad_uncorrected": x_t, m_t, v_t and optax's nu_max_t before step t + 1
+    (shape (steps, runs, dim)) and x_T, so the suite's update can be applied to optax's own state."""
+    key = (f"states-{kind}", steps)
+    if key not in _RUNNERS:
+        one = lambda A_, x_, h_: _states_one(kind, steps, A_, x_, h_)  # noqa: E731
+        _RUNNERS[key] = jax.jit(jax.vmap(one))
+    hyper = {k: jnp.asarray(np.asarray(v, dtype=float).reshape(-1)) for k, v in hyper.items()}
+    x_last, (xs, ms, vs, maxes) = _RUNNERS[key](jnp.asarray(A, dtype=jnp.float64), jnp.asarray(x0, dtype=jnp.float64),
+                                                hyper)
+    move = lambda a: np.swapaxes(np.asarray(a), 0, 1)  # noqa: E731
+    return {"x": move(xs), "m": move(ms), "v": move(vs), "nu_max": move(maxes), "x_last": np.asarray(x_last)}
 
 
 def trajectories(kind: str, A: np.ndarray, x0: np.ndarray, steps: int, **hyper: np.ndarray) -> np.ndarray:

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from . import certificate_section
+from .derivation_checks import PREAMBLE as CHECK_PREAMBLE
+from .derivation_checks import catalogue_rows, counts_cell, prose, step_check
 from .markup import (
     as_float_array,
     display_math,
@@ -164,6 +166,7 @@ def render_document(
     emitted: set[str] = set()
     parts = [
         PREAMBLE,
+        CHECK_PREAMBLE,
         _title_page(results, records),
         _contents(),
         _summary(records, labelled),
@@ -210,6 +213,12 @@ def _title_page(results: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
         status = "#text(fill: rgb(\"#1b7a34\"), weight: \"bold\", size: 14pt)[All claims pass]"
     else:
         status = f"#text(fill: rgb(\"#c0262d\"), weight: \"bold\", size: 14pt)[{n - n_passed} of {n} claims fail]"
+    cached = sum(bool(r.get("cached")) for r in records)
+    overrides = results.get("overrides") if isinstance(results.get("overrides"), Mapping) else {}
+    if results.get("standard") is False or overrides:
+        status += ("\n    #v(0.8em)\n    #text(fill: rgb(\"#c0262d\"), weight: \"bold\", size: 12pt)"
+                   f"[{text('Non-standard run: parameters overridden')}] \\\n    "
+                   + ", ".join(f"{raw(k)} = {format_value(v)}" for k, v in overrides.items()))
     meta_rows = [
         ["Date", text(_date(results.get("created")))],
         ["Master seed", raw(results.get("seed", "unknown"))],
@@ -218,7 +227,10 @@ def _title_page(results: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
         ["Verdicts as expected", f"{as_expected} of {n}"],
         ["Mutants refuted", f"{killed} of {len(mutants)}"],
         ["Claims passing", f"{n_passed} of {n}"],
+        *catalogue_rows(records),
     ]
+    if cached:
+        meta_rows.append(["Records from the cache", f"{cached} of {n}"])
     return f"""
 #page(numbering: none)[
   #v(4cm)
@@ -275,8 +287,10 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         killed = sum(bool(m.get("killed")) for m in mutants)
         result = "#pass-mark" if passed(record) else "#fail-mark"
         result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]" + certificate_section.tightness_cell(record)
+        result += counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None)
         if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
-            result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s]"
+            cached = " (cached)" if record.get("cached") else ""
+            result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s{cached}]"
         rows.append([
             f"{_link(record.get('id'), labelled, SUMMARY_ID_SIZE)} #linebreak()"
             f" #muted[{text(record.get('kind') or '—')}]",
@@ -298,7 +312,10 @@ Every claim checked in this run, with its comparison kind, the verdict the sourc
 the verdict measured, how many mutants the experiment refuted, and the margin: how far the decisive number was
 from the tolerance, in the unit named under it. "Resolves" is the smallest change of the theory the same
 measurement refutes (each direction; for bounds how close the worst instance comes; for a refuted statement
-by how much it misses), with its goal. Rows shaded red have a verdict that differs from the expected one.
+by how much it misses), with its goal. Under the result, "steps": how many of the derivation's steps were
+checked when the claim loaded (computed by SymPy from earlier steps, or an identity or inequality proved or
+sampled), out of all its steps; the others are definitions, assumptions or cited results.
+Rows shaded red have a verdict that differs from the expected one.
 
 {summary_table}
 """
@@ -363,7 +380,7 @@ def _claim_section(
         "#pass-mark" if passed(record) else "#fail-mark",
     ]
     if record.get("runtime_s") is not None:
-        line.append(f"{format_number(record.get('runtime_s'), 3)} s")
+        line.append(f"{format_number(record.get('runtime_s'), 3)} s" + (" (cached)" if record.get("cached") else ""))
     out.append(" #h(0.6em)·#h(0.6em) ".join(line) + "\n")
     if record.get("statement"):
         out.append(
@@ -401,10 +418,10 @@ def _derivation(theory: Mapping[str, Any]) -> str:
     for number, step in enumerate(theory.get("steps") or [], start=1):
         if not isinstance(step, Mapping):
             continue
-        out.append(f"#subhead[{number}. {text(step.get('label') or 'Step')}]")
+        out.append(f"#subhead[{number}. {prose(step.get('label') or 'Step')}]")
         out.append(display_math(step.get("typst")))
-        if step.get("justification"):
-            out.append(f"#muted[{text(step['justification'])}]\n")
+        out.append(step_check(step) + (f" #h(0.5em) #muted[{prose(step['justification'])}]"
+                                       if step.get("justification") else "") + "\n")
     assumptions = [a for a in (theory.get("assumptions") or []) if a]
     if assumptions:
         out.append("#field([Assumptions], [" + "; ".join(raw(a) for a in assumptions) + "])")
@@ -426,6 +443,14 @@ def _experiment(record: Mapping[str, Any], figure_paths: Mapping[str, str], figu
         facts.append(f"claim file {raw(record['path'])}")
     if facts:
         out.append(", ".join(facts).join(("Run with ", ".")))
+    if record.get("cached"):
+        out.append("#muted[" + text("Record reused from the result cache: the claim file, every module it imports, "
+                                    "the seed and the versions are byte for byte those of the run that made it.")
+                   + "]")
+    overrides = record.get("overrides")
+    if isinstance(overrides, Mapping) and overrides:
+        out.append(f"#text(fill: rgb(\"#c0262d\"))[{text('Non-standard parameters (set on the command line): ')}"
+                   + ", ".join(f"{raw(k)} = {format_value(v)}" for k, v in overrides.items()) + "]")
     params = record.get("params")
     if isinstance(params, Mapping) and params:
         symbols = record.get("symbols") if isinstance(record.get("symbols"), Mapping) else {}

@@ -189,3 +189,13 @@ def test_bound_tolerance_lists_level_and_loose():
     assert Upper(rtol=0.0).tolerance() == {"rtol": 0.0, "atol": 0.0}
     assert Lower(rtol=0.1, alpha=1e-4, loose="x.tight").tolerance() == {
         "rtol": 0.1, "atol": 0.0, "alpha": 1e-4, "loose": "x.tight"}
+
+
+def test_stochastic_interval_from_stderr_uses_student_t_when_samples_are_given():
+    from scipy import stats
+
+    cmp = Stochastic(alpha=0.01, resolution=10)
+    with_samples = cmp.judge([1.0], m([1.0], stderr=[0.1], samples=5))
+    without = cmp.judge([1.0], m([1.0], stderr=[0.1]))
+    assert with_samples.details["upper"][0] == pytest.approx(1.0 + 0.1 * stats.t.ppf(1 - 0.005, 4))
+    assert without.details["upper"][0] == pytest.approx(1.0 + 0.1 * 2.5758293035489004)

@@ -10,7 +10,7 @@ not installed; the README's test command installs them.
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import crosscheck
@@ -52,7 +52,7 @@ def _rel(a, b):
 
 
 seeds = st.integers(0, 2**31 - 1)
-dims = st.sampled_from([1, 4])  # two shapes: each new shape recompiles the jitted optax run
+dims = st.just(3)  # one shape: each new shape recompiles the jitted optax run (~0.5 s); the methods are per coordinate
 
 
 @settings(max_examples=6, deadline=None)
@@ -83,26 +83,69 @@ def test_nesterov_lookahead_is_optax_nesterov_after_the_change_of_variables(seed
     assert _rel(np.stack(points), theirs) <= RTOL
 
 
+def _adam_hyper(rng):
+    return dict(eta=rng.uniform(1e-3, 0.3, RUNS), beta1=rng.uniform(0.0, 0.99, RUNS),
+                beta2=rng.uniform(0.5, 0.9999, RUNS), eps=10 ** rng.uniform(-10, -3, RUNS))
+
+
+def _one_step_from_optax_states(kind, seed, dim, **flags):
+    """Apply the suite's Adam/AMSGrad update to optax's own state (x_t, m_t, v_t, t) at every step.
+
+    Why per step: free-running Adam trajectories agree to ~1e-15 until Adam, having come close to x*,
+    re-expands (at seed 3622, run 6: ‖x_t‖ grows ×5 per step from 1e-4 to 0.13, an unstable phase of the
+    method itself); that growth amplifies the last-ulp difference between XLA's β^t and NumPy's to ~3e-12.
+    The per-step comparison tests the algorithm: same state in, same state out, to 1e-12.
+    """
+    rng, A, x0 = _problem(seed, dim)
+    h = _adam_hyper(rng)
+    ref = _reference().adam_states(kind, A, x0, STEPS, **h)
+    col = {k: v[:, None] for k, v in h.items()}
+    optimizer = adam(col["eta"], col["beta1"], col["beta2"], col["eps"], **flags)
+    grad = lambda x: np.einsum("rij,rj->ri", A, x)  # noqa: E731
+    x_next = np.concatenate([ref["x"][1:], ref["x_last"][None]])
+    worst = 0.0
+    for t in range(STEPS):
+        # The suite's AMSGrad keeps max_s v_s (raw); without bias correction optax's nu_max is that maximum.
+        u = ref["nu_max"][t] if flags.get("amsgrad") else ref["v"][t]
+        state = (ref["m"][t], ref["v"][t], u, np.full_like(ref["x"][t], float(t)))
+        x, (m, v, u, _) = optimizer.update(ref["x"][t], state, grad)
+        m_ref = ref["m"][t + 1] if t + 1 < STEPS else None
+        scale = np.max(np.abs(ref["x"]), axis=(0, 2))[:, None]
+        worst = max(worst, float(np.max(np.abs(x - x_next[t]) / scale)))
+        if m_ref is not None:
+            assert np.max(np.abs(m - m_ref) / np.maximum(np.abs(m_ref), 1e-300)) <= RTOL
+            assert np.max(np.abs(v - ref["v"][t + 1]) / np.maximum(np.abs(ref["v"][t + 1]), 1e-300)) <= RTOL
+    return worst
+
+
 @settings(max_examples=6, deadline=None)
 @given(seed=seeds, dim=dims)
+@example(seed=3622, dim=4)  # the case the next test documents (one extra compile)
 def test_adam(seed, dim):
-    rng, A, x0 = _problem(seed, dim)
-    h = dict(eta=rng.uniform(1e-3, 0.3, RUNS), beta1=rng.uniform(0.0, 0.99, RUNS),
-             beta2=rng.uniform(0.5, 0.9999, RUNS), eps=10 ** rng.uniform(-10, -3, RUNS))
-    ours = _suite(adam(h["eta"][:, None], h["beta1"][:, None], h["beta2"][:, None], h["eps"][:, None]), A, x0)
-    assert _rel(ours, _reference().trajectories("adam", A, x0, STEPS, **h)) <= RTOL
+    assert _one_step_from_optax_states("adam", seed, dim) <= RTOL
 
 
 @settings(max_examples=6, deadline=None)
 @given(seed=seeds, dim=dims)
 def test_amsgrad_without_bias_correction(seed, dim):
     """Reddi et al.'s original AMSGrad (no bias correction): the same algorithm in both."""
-    rng, A, x0 = _problem(seed, dim)
-    h = dict(eta=rng.uniform(1e-3, 0.3, RUNS), beta1=rng.uniform(0.0, 0.99, RUNS),
-             beta2=rng.uniform(0.5, 0.9999, RUNS), eps=10 ** rng.uniform(-10, -3, RUNS))
-    ours = _suite(adam(h["eta"][:, None], h["beta1"][:, None], h["beta2"][:, None], h["eps"][:, None],
-                       amsgrad=True, bias_correction=False), A, x0)
-    assert _rel(ours, _reference().trajectories("amsgrad_uncorrected", A, x0, STEPS, **h)) <= RTOL
+    assert _one_step_from_optax_states("amsgrad_uncorrected", seed, dim, amsgrad=True, bias_correction=False) <= RTOL
+
+
+def test_adam_free_running_trajectories_part_only_in_an_unstable_phase():
+    """The documented reason for the per-step comparison, on the case that showed it (seed 3622, run 6):
+    the runs agree to 1e-14 while ‖x_t‖ decreases; the deviation passes 1e-12 only after ‖x_t‖ has grown
+    by more than 100× from its minimum (the unstable phase amplifies an ulp, it does not create a gap)."""
+    rng, A, x0 = _problem(3622, 4)
+    h = _adam_hyper(rng)
+    ours = _suite(adam(*(h[k][:, None] for k in ("eta", "beta1", "beta2", "eps"))), A, x0)
+    theirs = _reference().trajectories("adam", A, x0, STEPS, **h)
+    deviation = np.max(np.abs(ours - theirs), axis=2)[:, 5] / np.max(np.abs(theirs[:, 5]))
+    norms = np.linalg.norm(theirs[:, 5], axis=1)
+    parted = int(np.argmax(deviation > RTOL))
+    assert deviation[parted] > RTOL, "the trajectories no longer part: compare them free-running instead"
+    lowest = int(np.argmin(norms[:parted]))
+    assert np.max(deviation[: lowest + 1]) <= 1e-14 and norms[parted] > 100 * norms[lowest]
 
 
 def test_amsgrad_with_bias_correction_differs_as_documented():

@@ -156,3 +156,32 @@ def test_integer_labels_are_resolved_by_label_shifts():
     assert cmp.judge(perturb(cmp, labels, 0.5 * (1 + 1e-6), "label"), meas).verdict is Verdict.REFUTED
     miss = assess(cmp, np.array([3.0]), Measurement(values=[5.0]), "full")  # a count off by two
     assert miss["status"] == "refuted" and miss["miss"] == pytest.approx(1.5) and miss["meets_goal"]
+
+
+def test_loose_bound_needs_the_statement_to_say_so_and_the_companion_to_exist():
+    meas = Measurement(values=THEORY * 0.5)
+    cmp = Upper(rtol=0.0, loose="gd.tight-constant")
+    silent = assess(cmp, THEORY, meas, "full", statement="f(x_T) - f* <= LR^2/(2T).")
+    assert not silent["meets_goal"] and "statement" in silent["why"]
+    said = assess(cmp, THEORY, meas, "full", statement="A loose bound: f(x_T) - f* <= LR^2/(2T).")
+    record = {"id": "gd.convex-rate", "verdict": "CONFIRMED", "resolution": said}
+    assert rows([record], {"gd.convex-rate", "gd.tight-constant"})[0]["status"] == "ok"
+    assert rows([record], {"gd.convex-rate"})[0]["status"] == "MISS"
+
+
+def test_power_command_prints_every_selected_claim_against_its_goal(capsys):
+    from convergence.cli import main
+
+    status = main(["power", "gd.descent-lemma", "gd.quadratic-rate", "--profile", "quick"])
+    out = capsys.readouterr().out
+    assert status == 0 and "gd.descent-lemma" in out and "gd.quadratic-rate" in out
+    assert "2/2 claims meet their resolution goal (quick profile" in out
+
+
+def test_statistical_comparison_at_rounding_level_carries_a_note():
+    cmp = Stochastic(alpha=1e-3, resolution=0.05)
+    exact_data = assess(cmp, THEORY, Measurement(values=THEORY, stderr=THEORY * 1e-12), "full")
+    assert exact_data["meets_goal"] and "no sampling noise" in exact_data["why"]
+    noisy = assess(cmp, THEORY, Measurement(values=THEORY, stderr=THEORY * 1e-3), "full")
+    assert noisy["meets_goal"] and noisy["why"] == ""
+    assert assess(Tight(rtol=1e-12), THEORY, Measurement(values=THEORY), "full")["why"] == ""

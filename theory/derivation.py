@@ -126,6 +126,19 @@ class Step:
     def checked(self) -> bool:
         return self.check is not None
 
+    def check_text(self) -> str:
+        """How the step is justified, in one short line: ✓ symbolic, ✓ sampled …, cited, definition."""
+        if self.kind in (DEFINITION, ASSUMPTION, CITED, LEGACY):
+            return self.kind
+        if self.check is None:
+            return "unchecked"
+        if self.check.method == "sampled":
+            slack = "" if self.check.worst_slack is None else f", worst slack {self.check.worst_slack:.2g}"
+            return f"✓ sampled {self.check.points} points{slack}"
+        if self.kind == COMPUTED:
+            return f"✓ computed ({self.how})" if self.how else "✓ computed"
+        return f"✓ {self.check.method}"
+
 
 @dataclass(frozen=True)
 class Derivation:

@@ -66,10 +66,12 @@ def descent_lemma() -> Derivation:
     G = sp.Symbol("G", positive=True)  # ‖∇f(x)‖²
     delta = sp.Symbol("Delta")  # f(x⁺) − f(x)
     f, x, y, gx = sp.Function("f"), sp.Symbol("x"), sp.Symbol("y"), sp.Symbol("g")
-    model = d.assumption("Smoothness upper model", sp.Le(f(y), f(x) + gx * (y - x) + L / 2 * (y - x) ** 2),
-                         "L-smoothness (Lipschitz gradient) integrated along the segment; g = ∇f(x), "
-                         "products are inner products")
-    bound = sp.factor(sp.expand((model.rhs - f(x)).subs(y, x - eta * gx)).subs(gx**2, G))
+    inner, norm = sp.Function("inner"), sp.Function("norm")
+    model = d.assumption("Smoothness upper model", sp.Le(f(y), f(x) + inner(gx, y - x) + L / 2 * norm(y - x) ** 2),
+                         "L-smoothness (Lipschitz gradient) integrated along the segment; g = ∇f(x)")
+    # Every vector below is a multiple of g, so ⟨a g, b g⟩ = ab‖g‖² and ‖a g‖² = a²‖g‖²: compute with scalars.
+    scalar = (model.rhs - f(x)).replace(inner, lambda a, b: a * b).replace(norm, lambda a: a)
+    bound = sp.factor(sp.expand(scalar.subs(y, x - eta * gx)).subs(gx**2, G))
     step = d.computed("Substitute y = x − η∇f", sp.Le(delta, bound), uses=[model], how="subs y = x − ηg, ‖g‖² = G",
                       justification="y − x = −ηg, so ⟨g, y − x⟩ = −ηG and ‖y − x‖² = η²G, with G = ‖∇f(x)‖² "
                                     "and Δ = f(y) − f(x)")

@@ -138,8 +138,8 @@ def convex_rate() -> Derivation:
                                  justification="the descent lemma decreases f at every step")
     worst = sp.Sum((f(T) - f_star), (_s, 0, T - 1))
     monotone = d.computed("Monotonicity", sp.Le(worst.doit(), summed[0]), uses=[nonincreasing],
-                          how="sum f(x_T) ≤ f(xₛ₊₁) over s < T",
-                          justification="T(f_T − f*) ≤ Σ_{s<T}(f(xₛ₊₁) − f*)")
+                          how="summing f(x_T) ≤ f(xₛ₊₁) over s < T",
+                          justification="T(f(x_T) − f*) is at most the sum over s < T of f(xₛ₊₁) − f*")
     count = sp.cancel(monotone.lhs / (f(T) - f_star))
     bound = d.computed("Rate", sp.Le(sp.Symbol("f_T") - f_star, dropped.rhs / count),
                        uses=[monotone, telescoped, dropped], how="chain the three inequalities, divide by T")
@@ -167,7 +167,7 @@ def nonconvex_stationarity() -> Derivation:
                         uses=[per_step], how="sum both sides; the right side telescopes")
     below = d.assumption("Bounded below", sp.Le(summed.rhs, Delta), "Δ = f(x₀) − f_inf ≥ f(x₀) − f(x_T)")
     m = sp.Symbol("m", positive=True)  # min_{s<T} ‖∇f‖²
-    smallest = d.definition("Smallest gradient", sp.Le(m, gsq(_s)), "m = min_{s<T} ‖∇f(xₛ)‖²")
+    smallest = d.definition("Smallest gradient", sp.Le(m, gsq(_s)), "m = the smallest ‖∇f(xₛ)‖² over s < T")
     total = d.computed("Minimum ≤ average", sp.Le(sp.Sum(smallest.lhs, (_s, 0, T - 1)).doit() / (2 * L), summed.lhs),
                        uses=[smallest, summed], how="sum m ≤ Gₛ over s < T")
     bound = d.computed("Rate", sp.Le(m, sp.solve(sp.Eq(total.lhs, below.rhs), m)[0]), uses=[total, summed, below],

@@ -144,7 +144,7 @@ def valley() -> Derivation:
     c = (1 + _b - h) / (2 * sp.sqrt(_b))
     scaled = {e(n): _b ** (n / 2) * f(n) for n in (t + 1, t, t - 1)}
     chebyshev = sp.solve((rec.lhs - rec.rhs).subs(scaled), f(t + 1))[0]
-    d.identity("Scaling eₜ = β^(t/2) fₜ", sp.Eq(f(t + 1), 2 * c_sym * f(t) - f(t - 1)), equals=chebyshev, uses=[rec],
+    d.identity("Scaling eₜ = βᵗᐟ² fₜ", sp.Eq(f(t + 1), 2 * c_sym * f(t) - f(t - 1)), equals=chebyshev, uses=[rec],
                where={c_sym: c}, justification="the Chebyshev recursion, with c = (1 + β − h)/(2√β)")
     A, B = sp.symbols("A B")
     U = sp.chebyshevu

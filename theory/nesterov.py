@@ -22,13 +22,13 @@ def agm_rate() -> Derivation:
     """Exponent of the accelerated method's bound 2LR²/(T + 1)²: −2."""
     d = DerivationBuilder()
     tk = d.definition("Estimate sequence", sp.Eq(sp.Symbol("t_k"), (kk + 1) / 2),
-                      "t_k = (k + 1)/2 (Beck & Teboulle's t_k ≥ (k + 1)/2, taken with equality)")
+                      "tₖ = (k + 1)/2 (Beck & Teboulle's tₖ ≥ (k + 1)/2, taken with equality)")
     t_k, t_next = sp.Symbol("t_k"), sp.Symbol("t_k+1")
     d.inequality("Lyapunov condition", sp.Le(t_next**2 - t_next, t_k**2), uses=[tk],
                  subs={t_k: tk.rhs, t_next: tk.rhs.subs(kk, kk + 1)},
-                 justification="t_(k+1)² − t_(k+1) ≤ t_k² makes E_k = t_k²(f(x_k) − f*) + (L/2)‖z_k − x*‖² non-increasing")
+                 justification="tₖ₊₁² − tₖ₊₁ ≤ tₖ² makes Eₖ = tₖ²(f(xₖ) − f*) + (L/2)‖zₖ − x*‖² non-increasing")
     d.identity("Momentum schedule", sp.Eq(sp.Symbol("beta_k"), (kk - 1) / (kk + 2)),
-               equals=(tk.rhs - 1) / tk.rhs.subs(kk, kk + 1), uses=[tk], justification="β_k = (t_k − 1)/t_(k+1)")
+               equals=(tk.rhs - 1) / tk.rhs.subs(kk, kk + 1), uses=[tk], justification="βₖ = (tₖ − 1)/tₖ₊₁")
     f_gap = sp.Symbol("f_T") - sp.Symbol("f_star")
     lyapunov = d.cited("Lyapunov bound", sp.Le(sp.Symbol("t_T") ** 2 * f_gap, L * R**2 / 2),
                        reference="Beck & Teboulle 2009, SIAM J. Imaging Sci. 2(1), Thm 4.4",

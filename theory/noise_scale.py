@@ -1,4 +1,4 @@
-"""Derivations for the gradient noise scale (CLAIMS.md ``sgd.noise-scale``).
+"""Derivations for the gradient noise scale (claim ``sgd.noise-scale``).
 
 Setting (the suite's definition of reaching the target): SGD with a constant
 step η on f(θ) = ½aθ² with additive Gaussian gradient noise of variance σ²/B
@@ -23,7 +23,9 @@ from functools import lru_cache
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
+from .moments import expectation
 from .symbols import eta
+from .unrolling import unroll
 
 a = sp.Symbol("a", positive=True)
 sigma = sp.Symbol("sigma", positive=True)
@@ -40,9 +42,15 @@ DEFAULT_RATIO = sp.Integer(4)  # r of sgd.noise-scale
 
 
 def steps_at_step_size() -> sp.Expr:
-    """S(h, B): real time at which E θ_t² = m*, in terms of h = ηa, B, B_noise and r (exact, discrete time)."""
-    u_of_h = h * B_noise / (B * (2 - h))
-    return sp.log((r - u_of_h) / (1 - u_of_h)) / (-2 * sp.log(1 - h))
+    """S(h, B): real time at which E θ_t² = m*, in terms of h = ηa, B, B_noise and r (exact, discrete time).
+
+    The value of the derivation's step "Steps to the target at step h" (computed there, never retyped).
+    """
+    return _step_value(noise_scale_law(DEFAULT_RATIO), "Steps to the target at step h")
+
+
+def _step_value(derivation: Derivation, label: str) -> sp.Expr:
+    return next(step.rhs for step in derivation.steps if step.label == label)
 
 
 @lru_cache(maxsize=8)
@@ -57,6 +65,7 @@ def optimal_u_large_r(r_value: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     return u_star, sp.Float(sp.N(u_star.subs(r, r_value), 30), 17)
 
 
+@lru_cache(maxsize=4)
 def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     """Steps to target against batch size with the step tuned per B: exact law, asymptotes and crossover.
 
@@ -67,75 +76,104 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     B_crit = B_noise·F(u*)/(4 S_min), F(u) = log((r − u)/(1 − u))/u.
     """
     d = DerivationBuilder()
-    e, xi = sp.Symbol("e_t"), sp.Symbol("xi_t")
-    d.step("Update", sp.Eq(sp.Symbol("e_t+1"), (1 - eta * a) * e - eta * sigma * xi / sp.sqrt(B)),
-           "g = aθ + σξ/√B: the mean of B independent per-sample noises of variance σ², ξ standard normal")
+    e, xi = sp.Symbol("e_t", real=True), sp.Symbol("xi_t", real=True)
+    update = d.definition("Update", sp.Eq(sp.Symbol("e_t+1"), (1 - eta * a) * e - eta * sigma * xi / sp.sqrt(B)),
+                          "g = aθ + σξ/√B: the mean of B independent per-sample noises of variance σ², ξ standard "
+                          "normal independent of θ_t")
     t = sp.Symbol("t", integer=True, nonnegative=True)
     m = sp.Function("m")
     m_inf = sp.Symbol("m_inf", positive=True)
-    rec = sp.Eq(m(t + 1), (1 - h) ** 2 * m(t) + eta**2 * sigma**2 / B)
-    d.step("Second moment m_t = E θ_t²", rec, "square and take expectations; ξ_t is independent of θ_t; h = ηa")
-    stationary = _linear_root(m_inf - (1 - h) ** 2 * m_inf - eta**2 * sigma**2 / B, m_inf)
-    stationary = sp.factor(stationary.subs(eta, h / a))
-    d.step("Noise floor", sp.Eq(m_inf, stationary), "fixed point of the recursion, 0 < h < 2")
-    closed = m_inf + (m0 - m_inf) * (1 - h) ** (2 * t)
-    check = sp.expand(closed.subs(t, t + 1) - (1 - h) ** 2 * closed - m_inf * (1 - (1 - h) ** 2))
-    d.step("Solution", sp.Eq(m(t), closed), f"the deviation from the floor contracts by (1 − h)² per step "
-                                            f"(residual of the recursion: {sp.simplify(check)})")
-    noise_scale = sigma**2 / (a**2 * m_star)
-    d.step("Gradient noise scale at the target", sp.Eq(B_noise, noise_scale),
-           "tr Σ = σ² per sample, E‖∇f‖² = a²E θ² = a²m* at the target (McCandlish et al. 2018, B_simple)")
-    rho = sp.Symbol("rho", positive=True)  # −log((1 − h)²), the log-contraction per step
-    contraction = sp.Symbol("y", positive=True)  # exp(−ρτ): the crossing equation is linear in it
-    crossing = -sp.log(_linear_root(m_inf + (m0 - m_inf) * contraction - m_star, contraction)) / rho
-    crossing = crossing.subs(rho, -2 * sp.log(1 - h))
-    u_of_h = sp.factor((stationary / m_star).subs(sigma, sp.sqrt(B_noise * m_star) * a))
-    d.step("Floor in units of the target", sp.Eq(u, u_of_h), "u = m_∞/m*; the target is reachable iff u < 1")
-    steps = steps_at_step_size()
-    _assert_zero(crossing.subs({m_inf: u * m_star, m0: r * m_star}).subs(u, u_of_h) - steps, "crossing time")
-    d.step("Steps to the target at step h", sp.Eq(sp.Symbol("S"), steps),
-           "solve m_τ = m* for real τ, with r = m₀/m* (the crossing is interpolated between integer steps)")
+    second = sp.expand(expectation(update.rhs**2, [{e: sp.Function("E")(e), e**2: m(t)}, {xi: 0, xi**2: 1}])
+                       .subs(a, h / eta))
+    rec = d.identity("Second moment m_t = E θ_t²", sp.Eq(m(t + 1), (1 - h) ** 2 * m(t) + eta**2 * sigma**2 / B),
+                     equals=second, uses=[update],
+                     justification="square the update and take expectations (computed); h = ηa")
+    stationary = _linear_root(m_inf - rec.rhs.subs(m(t), m_inf), m_inf)
+    floor = d.computed("Noise floor", sp.Eq(m_inf, sp.factor(stationary.subs(eta, h / a))), [rec],
+                       "solve the fixed point, subs η = h/a", "0 < h < 2")
+    q = sp.Symbol("q", positive=True)
+    contraction = d.definition("Contraction per step", sp.Eq(q, (1 - h) ** 2), "0 < q < 1 for 0 < h < 2")
+    k = sp.Symbol("k", integer=True, positive=True)
+    forcing = m_inf * (1 - q)  # the fixed point's forcing: m_inf = forcing/(1 − q)
+    unrolled = unroll(q, lambda _: forcing, m0, k, t).doit()
+    unrolled = sp.piecewise_fold(unrolled)
+    if isinstance(unrolled, sp.Piecewise):
+        unrolled = next(expr for expr, cond in unrolled.args if not cond.has(sp.Eq))
+    closed = m_inf + (m0 - m_inf) * q**t
+    solution = d.identity("Solution", sp.Eq(m(t), closed), equals=unrolled, uses=[rec, floor, contraction],
+                          justification="unroll m_(t+1) = q m_t + (1 − q)m_∞ from m₀ and sum the geometric series "
+                                        "(computed): the deviation from the floor contracts by q per step")
+    noise_scale = d.definition("Gradient noise scale at the target", sp.Eq(B_noise, sigma**2 / (a**2 * m_star)),
+                               "tr Σ = σ² per sample, E‖∇f‖² = a²E θ² = a²m* at the target (McCandlish et al. "
+                               "2018, B_simple)")
+    y = sp.Symbol("y", positive=True)  # q^τ: the crossing equation is linear in it
+    u_of_h = sp.factor((floor.rhs / m_star).subs(sigma, sp.solve(noise_scale.expr, sigma)[0]))
+    floor_u = d.computed("Floor in units of the target", sp.Eq(u, u_of_h), [floor, noise_scale],
+                         "divide by m*, subs σ² = B_noise a² m*", "u = m_∞/m*; the target is reachable iff u < 1")
+    reached = _linear_root(solution.rhs.subs({q**t: y, m_inf: u * m_star, m0: r * m_star}) - m_star, y)
+    log_q = lambda step: 2 * sp.log(sp.factor(sp.together((1 - h).subs(h, step))))  # noqa: E731  log q, 0 < h < 1
+    steps_step = d.computed("Steps to the target at step h", sp.Eq(sp.Symbol("S"), sp.log(sp.factor(
+        reached.subs(u, floor_u.rhs))) / log_q(h)), [solution, contraction, floor_u],
+                            "solve m_τ = m* for q^τ (linear), take logs, subs u(h)",
+                            "real τ, with r = m₀/m* (the crossing is interpolated between integer steps)")
     h_of_u = _linear_root(sp.numer(sp.together(u - u_of_h)), h)
-    steps_u = sp.log((r - u) / (1 - u)) / (4 * sp.atanh(u * B / B_noise))
-    _assert_zero(steps.subs(h, h_of_u) - steps_u, "the floor parametrisation")
-    d.step("In terms of the floor", sp.Eq(sp.Symbol("S"), steps_u),
-           f"h = {h_of_u}, so −2 log(1 − h) = 4 artanh(uB/B_noise)")
-    F = sp.log((r - u) / (1 - u)) / u
-    small = sp.series(steps_u * B / B_noise, B, 0, 1).removeO()
-    d.step("Small batches: perfect scaling", sp.Eq(sp.Limit(sp.Symbol("S") * B / B_noise, B, 0), small),
-           "artanh x = x + O(x³): at fixed u, S ∝ 1/B; the optimal u does not depend on B, so the tuned "
-           "S*(B) ∝ B_noise/B and the tuned step grows ∝ B (the linear scaling rule)")
-    condition = sp.Eq(u * (1 / (1 - u) - 1 / (r - u)), sp.log((r - u) / (1 - u)))
-    d.step("Optimal floor: dF/du = 0", condition, "F(u) = log((r − u)/(1 − u))/u; u²F'(u) = lhs − rhs")
-    _assert_zero(u**2 * sp.diff(F, u) - (condition.lhs - condition.rhs), "the stationarity condition")
+    floor_form = d.computed("In terms of the floor", sp.Eq(sp.Symbol("S"), sp.log(reached) / log_q(h_of_u)),
+                            [solution, contraction, floor_u],
+                            f"subs h(u) = {h_of_u} (solved from u(h))", "at fixed u, S depends on B only through uB/B_noise")
+    small = sp.limit(floor_form.rhs * B / B_noise, B, 0)
+    small_step = d.computed("Small batches: perfect scaling",
+                            sp.Eq(sp.Limit(sp.Symbol("S") * B / B_noise, B, 0), small), [floor_form],
+                            "limit B → 0", "log((1 + x)/(1 − x)) = 2x + O(x³): at fixed u, S ∝ 1/B; the optimal u does not "
+                                           "depend on B, so the tuned S*(B) ∝ B_noise/B and the tuned step grows ∝ B "
+                                           "(the linear scaling rule)")
+    F = 4 * small_step.rhs
+    F_step = d.computed("Cost per unit of B_noise/B", sp.Eq(sp.Function("F")(u), F), [small_step], "4 × the limit",
+                        "minimising S at small B means minimising F(u)")
+    condition = sp.Eq(u * (1 / (1 - u) - 1 / (r - u)), -sp.log(reached))
+    d.identity("Optimal floor: dF/du = 0", sp.Eq(u**2 * sp.Derivative(sp.Function("F")(u), u),
+                                                  condition.lhs - condition.rhs),
+               equals=u**2 * sp.diff(F_step.rhs, u), uses=[F_step], justification="F' = 0 where the two terms balance")
+    cond = condition.lhs - condition.rhs
+    large = sp.simplify(sp.limit(cond + sp.log(r), r, sp.oo))
+    large_step = d.computed("The condition for r ≫ 1", sp.Eq(large, sp.log(r)), ["Optimal floor: dF/du = 0"],
+                            "limit r → ∞ of condition + log r",
+                            "drop u/(r − u) and log(1 − u/r); the error in S is second order in the error of u "
+                            "(S is stationary there)")
     u_star_exact, u_star_value = optimal_u_large_r(r_value)
-    d.step("Its root for r ≫ 1", sp.Eq(u_s, u_star_exact, evaluate=False),
-           "drop u/(r − u) and log(1 − u/r): u/(1 − u) + log(1 − u) = log r, a Lambert-W equation in "
-           "1/(1 − u); the error in S is second order in the error of u (S is stationary there)")
-    d.step("Its value", sp.Eq(u_s, u_star_value), f"r = {r_value}")
+    root = d.definition("Its root", sp.Eq(u_s, u_star_exact, evaluate=False),
+                        "with w = 1/(1 − u) the condition is w − log w = 1 + log r, i.e. −w e^(−w) = −1/(e r): the "
+                        "branch W₋₁ gives the root w > 1")
+    value = d.computed("Its value", sp.Eq(u_s, u_star_value), [root], "evaluate to 17 digits", f"r = {r_value}")
+    d.inequality("The value solves the condition",
+                 sp.Le(sp.Abs(large_step.lhs.subs(u, value.rhs) - sp.log(r_value)), sp.Float("1e-15"), evaluate=False),
+                 uses=[large_step, value], justification="residual below 10⁻¹⁵ (evaluated by SymPy)")
     h_free = 2 * u_s * B / (B_noise + u_s * B)
     B_kink = sp.factor(_linear_root(sp.numer(sp.together(h_free - h_max)), B))
-    d.step("Step cap reached", sp.Eq(sp.Symbol("B_k"), B_kink),
-           "h*(B) = 2u*B/(B_noise + u*B) grows with B until h_max; beyond it the best step is h_max")
-    s_min = sp.log(r) / (-2 * sp.log(1 - h_max))
-    d.step("Saturation", sp.Eq(sp.Symbol("S_min"), s_min), "B → ∞ at h = h_max: u → 0, the noiseless step count")
-    b_crit = B_noise * F.subs(u, u_s) / (4 * s_min)
-    d.step("Critical batch size", sp.Eq(sp.Symbol("B_crit"), b_crit),
-           "S_min·B_crit/B is the small-B asymptote: B_crit = B_noise·F(u*)/(4 S_min), proportional to "
-           "B_noise with a constant set by r and h_max (0.0632 for r = 4, h_max = 0.05: the crossover "
-           "lies more than an order of magnitude below the noise scale measured at the target)")
-    law = sp.Piecewise((steps.subs(h, h_max), B >= B_kink), (steps_u.subs(u, u_s), True))
-    d.step("Tuned steps to the target", sp.Eq(sp.Symbol("S_star"), law),
-           "S at the optimal capped step (to second order in the error of u*); between the two asymptotes "
-           "the crossover is sharper than McCandlish's interpolation S_min(1 + B_crit/B)")
+    kink = d.computed("Step cap reached", sp.Eq(sp.Symbol("B_k"), B_kink), [floor_form],
+                      "solve h(u*) = h_max for B",
+                      "h*(B) = 2u*B/(B_noise + u*B) grows with B until h_max; beyond it the best step is h_max")
+    s_min = sp.simplify(sp.limit(steps_step.rhs.subs(h, h_max), B, sp.oo))
+    s_min_step = d.computed("Saturation", sp.Eq(sp.Symbol("S_min"), s_min), [steps_step], "limit B → ∞ at h = h_max",
+                            "u → 0: the noiseless step count")
+    b_crit = B_noise * F_step.rhs.subs(u, u_s) / (4 * s_min_step.rhs)
+    d.computed("Critical batch size", sp.Eq(sp.Symbol("B_crit"), b_crit), [F_step, s_min_step],
+               "S_min·B_crit/B = small-B asymptote at u*",
+               "B_crit = B_noise·F(u*)/(4 S_min), proportional to B_noise with a constant set by r and h_max "
+               "(0.0632 for r = 4, h_max = 0.05: the crossover lies more than an order of magnitude below the noise "
+               "scale measured at the target)")
+    law = sp.Piecewise((steps_step.rhs.subs(h, h_max), B >= kink.rhs), (floor_form.rhs.subs(u, u_s), True))
+    d.computed("Tuned steps to the target", sp.Eq(sp.Symbol("S_star"), law), [steps_step, floor_form, kink],
+               "S at the optimal capped step",
+               "to second order in the error of u*; between the two asymptotes the crossover is sharper than "
+               "McCandlish's interpolation S_min(1 + B_crit/B)")
     # The experiment's step is tuned on a grid from noisy runs, so it sits near h*(B), not on it. The
     # quantity compared is therefore S at the tuned step itself; S*(B) above is its minimum over h,
     # drawn in the figure, and the tuned step's excess over it is reported with the measurement.
-    d.step("Compared with the measurement: S at the tuned step", sp.Eq(sp.Symbol("S"), steps.subs(r, r_value)),
-           "h = the step the tuning selected for this B (an input of each point, like B and B_noise); "
-           "at h = h*(B) this is S*(B)")
-    result = steps.subs(r, r_value)
-    return d.finish(result, "additive Gaussian noise, constant step tuned per B with ηa ≤ h_max < 1",
+    d.computed("Compared with the measurement: S at the tuned step", sp.Eq(sp.Symbol("S"), steps_step.rhs.subs(r, r_value)),
+               [steps_step], f"subs r = {r_value}",
+               "h = the step the tuning selected for this B (an input of each point, like B and B_noise); "
+               "at h = h*(B) this is S*(B)")
+    return d.finish("additive Gaussian noise, constant step tuned per B with ηa ≤ h_max < 1",
                     f"r = f(θ₀)/f_target = {r_value}; B_noise measured at the target")
 
 
@@ -144,7 +182,7 @@ def optimal_steps_law(r_value: sp.Expr = DEFAULT_RATIO) -> sp.Expr:
     _, u_star = optimal_u_large_r(r_value)
     B_kink = h_max * B_noise / (u_star * (2 - h_max))
     capped = steps_at_step_size().subs({h: h_max, r: r_value})
-    free = sp.log((r_value - u_star) / (1 - u_star)) / (4 * sp.atanh(u_star * B / B_noise))
+    free = _step_value(noise_scale_law(r_value), "In terms of the floor").subs({u: u_star, r: r_value})
     return sp.Piecewise((capped, B >= B_kink), (free, True))
 
 
@@ -162,19 +200,10 @@ def _linear_root(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
     return sp.factor(-expanded.coeff(x, 0) / expanded.coeff(x, 1))
 
 
-def _assert_zero(expr: sp.Expr, what: str) -> None:
-    """An identity checked at an exact rational point (SymPy's simplify is slow and incomplete on logs)."""
-    point = {a: sp.Rational(3, 2), sigma: sp.Rational(7, 5), B: sp.Rational(5), B_noise: sp.Rational(41, 3),
-             h: sp.Rational(1, 7), u: sp.Rational(2, 3), r: sp.Rational(23), m_star: sp.Rational(1, 9),
-             m0: sp.Rational(23, 9)}
-    value = sp.N(expr.subs(point), 40)
-    if abs(value) > sp.Float("1e-30"):
-        raise AssertionError(f"{what}: identity fails ({value})")
-
-
 def noise_scale_constants(r_value: sp.Expr = DEFAULT_RATIO) -> dict[str, sp.Expr]:
-    """S_min, B_crit/B_noise and u* as SymPy expressions in h_max (for mutants and the report)."""
+    """S_min, B_crit and u* as SymPy expressions in h_max (and B_noise), read from the derivation's steps."""
     _, u_star = optimal_u_large_r(r_value)
-    s_min = sp.log(r_value) / (-2 * sp.log(1 - h_max))
-    F = sp.log((r_value - u_star) / (1 - u_star)) / u_star
-    return {"S_min": s_min, "B_crit": B_noise * F / (4 * s_min), "u_star": u_star}
+    derivation = noise_scale_law(r_value)
+    at = {r: r_value, u_s: u_star}
+    return {"S_min": _step_value(derivation, "Saturation").subs(at),
+            "B_crit": _step_value(derivation, "Critical batch size").subs(at), "u_star": u_star}

@@ -32,6 +32,7 @@ FUNCTIONS = {
     "log": "ln", "exp": None, "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh",
     "cosh": "cosh", "tanh": "tanh", "atan": "arctan", "asin": "arcsin", "acos": "arccos",
     "Max": "max", "Min": "min", "floor": "floor", "ceiling": "ceil", "Abs": "abs",
+    "erf": '"erf"', "erfinv": '"erf"^(-1)', "erfc": '"erfc"', "acosh": '"arccosh"', "asinh": '"arcsinh"',
 }
 
 
@@ -70,6 +71,36 @@ def symbol_to_typst(name: str) -> str:
     if superscript:
         out += f"^({superscript})" if superscript == "*" else superscript
     return out
+
+
+def _needs_parentheses(symbol_text: str) -> bool:
+    """A symbol raised to a power: g_(t)^(2) reads as g_t², but x^(*)^(2) or hat(m)_(t) need (…)²."""
+    if re.fullmatch(r"[A-Za-z.]+_\([^()^]*\)", symbol_text):
+        return False
+    return "_" in symbol_text or "(" in symbol_text
+
+
+def _is_model_term(term: sp.Expr) -> bool:
+    """f(x): an undefined function of plain symbols (not ⟨·,·⟩ or ‖·‖), the point a model expands around."""
+    return (isinstance(term, sp.core.function.AppliedUndef) and type(term).__name__ not in ("inner", "norm")
+            and all(isinstance(a, sp.Symbol) for a in term.args))
+
+
+def _by_leading_degree(terms: list) -> list:
+    """A polynomial in one symbol of degree >= 2 reads from its highest power down: z² − (1 + β)z + β."""
+    symbols = set().union(*(term.free_symbols for term in terms))
+    best, best_degrees = None, None
+    for symbol in sorted(symbols, key=lambda s: s.name):
+        try:
+            degrees = [sp.degree(term, symbol) for term in terms]
+        except Exception:
+            continue
+        if max(degrees) >= 2 and len(set(degrees)) > 1 and (best is None or max(degrees) > max(best_degrees)):
+            best, best_degrees = symbol, degrees
+    if best is None:
+        return terms
+    order = sorted(range(len(terms)), key=lambda i: -best_degrees[i])
+    return [terms[i] for i in order]
 
 
 class TypstPrinter(StrPrinter):
@@ -134,10 +165,69 @@ class TypstPrinter(StrPrinter):
 
     # -- arithmetic ----------------------------------------------------------------
     def _print_Mul(self, expr):
-        if expr.could_extract_minus_sign():
-            inner = self._print_Mul_positive(-expr)
-            return f"-{inner}"
-        return self._print_Mul_positive(expr)
+        direct_term, self._term_of_sum = getattr(self, "_term_of_sum", False), False  # factors are not terms
+        try:
+            if expr.could_extract_minus_sign():
+                flipped = None if direct_term else self._flip_sign_into_factor(-expr)
+                if flipped is not None:
+                    return flipped
+                inner = self._print_Mul_positive(-expr)
+                return f"-{inner}"
+            return self._print_Mul_positive(expr)
+        finally:
+            self._term_of_sum = direct_term
+
+    def _print_term(self, term) -> str:
+        """A term of a sum: it keeps its own minus sign (− z(1 + β)(1 − h), not + z(1 + β)(h − 1))."""
+        outer, self._term_of_sum = getattr(self, "_term_of_sum", False), True
+        try:
+            return self._print(term)
+        finally:
+            self._term_of_sum = outer
+
+    def _flip_sign_into_factor(self, positive: sp.Expr) -> str | None:
+        """−θ(ηλ − 1) as θ(1 − ηλ), −1/(β − 1) as 1/(1 − β): absorb the sign into a difference a − b.
+
+        Only a two-term factor with one negative term is flipped (to b − a), so a
+        longer sum keeps its terms and its sign stays in front.
+        """
+        factors = list(sp.Mul.make_args(positive))
+        for i, factor in enumerate(factors):
+            base, exponent = factor.as_base_exp()
+            if not (isinstance(base, sp.Add) and len(base.args) == 2 and exponent in (1, -1)):
+                continue
+            if sum(term.could_extract_minus_sign() for term in base.args) != 1:
+                continue
+            flipped_base = sp.Add(*[-term for term in base.args], evaluate=False)
+            flipped = flipped_base if exponent == 1 else sp.Pow(flipped_base, -1, evaluate=False)
+            rest = [f for j, f in enumerate(factors) if j != i]
+            numerator = [f for f in rest if not (f.is_Pow and f.exp.is_negative)] + ([flipped] if exponent == 1 else [])
+            denominator = [sp.Pow(f.base, -f.exp) for f in rest if f.is_Pow and f.exp.is_negative]
+            denominator += [flipped_base] if exponent == -1 else []
+            top = self._product(numerator)
+            if denominator:
+                return f"frac({top}, {self._product(denominator)})"
+            return top
+        return None
+
+    def _product(self, factors: list) -> str:
+        """Juxtaposed factors, numbers first, sums parenthesised (the flipped sum kept as built)."""
+        if not factors:
+            return "1"
+        numbers = [f for f in factors if f.is_number]
+        others = [f for f in factors if not f.is_number]
+        out = []
+        coefficient = sp.Mul(*numbers)
+        if coefficient != 1:
+            out.append(self.parenthesize(coefficient, PRECEDENCE["Mul"], strict=False))
+        for factor in others:
+            text = self._print(factor)
+            if isinstance(factor, sp.Add) and len(others) + len(out) > 1:
+                text = f"({text})"
+            elif not isinstance(factor, sp.Add) and precedence(factor) < PRECEDENCE["Mul"]:
+                text = f"({text})"
+            out.append(text)
+        return " ".join(out)
 
     def _print_Mul_positive(self, expr):
         numerator, denominator = sp.fraction(expr, exact=True)
@@ -173,16 +263,32 @@ class TypstPrinter(StrPrinter):
             return f"e^({self._print(exponent)})"
         base_text = self._print(base)
         if (not base.is_Atom or (base.is_number and (base.is_negative or not base.is_Integer))
-                or isinstance(base, sp.Symbol) and ("_" in base_text or "(" in base_text)):
+                or isinstance(base, sp.Symbol) and _needs_parentheses(base_text)):
             if not (base.is_Function and not isinstance(base, sp.Abs)):
                 base_text = f"({base_text})"
         return f"{base_text}^({self._print(exponent)})"
 
     def _print_Add(self, expr, order=None):
-        terms = self._as_ordered_terms(expr, order=order)
+        """Terms in a mathematician's order.
+
+        Polynomial-like sums keep SymPy's (degree-descending) order, except that a
+        sum never starts with a minus when a positive term exists (1 − ηλ, y − x),
+        and a model expanded around f(x) (a term that is an undefined function)
+        reads in ascending order: f(x) + ⟨g, y − x⟩ + L‖y − x‖²/2.
+        """
+        if not expr.is_commutative or getattr(expr, "_typst_keep_order", False):
+            terms = list(expr.args)
+        elif any(_is_model_term(term) for term in expr.args):
+            terms = sorted(self._as_ordered_terms(expr, order="rev-lex"), key=lambda term: not _is_model_term(term))
+        else:
+            terms = _by_leading_degree(self._as_ordered_terms(expr, order=order))
+        printed = [self._print_term(term) for term in terms]
+        first_positive = next((i for i, text in enumerate(printed) if not text.startswith("-")), None)
+        if first_positive:
+            terms = [terms[first_positive]] + terms[:first_positive] + terms[first_positive + 1:]
         out = ""
         for i, term in enumerate(terms):
-            text = self._print(term)
+            text = self._print_term(term)
             if isinstance(term, sp.Add):
                 text = f"({text})"
             if text.startswith("-"):
@@ -199,6 +305,10 @@ class TypstPrinter(StrPrinter):
             return f"e^({args})"
         if name == "Abs":
             return f"lr(|{args}|)"
+        if name == "inner" and len(expr.args) == 2:
+            return f"lr(⟨{args}⟩)"
+        if name == "norm" and len(expr.args) == 1:
+            return f"norm({args})"
         if name in FUNCTIONS:
             return f"{FUNCTIONS[name]}({args})"
         return f"{symbol_to_typst(name)}({args})"

@@ -1,4 +1,4 @@
-"""Derivations for variance reduction (CLAIMS.md section G): SVRG, SAGA, complexities, SGD exponents.
+"""Derivations for variance reduction: SVRG, SAGA, complexities, SGD exponents.
 
 Constants follow the theorems: L is the smoothness of every component f_i
 (L_max), μ the strong convexity (of f for SVRG, of every f_i for SAGA).
@@ -23,32 +23,52 @@ omega = sp.Symbol("omega", nonnegative=True)  # step-size decay exponent, η_t �
 def svrg_contraction() -> Derivation:
     """SVRG option II (Johnson & Zhang 2013, Thm 1): per-epoch contraction α(η, m, L, μ)."""
     d = DerivationBuilder()
-    gap, gap_new, dist = sp.Symbol("Delta_s-1"), sp.Symbol("Delta_s"), sp.Symbol("D_s-1")
-    d.step("Variance of the SVRG direction",
-           sp.Le(sp.Symbol("V_t"), 4 * L * (sp.Symbol("Delta_t") + gap)),
-           "V_t = E‖∇f_i(x) − ∇f_i(x̃) + ∇f(x̃)‖² ≤ 4L[f(x) − f* + f(x̃) − f*] for convex L-smooth f_i "
-           "(J&Z eq. 8); Δ_t = f(x_t) − f*, Δ_{s−1} = f(x̃_{s−1}) − f*")
-    telescoped = sp.Le(2 * eta * (1 - 2 * L * eta) * m * gap_new, dist + 4 * L * m * eta**2 * gap)
-    d.step("One epoch, telescoped", telescoped,
-           "summing E‖x_{t+1} − x*‖² ≤ ‖x_t − x*‖² − 2η(1 − 2Lη)Δ_t + 4Lη²Δ_{s−1} over t < m; option II "
-           "makes E Δ_s the average of the Δ_t; D_{s−1} = ‖x̃_{s−1} − x*‖²")
-    strong = sp.Le(dist, 2 * gap / mu)
-    d.step("Strong convexity", strong, "‖x̃ − x*‖² ≤ (2/μ)(f(x̃) − f*)")
-    ratio = sp.simplify((2 / mu + 4 * L * m * eta**2) / (2 * eta * (1 - 2 * L * eta) * m))
+    gap, gap_new, dist = sp.Symbol("Delta_s-1", nonnegative=True), sp.Symbol("Delta_s", nonnegative=True), \
+        sp.Symbol("D_s-1", nonnegative=True)
+    gap_t = sp.Symbol("Delta_t", nonnegative=True)
+    r_t, r_next, r_m = sp.symbols("r_t r_t+1 r_m", nonnegative=True)
+    inner, norm = sp.Symbol("P_t", real=True), sp.Symbol("V_t", nonnegative=True)
+    variance = d.cited("Variance of the SVRG direction", sp.Le(norm, 4 * L * (gap_t + gap)),
+                       "Johnson & Zhang (2013), Accelerating Stochastic Gradient Descent using Predictive Variance "
+                       "Reduction, eq. (8)",
+                       "V_t = E‖∇f_i(x) − ∇f_i(x̃) + ∇f(x̃)‖² ≤ 4L[f(x) − f* + f(x̃) − f*] for convex L-smooth f_i; "
+                       "Δ_t = f(x_t) − f*, Δ_(s−1) = f(x̃_(s−1)) − f*")
+    u, v = sp.symbols("u v", real=True)
+    expanded = sp.expand((u - eta * v) ** 2).subs({u**2: r_t, v**2: norm}).subs(u, inner / v)
+    step = d.computed("Distance after one inner step", sp.Eq(r_next, expanded), [variance],
+                      "expand ‖u − ηv_t‖², u = x_t − x*",
+                      "r_t = E‖x_t − x*‖², P_t = v_tᵀ(x_t − x*), V_t = ‖v_t‖² (in expectation)")
+    convex = d.assumption("Unbiased direction, convexity", sp.Le(gap_t, inner),
+                          "E v_t = ∇f(x_t) and f(x_t) − f* ≤ ∇f(x_t)ᵀ(x_t − x*)")
+    one = d.inequality("One inner step",
+                       sp.Le(r_next, r_t - 2 * eta * (1 - 2 * L * eta) * gap_t + 4 * L * eta**2 * gap),
+                       given=[step, (convex, 2 * eta), (variance, eta**2)],
+                       justification="the expansion, 2η times convexity and η² times the variance bound")
+    increment = sp.expand(one.expr.rhs - r_t).subs(gap_t, gap_new)
+    summed = d.computed("Sum over the epoch", sp.Le(r_m - dist, m * increment), [one],
+                        "sum of the per-step increments over t < m (linear in Δ_t)",
+                        "r₀ = D_(s−1) = ‖x̃_(s−1) − x*‖²; option II makes E Δ_s the average of the Δ_t")
+    telescoped = d.inequality("One epoch, telescoped",
+                              sp.Le(2 * eta * (1 - 2 * L * eta) * m * gap_new, dist + 4 * L * m * eta**2 * gap),
+                              given=[summed], justification="drop r_m ≥ 0")
+    strong = d.assumption("Strong convexity", sp.Le(dist, 2 * gap / mu), "‖x̃ − x*‖² ≤ (2/μ)(f(x̃) − f*)")
+    bound_rhs = telescoped.expr.rhs.subs(dist, strong.expr.rhs)
+    ratio = sp.simplify(bound_rhs / gap / telescoped.expr.lhs.subs(gap_new, 1))
     # Partial fractions in m, with the signs of (1 − 2Lη) made explicit: the Johnson–Zhang form.
     alpha = sp.apart(ratio, m).subs(2 * L * eta - 1, -(1 - 2 * L * eta))
-    d.step("Contraction per epoch", sp.Eq(sp.Symbol("alpha"), alpha),
-           "E Δ_s ≤ α Δ_{s−1}: divide the telescoped bound by 2η(1 − 2Lη)m and use strong convexity")
-    m_min = sp.solve(sp.Eq(alpha, 1), m)[0]
-    d.step("Region α < 1", sp.Gt(m, sp.factor(m_min)),
-           "α is decreasing in m; α < 1 needs 1 − 4Lη > 0, i.e. η < 1/(4L), and m above this length")
-    eta_best = sp.solve(sp.diff(1 / m_min, eta), eta)[0]
-    d.step("Shortest admissible epoch", sp.Eq(sp.Symbol("eta_star"), eta_best),
-           "μη(1 − 4Lη) is largest at η = 1/(8L)")
-    d.step("…its length", sp.Gt(m, sp.simplify(m_min.subs(eta, eta_best)).subs(L, kappa * mu)),
-           "at η = 1/(8L) the epoch must exceed 16κ inner steps, κ = L/μ")
-    return d.finish(alpha, "each f_i convex and L-smooth, f μ-strongly convex", "0 < η < 1/(4L)",
-                    "option II: the next snapshot is a uniformly random inner iterate")
+    alpha_step = d.computed("Contraction per epoch", sp.Eq(sp.Symbol("alpha"), alpha), [telescoped, strong],
+                            "subs strong convexity, divide by 2η(1 − 2Lη)mΔ_(s−1), partial fractions in m",
+                            "E Δ_s ≤ α Δ_(s−1)")
+    m_min = sp.solve(sp.Eq(alpha_step.rhs, 1), m)[0]
+    region = d.computed("Region α < 1", sp.Gt(m, sp.factor(m_min)), [alpha_step], "solve α = 1 for m",
+                        "α is decreasing in m; α < 1 needs 1 − 4Lη > 0, i.e. η < 1/(4L), and m above this length")
+    eta_best = sp.solve(sp.diff(1 / region.expr.rhs, eta), eta)[0]
+    best = d.computed("Shortest admissible epoch", sp.Eq(sp.Symbol("eta_star"), eta_best), [region],
+                      "solve d(1/m_min)/dη = 0", "μη(1 − 4Lη) is largest at η = 1/(8L)")
+    d.computed("…its length", sp.Gt(m, sp.simplify(region.expr.rhs.subs(eta, best.rhs)).subs(L, kappa * mu)),
+               [region, best], "subs η = η*, L = κμ", "at η = 1/(8L) the epoch must exceed 16κ inner steps")
+    return d.finish("each f_i convex and L-smooth, f μ-strongly convex", "0 < η < 1/(4L)",
+                    "option II: the next snapshot is a uniformly random inner iterate", result=alpha_step)
 
 
 def saga_bound() -> Derivation:
@@ -57,53 +77,64 @@ def saga_bound() -> Derivation:
     gamma = sp.Symbol("gamma", positive=True)
     c = sp.Symbol("c", positive=True)
     T = sp.Function("T")
-    d.step("Lyapunov function",
-           sp.Eq(T(k), sp.Symbol("Phi_k") + c * sp.Symbol("R_k")),
-           "Defazio, Bach & Lacoste-Julien (2014), Theorem 1 (definition from the source): "
-           "Φ_k = (1/n)Σ_i[f_i(φ_i^k) − f(x*) − ⟨∇f_i(x*), φ_i^k − x*⟩], R_k = ‖x_k − x*‖²")
-    gamma_v = 1 / (2 * (mu * n + L))
-    c_v = 1 / (2 * gamma * (1 - gamma * mu) * n)
-    d.step("Step and weight", sp.And(sp.Eq(gamma, gamma_v), sp.Eq(c, c_v)), "the theorem's choices")
-    d.step("Expected decrease", sp.Le(T(k + 1), (1 - gamma * mu) * T(k)),
-           "in expectation over the sample (Theorem 1): E T^{k+1} ≤ (1 − 1/κ_S) T^k with κ_S = 1/(γμ)")
-    rho = sp.simplify((gamma * mu).subs(gamma, gamma_v))
-    d.step("Rate", sp.Eq(sp.Symbol("rho"), rho), "γμ at the theorem's step")
+    d.definition("Lyapunov function", sp.Eq(T(k), sp.Symbol("Phi_k") + c * sp.Symbol("R_k")),
+                 "Defazio, Bach & Lacoste-Julien (2014), Theorem 1: Φ_k = (1/n)Σ_i[f_i(φ_i^k) − f(x*) − "
+                 "⟨∇f_i(x*), φ_i^k − x*⟩], R_k = ‖x_k − x*‖²")
+    choice = d.definition("Step and weight", sp.And(sp.Eq(gamma, 1 / (2 * (mu * n + L))),
+                                                    sp.Eq(c, 1 / (2 * gamma * (1 - gamma * mu) * n))),
+                          "the theorem's choices")
+    values = {eq.lhs: eq.rhs for eq in choice.expr.args}
+    gamma_v, c_v = values[gamma], values[c]
+    decrease = d.cited("Expected decrease", sp.Le(T(k + 1), (1 - gamma * mu) * T(k)),
+                       "Defazio, Bach & Lacoste-Julien (2014), SAGA, Theorem 1",
+                       "in expectation over the sample: E T^(k+1) ≤ (1 − 1/κ_S) T^k with κ_S = 1/(γμ)")
+    rho = d.computed("Rate", sp.Eq(sp.Symbol("rho"), sp.simplify((gamma * mu).subs(gamma, gamma_v))), [decrease, choice],
+                     "γμ at the theorem's step")
     # At k = 0 every φ_i = x₀: the table term is f(x₀) − f* − ⟨∇f(x*), x₀ − x*⟩ = F₀ (∇f(x*) = 0).
-    exact_c0 = sp.simplify(D0 + F0 / c_v.subs(gamma, gamma_v))
-    d.step("T⁰/c", sp.Eq(T(0) / c, exact_c0),
-           "φ_i⁰ = x₀ makes the table term F₀ = f(x₀) − f*; ‖x_k − x*‖² ≤ T^k/c")
-    c0 = D0 + n / (mu * n + L) * F0
-    d.step("Theorem's constant", sp.Eq(sp.Symbol("C_0"), c0),
-           "the statement bounds 2γ(1 − γμ)n ≤ 2γn = n/(μn + L)")
-    result = (1 - rho) ** k * c0
-    d.step("Bound", sp.Le(sp.Symbol("R_k"), result), "in expectation: unrolling E T^k ≤ (1 − ρ)^k T⁰")
-    return d.finish(result, "each f_i μ-strongly convex and L-smooth", "table initialised at x₀",
-                    "step γ = 1/(2(μn + L))")
+    exact = d.computed("T⁰/c", sp.Eq(T(0) / c, sp.simplify(D0 + F0 / c_v.subs(gamma, gamma_v))), [choice],
+                       "subs Φ₀ = F₀, R₀ = D₀, divide by c",
+                       "φ_i⁰ = x₀ makes the table term F₀ = f(x₀) − f*; ‖x_k − x*‖² ≤ T^k/c")
+    c0 = d.computed("Theorem's constant", sp.Eq(sp.Symbol("C_0"), D0 + sp.factor((2 * gamma * n).subs(gamma, gamma_v)) * F0),
+                    [choice], "subs γ", "the statement bounds 2γ(1 − γμ)n ≤ 2γn = n/(μn + L)")
+    d.inequality("The constant is an upper bound", sp.Le(exact.rhs, c0.rhs), uses=[exact, c0],
+                 justification="the difference is 2γ²μnF₀ ≥ 0")
+    d.computed("Bound", sp.Le(sp.Symbol("R_k"), (1 - rho.rhs) ** k * c0.rhs), [decrease, rho, c0],
+               "unroll E T^k ≤ (1 − ρ)^k T⁰, divide by c", "in expectation")
+    return d.finish("each f_i μ-strongly convex and L-smooth", "table initialised at x₀", "step γ = 1/(2(μn + L))")
 
 
 def vr_complexity_exponent() -> Derivation:
     """Secant exponent of the VR cost (n + κ)·log(1/ε) along a range [v₁, v₂] of n (or κ) at fixed c."""
     d = DerivationBuilder()
     eps = sp.Symbol("epsilon", positive=True)
-    rho = mu / (2 * (mu * n + L))
-    steps = sp.log(1 / eps) / rho
-    d.step("SAGA steps to ε", sp.Eq(sp.Symbol("K"), sp.simplify(steps.subs(L, kappa * mu))),
-           "K ≈ log(1/ε)/ρ with ρ = μ/(2(μn + L)); one evaluation per step (plus n once)")
-    gd_steps = sp.log(1 / eps) * kappa
-    d.step("Full GD evaluations", sp.Eq(sp.Symbol("E_GD"), n * gd_steps),
-           "GD needs ~κ log(1/ε) steps of n evaluations each")
+    K = sp.Symbol("K", positive=True)
+    rate = d.definition("SAGA rate", sp.Eq(sp.Symbol("rho"), mu / (2 * (mu * n + L))),
+                        "vr.saga-rate: E‖x_K − x*‖² ≤ (1 − ρ)^K C₀")
+    rho = sp.Symbol("rho", positive=True)
+    exact_steps = sp.solve(sp.Eq((1 - rho) ** K, eps), K)[0]
+    small = sp.limit(exact_steps * rho, rho, 0) / rho
+    steps = d.computed("SAGA steps to ε", sp.Eq(K, sp.simplify(small.subs(rho, rate.rhs).subs(L, kappa * mu))), [rate],
+                       "solve (1 − ρ)^K = ε, leading order as ρ → 0, L = κμ",
+                       "one evaluation per step (plus n once)")
+    d.definition("Full GD evaluations", sp.Eq(sp.Symbol("E_GD"), n * sp.log(1 / eps) * kappa),
+                 "GD needs ~κ log(1/ε) steps of n evaluations each")
     c, v1, v2 = sp.symbols("c v_1 v_2", positive=True)
-    cost = c + sp.Symbol("v", positive=True)
-    d.step("Cost model", sp.Eq(sp.Symbol("E_VR"), 2 * cost * sp.log(1 / eps)),
-           "symmetric in n and κ: vary one (v), hold the other (c)")
-    secant = sp.log((c + v2) / (c + v1)) / sp.log(v2 / v1)
-    d.step("Fitted log-log slope over [v₁, v₂]", sp.Eq(sp.Symbol("p"), secant),
-           "slope of log E_VR between the range's ends; the constant log(1/ε) cancels")
-    assert sp.limit(secant, c, 0) == 1 and sp.limit(secant, c, sp.oo) == 0
-    d.step("Limits", sp.And(sp.Eq(sp.Limit(secant, c, 0), 1, evaluate=False),
-                            sp.Eq(sp.Limit(secant, c, sp.oo), 0, evaluate=False)),
-           "the varied term dominates (p → 1) or the fixed one does (p → 0); GD's n·κ gives p = 1 always")
-    return d.finish(secant, "c fixed (κ when n varies, n when κ varies)", "ε ≪ 1")
+    vv = sp.Symbol("v", positive=True)
+    model = d.identity("Cost model", sp.Eq(sp.Symbol("E_VR"), 2 * (c + vv) * sp.log(1 / eps)),
+                       equals=sp.expand(steps.rhs).subs({n: c, kappa: vv}), uses=[steps],
+                       justification="symmetric in n and κ: vary one (v), hold the other (c)")
+    cost = lambda value: model.rhs.subs(vv, value)  # noqa: E731
+    secant = sp.simplify((sp.expand_log(sp.log(cost(v2)), force=True) - sp.expand_log(sp.log(cost(v1)), force=True))
+                         / (sp.log(v2) - sp.log(v1)))
+    slope = d.identity("Fitted log-log slope over [v₁, v₂]",
+                       sp.Eq(sp.Symbol("p"), sp.log((c + v2) / (c + v1)) / sp.log(v2 / v1)),
+                       equals=secant, uses=[model],
+                       justification="slope of log E_VR between the range's ends; the constant log(1/ε) cancels")
+    d.computed("Limits", sp.And(sp.Eq(sp.Limit(slope.rhs, c, 0), sp.limit(slope.rhs, c, 0), evaluate=False),
+                                sp.Eq(sp.Limit(slope.rhs, c, sp.oo), sp.limit(slope.rhs, c, sp.oo), evaluate=False)),
+               [slope], "limit", "the varied term dominates (p → 1) or the fixed one does (p → 0); GD's n·κ gives "
+                                 "p = 1 always")
+    return d.finish("c fixed (κ when n varies, n when κ varies)", "ε ≪ 1", result=slope)
 
 
 def sgd_suboptimality_exponent() -> Derivation:
@@ -112,14 +143,15 @@ def sgd_suboptimality_exponent() -> Derivation:
     t = sp.Symbol("t", positive=True)
     e = sp.Function("e")
     c, sig, a = sp.symbols("c sigma_star a", positive=True)
-    s2 = sig**2
-    d.step("Mean-square recursion", sp.Eq(e(t + 1), (1 - 2 * sp.Symbol("eta_t") * a) * e(t) + sp.Symbol("eta_t") ** 2 * s2),
-           "linearised at x* along a direction of curvature a; σ*² = variance of ∇f_i(x*) (> 0 for SGD)")
-    eta_t = c * t ** (-omega)
-    tracking = sp.simplify(eta_t**2 * s2 / (2 * eta_t * a))
-    d.step("Quasi-stationary balance", sp.Eq(e(t), tracking),
-           "for ω < 1 the contraction 2η_t a per step outpaces the drift of the balance point "
-           "(relative change ω/t ≪ 2η_t a); for ω = 1 the same holds when 2ca > 1")
-    exponent = sp.simplify(sp.diff(sp.log(tracking), t) * t)
-    d.step("Exponent in t", sp.Eq(sp.Symbol("p"), exponent), "d log e / d log t; one evaluation per step")
-    return d.finish(exponent, "σ*² > 0", "0 ≤ ω ≤ 1", "2cμ > 1 when ω = 1")
+    eta_t, e_bal = sp.Symbol("eta_t", positive=True), sp.Symbol("e_bal")
+    rec = d.assumption("Mean-square recursion", sp.Eq(e(t + 1), (1 - 2 * eta_t * a) * e(t) + eta_t**2 * sig**2),
+                       "linearised at x* along a direction of curvature a; σ*² = variance of ∇f_i(x*) (> 0 for SGD)")
+    schedule = d.definition("Schedule", sp.Eq(eta_t, c * t ** (-omega)), "η_t = c t^(−ω) for t ≫ t₀")
+    balance = sp.solve(sp.Eq(e_bal, rec.rhs.subs(e(t), e_bal)), e_bal)[0]
+    tracking = d.computed("Quasi-stationary balance", sp.Eq(e(t), sp.simplify(balance.subs(eta_t, schedule.rhs))),
+                          [rec, schedule], "solve e = recursion(e), subs η_t",
+                          "for ω < 1 the contraction 2η_t a per step outpaces the drift of the balance point "
+                          "(relative change ω/t ≪ 2η_t a); for ω = 1 the same holds when 2ca > 1")
+    d.computed("Exponent in t", sp.Eq(sp.Symbol("p"), sp.simplify(sp.diff(sp.log(tracking.rhs), t) * t)), [tracking],
+               "d log e / d log t", "one evaluation per step")
+    return d.finish("σ*² > 0", "0 ≤ ω ≤ 1", "2cμ > 1 when ω = 1")

@@ -61,7 +61,7 @@ CLAIM = Claim(
         "‖x₀ − x*‖ = R is exactly L R²/(4T + 2), attained by a Huber function with kink R/(2T + 1); the textbook bound "
         "L R²/(2T) is (2T + 1)/T times too large."
     ),
-    source=Source("Drori & Teboulle (2014)", "f(x_N) − f* ≤ L R²/(4N + 2) … the bound is attained by a Huber function."),
+    source=Source("Drori & Teboulle (2014), Theorems 3.1 (the bound) and 3.2 (the Huber instance attaining it)"),
     references=("Drori & Teboulle (2014), Performance of first-order methods for smooth convex minimization: "
                 "a novel approach, Math. Program. 145, Thm 3.1 and 3.2",),
     derivation=convex_rate_tight,

@@ -12,8 +12,10 @@ basin is ησ²/(a(2 − ηa)) instead of T/a). The law is therefore judged in t
 small-η regime ηa_s ≤ 0.1 only; the full profile's figure also shows larger
 steps, measured only (their deviation is not derived here).
 
-Experiment: R independent runs per step size (one batch over runs and step
-sizes), D = 1, w_f = 1, w_s = 0.5 (a_f = 8, a_s = 32, ratio 2), temperature
+Experiment: R independent runs per (curvature ratio, step size) point (one
+batch over runs and points), D = 1, w_f = 1 and two sharp widths: w_s = 0.5
+(a_f = 8, a_s = 32, predicted ratio 2) and w_s = 0.7 (a_s = 16.3, predicted
+ratio 1.43), so the law is tested as a function of a_s/a_f, not at one ratio; temperature
 T = D so that many barrier crossings happen within the budget (for this well
 the law does not need T ≪ D; a generic well would). Each run starts on the
 barrier top and discards a burn-in of 4 time units, ~7 relaxation times of the
@@ -23,8 +25,9 @@ steps spent at x < 0 (the flat basin). Runs are independent, so the t-interval
 of the mean fraction p̄ across runs (level 1e-4 = CLAIM_ALPHA, Bonferroni over the judged
 points) is valid whatever the time correlation within a run; it is mapped
 through the monotone p ↦ p/(1 − p). Resolution: 15 % relative half-width,
-below half the distance to the nearest mutant (ratio 1 is 50 % away, a_s/a_f
-100 %), so a CONFIRMED interval always excludes both.
+below half the distance to the nearest mutant (ratio 1 is 30 % away at
+a_s/a_f = 2.04 and 50 % at 4; a_s/a_f 43 % and 100 %), so a CONFIRMED interval
+always excludes both.
 
 Small η means small against the curvature the runs visit, not only a_s: at
 T = D the sharp side is explored up to u ≈ 1.5 where f'' ≈ 3a_s, and at
@@ -45,12 +48,18 @@ ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 clai
 
 
 def experiment(params, rng):
-    well = DoubleWell(params["depth"], params["w_flat"], params["w_sharp"])
-    judged = np.array(params["eta_a_judged"]) / well.a_sharp
-    shown = np.array(params["eta_a_shown"]) / well.a_sharp
-    etas = np.concatenate([judged, shown])
+    w_sharp = np.asarray(params["w_sharp"], dtype=float)
+    a_sharp = DoubleWell(params["depth"], params["w_flat"], w_sharp).a_sharp
+    a_flat = DoubleWell(params["depth"], params["w_flat"], w_sharp).a_flat
+    judged_h, shown_h = np.asarray(params["eta_a_judged"], float), np.asarray(params["eta_a_shown"], float)
+    # Points: (curvature ratio, ηa_s), judged ones first; every point has its own w_s and η.
+    ws_pts = np.concatenate([np.repeat(w_sharp, len(judged_h)), np.repeat(w_sharp[:1], len(shown_h))])
+    h_pts = np.concatenate([np.tile(judged_h, len(w_sharp)), shown_h])
+    etas = h_pts / (8 * params["depth"] / ws_pts**2)
+    k = len(w_sharp) * len(judged_h)
     runs = params["runs"]
-    eta_b = np.repeat(etas, runs)
+    eta_b, ws_b = np.repeat(etas, runs), np.repeat(ws_pts, runs)
+    well = DoubleWell(params["depth"], params["w_flat"], ws_b)
     temperature = params["temperature"]
     sigma_b = np.sqrt(2 * temperature / eta_b)  # T = ησ²/2 at every step size
     # Same physical time for every step size: steps ∝ 1/η, so the smallest η sets the loop length and
@@ -67,26 +76,30 @@ def experiment(params, rng):
     p_run = (flat_steps / (steps_b - burn_b)).reshape(len(etas), runs)
     p = p_run.mean(axis=1)
     sem = p_run.std(axis=1, ddof=1) / np.sqrt(runs)
-    q = stats.t.ppf(1 - ALPHA / (2 * len(judged)), runs - 1)
+    q = stats.t.ppf(1 - ALPHA / (2 * k), runs - 1)
     lo_p, hi_p = p - q * sem, p + q * sem
     ratio = p / (1 - p)
     lo, hi = lo_p / (1 - lo_p), hi_p / (1 - hi_p)
-    k = len(judged)
+    a_s_pts = 8 * params["depth"] / ws_pts**2
+    series = tuple(
+        Series(f"measured, a_s/a_f = {a_s / a_flat:g} (judged)", h_pts[:k][ws_pts[:k] == w],
+               ratio[:k][ws_pts[:k] == w], kind="errorbar", lower=lo[:k][ws_pts[:k] == w],
+               upper=hi[:k][ws_pts[:k] == w])
+        for w, a_s in zip(w_sharp, a_sharp))
+    series += (Series("measured (larger η, shown only)", h_pts[k:], ratio[k:], kind="errorbar",
+                      lower=lo[k:], upper=hi[k:]),)
+    series += tuple(Series(f"√(a_s/a_f) = {np.sqrt(a_s / a_flat):.3g}", float(np.sqrt(a_s / a_flat)), None,
+                           kind="hline", role="theory") for a_s in a_sharp)
     figure = Figure(
-        title="Time in the flat basin over time in the sharp basin (equal depths, a_s/a_f = %g)"
-              % (well.a_sharp / well.a_flat),
-        xlabel="η·a_s", ylabel="occupancy ratio flat/sharp", xscale="log",
-        series=(Series("measured (judged, small η)", etas[:k] * well.a_sharp, ratio[:k], kind="errorbar",
-                       lower=lo[:k], upper=hi[:k]),
-                Series("measured (larger η, shown only)", etas[k:] * well.a_sharp, ratio[k:], kind="errorbar",
-                       lower=lo[k:], upper=hi[k:]),
-                Series("√(a_s/a_f)", float(np.sqrt(well.a_sharp / well.a_flat)), None, kind="hline", role="theory")),
+        title="Time in the flat basin over time in the sharp basin (equal depths)",
+        xlabel="η·a_s", ylabel="occupancy ratio flat/sharp", xscale="log", series=series,
     )
     return Measurement(
-        values=ratio[:k], inputs={"a_s": np.full(k, well.a_sharp), "a_f": np.full(k, well.a_flat)},
+        values=ratio[:k], inputs={"a_s": a_s_pts[:k], "a_f": np.full(k, a_flat)},
         interval=(lo[:k], hi[:k]), level=ALPHA, samples=runs, figure=figure,
-        details={"eta_a_s": (etas * well.a_sharp).tolist(), "ratio_all": ratio.tolist(),
-                 "lower_all": lo.tolist(), "upper_all": hi.tolist(),
+        details={"eta_a_s": h_pts.tolist(), "a_s_over_a_f": (a_s_pts / a_flat).tolist(),
+                 "ratio_all": ratio.tolist(), "lower_all": lo.tolist(), "upper_all": hi.tolist(),
+                 "relative_half_width": ((hi[:k] - lo[:k]) / 2 / np.sqrt(a_s_pts[:k] / a_flat)).tolist(),
                  "temperature_over_barrier": temperature / params["depth"]},
     )
 
@@ -96,7 +109,7 @@ CLAIM = Claim(
     title="SGD prefers the flat basin: occupancy ratio √(a_s/a_f) at equal depths",
     statement=("In a double well with minima of equal depth and curvatures a_s > a_f, SGD with small step "
                "(ηa_s ≪ 1) and Gaussian gradient noise spends time in the flat and sharp basins in the ratio "
-               "√(a_s/a_f)."),
+               "√(a_s/a_f) (judged at a_s/a_f = 2.04 and 4)."),
     source=Source("seed 001", "Sharp minima (high curvature) are unstable under gradient noise — SGD tends to find "
                   "flatter minima that generalize better"),
     references=("Jastrzębski et al. (2017), Three factors influencing minima in SGD",
@@ -105,9 +118,9 @@ CLAIM = Claim(
     experiment=experiment,
     params=Params(
         symbols={"a_s": "a_s", "a_f": "a_f"},
-        quick={"depth": 1.0, "w_flat": 1.0, "w_sharp": 0.5, "temperature": 1.0, "runs": 1500,
+        quick={"depth": 1.0, "w_flat": 1.0, "w_sharp": [0.5, 0.7], "temperature": 1.0, "runs": 1200,
                "eta_a_judged": [0.04], "eta_a_shown": [], "time": 10.0, "burn_in_time": 4.0},
-        full={"depth": 1.0, "w_flat": 1.0, "w_sharp": 0.5, "temperature": 1.0, "runs": 1200,
+        full={"depth": 1.0, "w_flat": 1.0, "w_sharp": [0.5, 0.7], "temperature": 1.0, "runs": 1200,
               "eta_a_judged": [0.02, 0.04], "eta_a_shown": [0.1, 0.2, 0.4], "time": 16.0,
               "burn_in_time": 4.0},
     ),

@@ -11,17 +11,24 @@ moment inside Adam": it is (1 − β)·v, not v).
 
 Tolerance: geometric sums of ≤ 2000 terms, rounding ≤ 1e-12 relative;
 Exact(rtol=1e-10). The measured weight sums reach (1 − β^{t+1})/(1 − β) (10
-for β = 0.9), far from 1; the mutants (constant 10 and constant 100, the β = 0.9
-and β = 0.99 limits) are refuted as well.
+for β = 0.9), far from 1. Mutants, the nearest plausible wrong readings: an EMA without
+bias correction (weights 1 − β^{t+1}, what Adam's m carries before its bias
+correction) and the limit 1/(1 − β) at every t; both are refuted (the first by
+the factor 1/(1 − β), the second at small t). Inputs: β and t per point, where
+t + 1 is the number of steps taken (the weights of v_{t+1}).
 """
 
 import numpy as np
+import sympy as sp
 
 from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers import heavy_ball
 from empirics.problems import Linear
 from theory.momentum_tuning import is_average_seed
+from theory.symbols import t as T_SYM
+
+BETA = sp.Symbol("beta", positive=True)  # the derivation's β (theory/momentum_tuning.py)
 
 
 def experiment(params, rng):
@@ -45,8 +52,10 @@ def experiment(params, rng):
         + tuple(Series(f"Adam m / v, β = {b:g}", checkpoints, adam_over_v[:, i], kind="scatter") for i, b in enumerate(betas))
         + (Series("seed: an average (weights sum to 1)", [1, params["steps"]], [1, 1], role="theory"),),
     )
+    T = np.broadcast_to(checkpoints[:, None], weight_sum.shape).astype(float)
     return Measurement(
-        values=values, inputs={}, figure=figure,
+        values=values, inputs={"beta": np.concatenate([B.ravel(), B.ravel()]),
+                               "t": np.concatenate([T.ravel(), T.ravel()]) - 1.0}, figure=figure,
         details={"limit_weight_sum_theory_1/(1-beta)": dict(zip(map(str, betas), (1 / (1 - betas)).tolist())),
                  "final_weight_sum": dict(zip(map(str, betas), weight_sum[-1].tolist())),
                  "adam_m_over_v_final": dict(zip(map(str, betas), adam_over_v[-1].tolist())),
@@ -65,13 +74,13 @@ CLAIM = Claim(
     references=("seed 000: 'keep a running average of gradients … This is also the first moment inside Adam'",),
     derivation=is_average_seed,
     experiment=experiment,
-    params=Params(symbols={}, quick={"betas": [0.5, 0.9, 0.99], "steps": 2000, "n_t": 10},
+    params=Params(symbols={"beta": "beta", "t": "t"}, quick={"betas": [0.5, 0.9, 0.99], "steps": 2000, "n_t": 10},
                   full={"betas": [0.3, 0.5, 0.9, 0.95, 0.99, 0.999], "steps": 20000, "n_t": 30}),
     comparison=Exact(rtol=1e-10, atol=0.0),
     expected=Verdict.REFUTED,
     corrects="momentum.window",
     mutants=(
-        Mutant("weights sum to 10 (the β = 0.9 limit, for every β and t)", 10),
-        Mutant("weights sum to 100 (the β = 0.99 limit, for every β and t)", 100),
+        Mutant("an EMA without bias correction: weights sum to 1 − β^(t+1)", 1 - BETA ** (T_SYM + 1)),
+        Mutant("the limit 1/(1 − β) at every t (the 'effective step' reading)", 1 / (1 - BETA)),
     ),
 )

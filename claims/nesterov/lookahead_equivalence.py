@@ -5,9 +5,11 @@ velocity) on random rotated quadratics and on logistic-type smooth convex
 problems (softplus sums), for random (η, β) in the stable range, as one
 batch per form. The theory is the change of variables: PyTorch's parameter
 p_t equals the lookahead iterate's gradient point x_t − ηβv_t. The measured
-values are PyTorch's p_t at every step; the theory is evaluated at the
-lookahead run's own (x_t, v_t). The Sutskever form's θ_t = x_t and
-v_S = −ηv are reported in the details (max deviation).
+values are PyTorch's p_t at every step and the Sutskever form's gradient point
+θ_t + βv_S,t (where Sutskever et al. evaluate the gradient); both must equal
+x_t − ηβv_t, the theory evaluated at the lookahead run's own (x_t, v_t). The
+Sutskever form's θ_t = x_t and v_S = −ηv separately are reported in the details
+(max deviation). (Until this version only PyTorch's form was judged.)
 
 Tolerance: the forms compute the same quantities in different orders, so the
 iterates differ by accumulated rounding, ~t·eps·‖x‖ amplified by at most the
@@ -57,8 +59,11 @@ def experiment(params, rng):
         x0 = rng.standard_normal((runs, dim))
         x_la, v_la, x_su, v_su, p_pt = _run_all(grad, x0, eta_, beta_, T)
         sut_dev = max(sut_dev, float(np.max(np.abs(x_su - x_la))), float(np.max(np.abs(v_su + eta_ * v_la))))
-        values.append(p_pt.ravel()), xs.append(x_la.ravel()), vs.append(v_la.ravel())
-        etas.append(np.broadcast_to(eta_, x_la.shape).ravel()), betas.append(np.broadcast_to(beta_, x_la.shape).ravel())
+        # PyTorch's parameter, then the Sutskever form's own gradient point θ + βv_S: both must equal x − ηβv.
+        for measured in (p_pt, x_su + beta_ * v_su):
+            values.append(measured.ravel()), xs.append(x_la.ravel()), vs.append(v_la.ravel())
+            etas.append(np.broadcast_to(eta_, x_la.shape).ravel())
+            betas.append(np.broadcast_to(beta_, x_la.shape).ravel())
     values, x_all, v_all, e_all, b_all = (np.concatenate(a) for a in (values, xs, vs, etas, betas))
     mapped = x_all - e_all * b_all * v_all
     figure = Figure(

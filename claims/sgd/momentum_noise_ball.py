@@ -12,7 +12,7 @@ the second moment (details).
 Tolerance: Student-t interval of the mean of the independent per-run averages,
 α = 1e-4 per claim with Bonferroni over the points (empirics/statistics.py).
 Widest relative half-width ≈ 1.6 % in the quick profile (R = 3000, 500
-averaged steps) and ≈ 1.2 % in the full one, so a theory 2 % off either way is
+averaged steps) and ≈ 1.7 % in the full one (R = 4000, 650 steps), so a theory 2 % off either way is
 refuted; resolution 0.05 is the INCONCLUSIVE threshold. Mutants:
 the inflation 1/(1 − β²) instead of 1/(1 − β) (a factor (1 + β) off: 1.9× at
 β = 0.9), and plain SGD's ball at the "effective step" η/(1 − β), which is
@@ -88,7 +88,7 @@ CLAIM = Claim(
         symbols={"eta": "eta", "a": "a", "sigma": "sigma", "beta": "beta"},
         quick={"runs": 3000, "steps": 650, "burn_in": 150, "betas": [0.0, 0.5, 0.9],
                "eta_a": [0.1, 0.5, 1.5, 3.0], "curvature": 1.0, "sigma": 1.0},
-        full={"runs": 6000, "steps": 1050, "burn_in": 250, "betas": [0.0, 0.5, 0.9],
+        full={"runs": 4000, "steps": 900, "burn_in": 250, "betas": [0.0, 0.5, 0.9],
               "eta_a": [0.05, 0.1, 0.5, 1.5, 2.5, 3.5], "curvature": 2.0, "sigma": 1.0},
     ),
     comparison=Stochastic(alpha=CLAIM_ALPHA, resolution=0.05),

@@ -24,7 +24,7 @@ the time correlation within a run.
 Tolerance: α = 1e-4 per claim, Bonferroni over the points
 (empirics/statistics.py). The widest relative half-width is ≈ 1.5 % in the
 quick profile (R = 4000, 400 averaged steps, smallest ηa = 0.1, the slowest
-mixing point) and ≈ 1.2 % in the full one, so a theory 2 % off either way is
+mixing point) and ≈ 1.6 % in the full one (R = 5000, 600 averaged steps), so a theory 2 % off either way is
 refuted; the stated resolution 0.05 is the INCONCLUSIVE threshold. Mutants: the
 small-step form ησ²/(2a) is wrong by the factor (2 − ηa)/2 (4× at ηa = 1.5)
 and ησ²/a by 2×.
@@ -123,7 +123,7 @@ CLAIM = Claim(
         symbols={"eta": "eta", "a": "a", "sigma": "sigma"},
         quick={"runs": 4000, "steps": 500, "burn_in": 100, "eta_a": [0.1, 0.5, 1.0, 1.5, 1.8],
                "curvatures": [1.0, 4.0], "sigma": 1.0, "dim": 4, "kappa": 10.0, "eta_a_max_multi": 1.5},
-        full={"runs": 8000, "steps": 750, "burn_in": 150, "eta_a": [0.05, 0.2, 0.5, 1.0, 1.5, 1.9],
+        full={"runs": 5000, "steps": 750, "burn_in": 150, "eta_a": [0.05, 0.2, 0.5, 1.0, 1.5, 1.9],
               "curvatures": [0.5, 4.0], "sigma": 2.0, "dim": 6, "kappa": 20.0, "eta_a_max_multi": 1.8},
     ),
     comparison=Stochastic(alpha=CLAIM_ALPHA, resolution=0.05),

@@ -13,25 +13,36 @@ targets with noise so σ*² > 0), one start, R independent runs of each method
 on the cost axis of gradient evaluations: constant-η SGD (η = 1/(2L_max)),
 SGD with η_t = c/(t₀ + t), c = 2/μ (2cμ = 4) and t₀ = 2cL_max (so η₀ is the
 same), SVRG (η = 1/(10L_max), m = 2n, option II) and SAGA (γ = 1/(2(μn +
-L_max))), and full GD (η = 1/L). The judged quantity is the SGD exponent:
-per run, the OLS slope of ln(f − f*) against ln(t₀ + t) over the last
-decade-minus-one of the budget (t ≥ T/8, where the constant-step run is
-stationary and t₀/t < 3 %), with a Student-t interval across runs (level
-1e-4 = CLAIM_ALPHA, Bonferroni over the two points). Alternatives: each schedule's
-exponent is checked against the other's (0 vs −1). The VR runs are drawn on
-the same axes and their evaluations to 1e-10 relative suboptimality, and
-final values, are in details (their rates are judged in vr.svrg-rate,
-vr.saga-rate and vr.complexity).
+L_max))), and full GD (η = 1/L). The judged quantity is the SGD exponent: the runs
+of each schedule are split into G independent groups, the group mean of
+(f − f*) (a Monte-Carlo estimate of E(f − f*)) is fitted against ln(t₀ + t) on a
+dense log grid, one OLS slope per group, and the Student-t interval over the G
+slopes (level 1e-4 = CLAIM_ALPHA, Bonferroni over the two points;
+empirics/statistics.slope_across_seeds) is judged. Windows: t ≥ T/8 for the
+constant step (stationary there), t ≥ T/32 for c/(t₀ + t) (its transient decays
+as (t₀ + t)^(−2cμ) = (t₀ + t)^(−4); the wider log range matters because its
+fluctuations decorrelate only over ~t/2 steps). Until this version one slope
+per run was fitted, whose chi-square noise gave half-widths ±0.15–0.17 (an
+exponent 0.1 off was accepted); now ±0.05 (ω = 0) and ±0.08–0.10 (ω = 1) in the
+quick profile (R = 100 runs, 20 groups), below the quick goal 0.125. Alternatives: each schedule's
+exponent is checked against the other's (0 vs −1). The VR half of the statement
+is a condition on the experiment: the geometric mean over runs of SVRG and of
+SAGA must get below 1e-10 of the initial suboptimality within the budget
+(observed ≈ 1e-13, the rounding floor of f − f* at this scale; single runs can
+lag, one ended at 3e-8 at the suite's default seed) while the mean over runs
+of each SGD schedule stays above 1e-6 (observed ≥ 2e-4); otherwise
+the experiment raises and the claim ends in ERROR. Evaluations to 1e-10 and
+final values are in details (the VR rates themselves are judged in
+vr.svrg-rate, vr.saga-rate and vr.complexity).
 
 Mutants: "error ∝ η_t²" (exponent −2ω) and "error ∝ √η_t" (−ω/2, the
 distance rather than the squared distance).
 """
 
 import numpy as np
-from scipy import stats
 
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
-from empirics.statistics import CLAIM_ALPHA
+from empirics.statistics import CLAIM_ALPHA, slope_across_seeds
 from empirics.variance_reduction import gradient_descent, null_direction_ridge, saga, sgd, suboptimality, svrg
 from theory.variance_reduction import omega, sgd_suboptimality_exponent
 
@@ -45,8 +56,9 @@ def experiment(params, rng):
     gap0 = float(suboptimality(problem, start[None])[0])
     runs, steps = params["runs"], params["steps"]
     gap = lambda x: suboptimality(problem, x) / gap0  # noqa: E731
-    checkpoints = np.unique(np.round(np.geomspace(1, steps, 60)).astype(int))
-    checkpoints = np.r_[0, checkpoints]
+    checkpoints = np.unique(np.r_[0, np.round(np.geomspace(1, steps, 60)).astype(int),
+                                  np.round(np.geomspace(steps / 32, steps, params["window_points"])).astype(int),
+                                  np.round(np.geomspace(steps / 8, steps, params["window_points"])).astype(int)])
     c = 2.0 / mu
     t0 = 2 * c * L
     eta_const = 1.0 / (2 * L)
@@ -58,13 +70,21 @@ def experiment(params, rng):
     x0 = np.tile(start, (2 * runs, 1))
     rec = sgd(problem, x0, schedule, steps, rng, checkpoints, gap)
     window = checkpoints >= steps / 8
-    x_axis = np.log(t0 + checkpoints[window])
-    y = np.log(rec.observations[window])  # (K, 2R)
-    xc = x_axis - x_axis.mean()
-    slopes = (xc @ (y - y.mean(axis=0))) / (xc @ xc)
-    slopes = slopes.reshape(2, runs)
-    mean = slopes.mean(axis=1)
-    half = stats.t.ppf(1 - ALPHA / 4, runs - 1) * slopes.std(axis=1, ddof=1) / np.sqrt(runs)
+    # Groups of runs: the mean suboptimality of each group (a Monte-Carlo estimate of E(f − f*)) is fitted
+    # on log-log axes, one slope per group; groups are independent, so the t interval over their slopes is
+    # valid (empirics/statistics.slope_across_seeds), and averaging within a group removes most of the
+    # per-run chi-square noise that dominated per-run slopes.
+    # The constant step is fitted where it is stationary (t ≥ T/8); the c/(t₀ + t) run over t ≥ T/32
+    # (its transient decays as (t₀ + t)^(−2cμ) = (t₀ + t)^(−4), below 1e-4 of the 1/t term there), whose
+    # wider log range matters: its fluctuations decorrelate only over ~t/2 steps.
+    groups = params["groups"]
+    wide = checkpoints >= steps / 32
+    fits = []
+    for j, mask in enumerate((window, wide)):
+        grouped = rec.observations[mask][:, j * runs:(j + 1) * runs].reshape(mask.sum(), groups, -1).mean(axis=2)
+        fits.append(slope_across_seeds(np.log(t0 + checkpoints[mask]), np.log(grouped).T, ALPHA, points=2))
+    mean = np.array([f.estimate for f in fits])
+    half = np.array([f.upper - f.estimate for f in fits])
 
     # Variance-reduced methods and GD on the same problem, start and cost axis.
     vr_runs = params["vr_runs"]
@@ -82,6 +102,15 @@ def experiment(params, rng):
 
     svrg_mean = np.exp(np.log(svrg_res.gaps).mean(axis=0))
     saga_mean = np.exp(np.log(np.maximum(saga_rec.observations, 1e-300)).mean(axis=1))
+    # The statement's other half, "SVRG and SAGA converge linearly to machine precision", is a condition on
+    # the experiment: each VR method's geometric mean over runs must get below 1e-10 of the initial
+    # suboptimality within its budget, while both SGD schedules' mean suboptimality stays above 1e-6 (else the
+    # two halves would not differ). Failing it is an ERROR, so the claim fails verification.
+    vr_best = np.array([svrg_mean.min(), saga_mean.min()])
+    sgd_final = rec.observations[-1].reshape(2, runs).mean(axis=1)
+    if not (np.all(vr_best <= 1e-10) and np.all(sgd_final >= 1e-6)):
+        raise RuntimeError(f"VR half not met: SVRG/SAGA geometric means reach {vr_best.max():.3g} (need ≤ 1e-10), "
+                           f"SGD means end at {sgd_final.min():.3g} (need ≥ 1e-6)")
     sgd_mean = rec.observations.reshape(len(checkpoints), 2, runs).mean(axis=2)
     evals_svrg = svrg_res.evaluations.mean(axis=0)
     figure = Figure(
@@ -135,9 +164,9 @@ CLAIM = Claim(
     experiment=experiment,
     params=Params(
         symbols={"omega": "omega"},
-        quick={"n": 100, "d": 5, "kappa": 10.0, "runs": 100, "steps": 8000, "vr_runs": 8, "svrg_epochs": 14,
+        quick={"n": 100, "d": 5, "kappa": 10.0, "runs": 100, "groups": 20, "window_points": 80, "steps": 8000, "vr_runs": 8, "svrg_epochs": 14,
                "saga_epochs": 30},
-        full={"n": 200, "d": 8, "kappa": 10.0, "runs": 300, "steps": 30000, "vr_runs": 32, "svrg_epochs": 30,
+        full={"n": 200, "d": 8, "kappa": 10.0, "runs": 300, "groups": 30, "window_points": 150, "steps": 30000, "vr_runs": 32, "svrg_epochs": 30,
               "saga_epochs": 50},
     ),
     comparison=Exponent(alpha=ALPHA, alternative=(-1.0, 0.0)),

@@ -1,0 +1,33 @@
+"""Seed 000's third regime read as written: every overshooting step size diverges.
+
+Checked-step API (theory/derivation.py). The seed lists "exactly three regimes"
+on a quadratic bowl, the third being: "too large and each step overshoots the
+minimum by more than it gained, so the error grows geometrically — divergence".
+Its reading judged here: a step size that overshoots (the error changes sign,
+1 − h < 0 with h = ηλ) makes the error grow. GD's error ratio 1 − h is negative
+for every h > 1 but of modulus below 1 on 1 < h < 2, a set of positive measure
+on which GD overshoots and converges (gd.five-regimes).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .derivation import Derivation, DerivationBuilder
+from .symbols import h
+
+
+def overshoot_diverges_seed() -> Derivation:
+    """Seed 000: overshooting (h > 1) implies a growing error; the indicator 'grows' is 1 for every h > 1."""
+    d = DerivationBuilder()
+    e, e_next = sp.Symbol("e_t"), sp.Symbol("e_t+1")
+    model = d.definition("GD on ½λθ²", sp.Eq(e_next, (1 - h) * e),
+                         "e = θ − θ*, h = ηλ: one step multiplies the error by 1 − h; it overshoots "
+                         "(changes sign) when h > 1")
+    reading = d.definition("Seed 000's third regime", sp.Eq(sp.Symbol("grows"), 1),
+                           "'too large and each step overshoots the minimum by more than it gained, so the error "
+                           "grows geometrically — divergence': with the list 'exactly three regimes', every "
+                           "overshooting step size (h > 1) is in the divergent regime")
+    d.computed("Claimed growth indicator for h > 1", sp.Eq(sp.Symbol("G(h)"), reading.rhs), uses=[model, reading],
+               how="read off")
+    return d.finish("h = ηλ > 1 (overshooting)", "quadratic bowl, constant η")
