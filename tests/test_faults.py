@@ -453,7 +453,8 @@ def test_a_staging_folder_left_by_a_killed_run_is_removed(registry, tmp_path):
     (out / ".staging-dead").mkdir(parents=True)
     (out / ".staging-dead" / "results.json").write_text("{")
     assert verify(out) == 0
-    assert sorted(p.name for p in out.iterdir()) == [".convergence.lock", "results.json"]
+    # .cache: the run's result-cache entries (convergence/cache.py), moved in with its outputs
+    assert sorted(p.name for p in out.iterdir() if p.name != ".cache") == [".convergence.lock", "results.json"]
 
 
 # -- case 10: an output folder that cannot be written --------------------------------------------------------
