@@ -196,9 +196,9 @@ def std_seed() -> Derivation:
                                "v_t unrolled (adam.bias-correction), divided by 1 − β₂^t")
     weights = sp.Sum(corrected_v.rhs.function.subs(G[j], 1), *corrected_v.rhs.limits)
     total = _weights_total(weights)
-    d.computed("What v̂ estimates", sp.Eq(e_v, sp.simplify(total) * _E(g**2)), [corrected_v],
-               "linearity with E[g_j²] = E[g²]; geometric summation of the weights",
-               "bias correction makes the weights sum to 1, applied to g²")
+    d.identity("What v̂ estimates", sp.Eq(e_v, _E(g**2)), equals=sp.simplify(total) * _E(g**2), uses=[corrected_v],
+               justification="linearity with E[g_j²] = E[g²], geometric summation of the weights (computed): bias "
+                             "correction makes the weights sum to 1, applied to g²")
     z = sp.Symbol("Z", real=True)
     raw = expectation((mu_g + sigma * z) ** 2, [{z: 0, z**2: 1}])
     d.identity("Second raw moment", sp.Eq(_E(g**2), mu_g**2 + sigma**2), equals=raw,

@@ -131,9 +131,10 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     F_step = d.computed("Cost per unit of B_noise/B", sp.Eq(sp.Function("F")(u), F), [small_step], "4 × the limit",
                         "minimising S at small B means minimising F(u)")
     condition = sp.Eq(u * (1 / (1 - u) - 1 / (r - u)), -sp.log(reached))
-    d.identity("Optimal floor: dF/du = 0", sp.Eq(u**2 * sp.Derivative(sp.Function("F")(u), u),
+    scale = u**2  # u²F'(u): the same factor on the typeset side and in the check
+    d.identity("Optimal floor: dF/du = 0", sp.Eq(scale * sp.Derivative(sp.Function("F")(u), u),
                                                   condition.lhs - condition.rhs),
-               equals=u**2 * sp.diff(F_step.rhs, u), uses=[F_step], justification="F' = 0 where the two terms balance")
+               equals=scale * sp.diff(F_step.rhs, u), uses=[F_step], justification="F' = 0 where the two terms balance")
     cond = condition.lhs - condition.rhs
     large = sp.simplify(sp.limit(cond + sp.log(r), r, sp.oo))
     large_step = d.computed("The condition for r ≫ 1", sp.Eq(large, sp.log(r)), ["Optimal floor: dF/du = 0"],

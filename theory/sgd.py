@@ -124,7 +124,7 @@ def noise_ball() -> Derivation:
     e, v, v_t = sp.Symbol("e_t", real=True), sp.Symbol("v"), sp.Symbol("v_t")
     update = d.definition("Update", sp.Eq(sp.Symbol("e_t+1"), (1 - eta * a) * e - eta * sigma * xi),
                           "e = θ − θ*, g = a e + σξ_t")
-    noise = d.assumption("Noise", sp.And(sp.Eq(_E(xi), 0), sp.Eq(_E(xi**2), 1), sp.Eq(_E(e**2), v_t)),
+    noise = d.assumption("Noise", sp.And(*(sp.Eq(_E(k_), v_) for k_, v_ in NOISE.items()), sp.Eq(_E(e**2), v_t)),
                          "ξ_t independent of e_t; v_t = E e_t²")
     second = expectation(update.rhs**2, [{e: _E(e), e**2: v_t}, NOISE])
     rec = d.identity("Second-moment recursion", sp.Eq(sp.Symbol("v_t+1"), (1 - eta * a) ** 2 * v_t + eta**2 * sigma**2),
@@ -184,7 +184,7 @@ def robbins_monro() -> Derivation:
     th, m_t = sp.Symbol("theta_t", real=True), sp.Symbol("m_t")
     update = d.definition("SGD with η_t = c/t", sp.Eq(sp.Symbol("theta_t+1"), (1 - c * mu / tt) * th - c * sigma * xi / tt),
                           "gradient μθ + σξ_t on ½μθ², θ* = 0")
-    noise = d.assumption("Noise", sp.And(sp.Eq(_E(xi), 0), sp.Eq(_E(xi**2), 1), sp.Eq(_E(th**2), m_t)),
+    noise = d.assumption("Noise", sp.And(*(sp.Eq(_E(k_), v_) for k_, v_ in NOISE.items()), sp.Eq(_E(th**2), m_t)),
                          "ξ_t independent of θ_t; m_t = E θ_t²")
     second = expectation(update.rhs**2, [{th: _E(th), th**2: m_t}, NOISE])
     rec = d.identity("Second-moment recursion",
@@ -349,8 +349,9 @@ def shuffling_exponents() -> Derivation:
     epoch = unroll(sp.collect(one.rhs, e).coeff(e), lambda k_: -eta * c_pi(k_), e, kk, n)
     epoch_step = d.computed("Epoch map", sp.Eq(sp.Symbol("e_+n"), epoch), [one], "unroll n steps",
                             "c_π(k) is the component used at step k of the epoch")
-    contraction = d.computed("Per-epoch contraction", sp.Eq(1 - q**n, sp.series(1 - q**n, x, 0, 3).removeO()),
-                             [epoch_step], "series in h to second order")
+    contraction = d.identity("Per-epoch contraction", sp.Eq(1 - q**n, n * x - n * (n - 1) * x**2 / 2),
+                             equals=sp.series(1 - q**n, x, 0, 3).removeO(), uses=[epoch_step],
+                             justification="series in h to second order (computed)")
     weight = sp.factor(sp.limit(-(q ** (n - kk) - 1) / (1 - q**n), x, 0))
     offset = eta * sp.Sum(weight * c_pi(kk), (kk, 1, n))
     cyclic = d.computed("Cyclic order: fixed point", sp.Eq(sp.Symbol("e_star"), offset), [epoch_step, contraction],
