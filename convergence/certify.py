@@ -28,7 +28,6 @@ that ran) and the verdict is the comparison's alone.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,16 +73,14 @@ def leg(claim: Claim, measurement: Measurement, profile: str, record: Mapping[st
         return {"legs": legs}
     if not certificates.available():
         return {"legs": legs, "certificate": {"ran": False, "reason": NOT_COMPUTED}}
-    started = time.perf_counter()
     try:
         result = _run(claim, measurement, profile)
     except Exception as exc:  # the leg's failure is reported, the comparison's verdict stands
         result = {"ran": True, "verdict": Verdict.ERROR.value, "summary": f"{type(exc).__name__}: {exc}", "points": []}
     result["declaration"] = claim.certificate.describe()
     result["versions"] = certificates.solver_versions()
-    # Timings stay outside the leg's record (like runtime_s): results depend on the seed only.
-    updates: dict[str, Any] = {"legs": legs + ["certificate"], "certificate": result,
-                               "certificate_runtime_s": round(time.perf_counter() - started, 4)}
+    # No timing in the leg's record: records are equal across runs except runtime_s (which includes the leg).
+    updates: dict[str, Any] = {"legs": legs + ["certificate"], "certificate": result}
     if result["verdict"] == Verdict.REFUTED.value and record.get("verdict") != Verdict.REFUTED.value:
         updates["experiment_verdict"] = record.get("verdict")
         updates["verdict"] = Verdict.REFUTED.value

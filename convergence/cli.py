@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
+import functools
 import json
 import logging
 import os
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import calibration_cli
+from . import calibration_cli, diff, scaffold
 from .claim import PROFILES, Claim
 from .errors import SuiteError
 from .seeds import DEFAULT_SEED
@@ -84,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     p_show = sub.add_parser("show", help="show one claim: statement, source, derivation, params")
     p_show.add_argument("claim_id", metavar="ID")
     p_show.add_argument("--json", action="store_true", help="print as JSON")
+    p_show.add_argument("--latex", action="store_true", help="print the derivation as a LaTeX align block")
+    p_show.add_argument("--typst", action="store_true", help="print the derivation as a Typst math block")
 
     p_verify = sub.add_parser("verify", help="run experiments, compare with theory, write results.json")
     p_verify.add_argument("patterns", nargs="*", metavar="PATTERN", help="glob(s) on claim ids (default: all)")
@@ -96,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                           help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
     p_verify.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
+    p_verify.add_argument("--no-cache", action="store_true", help="run every claim, even unchanged ones")
+    p_verify.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                          help="override a parameter of the selected claims (a non-standard run, never cached)")
     p_verify.add_argument("--scheduler", metavar="ADDRESS", default=None,
                           help="run the claims on an existing Dask scheduler, e.g. tcp://host:8786 (same records;"
                                " no --jobs or --timeout there)")
@@ -117,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="add an appendix from a calibration.json written by 'calibrate'")
 
     calibration_cli.add_parser(sub)
+    scaffold.add_parser(sub)
+    diff.add_parser(sub)
     return parser
 
 
@@ -157,6 +166,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if not matches:
         raise UnknownClaimError(f"unknown claim id {args.claim_id!r} (see 'convergence list')")
     check_claim_theory(matches[0])
+    if args.latex or args.typst:
+        from .export import latex_align, typst_block
+
+        print(latex_align(matches[0]) if args.latex else typst_block(matches[0]))
+        return EXIT_OK
     record = _show_record(matches[0])
     if args.json:
         print(json.dumps(record, indent=2))
@@ -184,17 +198,6 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"Tolerance: {record['tolerance']}")
     print("Mutants: " + "; ".join(record["mutants"]))
     return EXIT_OK
-
-
-def _progress(done: int, total: int, record: dict[str, Any]) -> None:
-    mark = "ok " if record["passed"] else "FAIL"
-    killed = sum(m["killed"] for m in record["mutants"])
-    print(
-        f"[{done:>{len(str(total))}}/{total}] {mark} {record['id']:<40} {record['verdict']:<12}"
-        f" (expected {record['expected']}, mutants {killed}/{len(record['mutants'])} refuted,"
-        f" {record['runtime_s']:.2f} s)",
-        file=sys.stderr, flush=True,
-    )
 
 
 def _print_summary(results: dict[str, Any]) -> None:
@@ -245,28 +248,43 @@ def _output_folder(folder: Path):
 
 def _jobs(requested: int, claims: int) -> int:
     """More workers than claims would only fork idle processes: cap, and say so."""
-    if requested > claims:
+    if 0 < claims < requested:
         print(f"--jobs {requested} capped at {claims}: one worker per claim at most", file=sys.stderr)
         return max(claims, 1)
     return requested
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from .cache import CACHE_DIR, ResultCache, execute, plan
+    from .discovery import index, load_for_run, select_refs
+    from .overrides import check as check_overrides
+    from .overrides import mark as mark_overrides
+    from .overrides import parse as parse_overrides
+    from .progress import Progress, claim_callback
     from .results import command_line, make_results, write_results
     from .runner import RunOptions, run_claims
 
-    claims = _load_claims(args.patterns)
-    jobs = _jobs(args.jobs, len(claims))
+    refs = select_refs(index(), args.patterns)  # a claim is imported only if it must run (see cache.py)
+    overrides = parse_overrides(args.set)
+    if overrides and args.scheduler is not None:
+        raise SuiteError("--set does not apply with --scheduler (the cluster runs the claims' own parameters)")
     report_error = None
     with _output_folder(args.out) as stage:  # fail before minutes of experiments, not after
-        options = RunOptions(profile=args.profile, seed=args.seed, jobs=jobs, timeout=args.timeout)
-        print(f"verifying {len(claims)} claim(s), profile {args.profile}, seed {args.seed},"
-              f" timeout {options.claim_timeout:g} s per claim", file=sys.stderr)
-        if args.scheduler is not None:
-            records = _run_on_scheduler(claims, options, args.scheduler)
-        else:
-            records = run_claims(claims, options, on_result=_progress)
-        results = make_results(records, seed=args.seed, profile=args.profile, command=command_line())
+        # Entries are read from OUT/.cache and written through the stage: an interrupted run adds none.
+        cache = None if args.no_cache or overrides else ResultCache(args.out / CACHE_DIR, stage / CACHE_DIR)
+        options = RunOptions(profile=args.profile, seed=args.seed, timeout=args.timeout,
+                             overrides=tuple(overrides.items()))
+        planned = plan(refs, options, cache, load_for_run, lambda run: check_overrides(overrides, run, args.profile))
+        jobs = _jobs(args.jobs, len(planned.claims)) if planned.claims else args.jobs
+        options = dataclasses.replace(options, jobs=jobs)
+        cached = f", {len(planned.served)} unchanged (from the cache)" if planned.served else ""
+        print(f"verifying {len(refs)} claim(s), profile {args.profile}, seed {args.seed},"
+              f" timeout {options.claim_timeout:g} s per claim{cached}", file=sys.stderr)
+        run = run_claims if args.scheduler is None else functools.partial(_run_on_scheduler, scheduler=args.scheduler)
+        with Progress([r.id for r in refs], jobs=jobs, title="verify") as progress:
+            records = execute(planned, options, run, claim_callback(progress))
+        results = mark_overrides(make_results(records, seed=args.seed, profile=args.profile,
+                                              command=command_line()), overrides)
         write_results(results, stage / "results.json")
         if args.report:
             report_error = _stage_report(results, stage, args.out, args.strict)
@@ -279,7 +297,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if results["totals"]["passed"] == len(records) else EXIT_MISMATCH
 
 
-def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str) -> list[dict[str, Any]]:
+def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str,
+                      on_result: Any = None) -> list[dict[str, Any]]:
     """verify's claims as tasks on an existing Dask cluster (records as a local run's)."""
     from .calibration import run_claims_on_cluster
     from .cluster import dask_client
@@ -287,7 +306,7 @@ def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str) -> list
     if options.jobs > 1 or options.timeout is not None:
         raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
     with dask_client(scheduler) as client:
-        return run_claims_on_cluster(client, claims, options, on_result=_progress)
+        return run_claims_on_cluster(client, claims, options, on_result=on_result)
 
 
 def _cmd_power(args: argparse.Namespace) -> int:
@@ -304,12 +323,14 @@ def _cmd_power(args: argparse.Namespace) -> int:
                    if not args.patterns or any(fnmatchcase(r["id"], p) for p in args.patterns)]
         profile = results.get("profile", args.profile)
     else:
+        from .progress import Progress, claim_callback
         from .runner import RunOptions, run_claims
 
         claims = _load_claims(args.patterns)
         options = RunOptions(profile=args.profile, seed=args.seed, jobs=_jobs(args.jobs, len(claims)),
                              timeout=args.timeout)
-        records, profile = run_claims(claims, options, on_result=_progress), args.profile
+        with Progress([c.id for c in claims], jobs=options.jobs, title="power") as progress:
+            records, profile = run_claims(claims, options, on_result=claim_callback(progress)), args.profile
     from .discovery import discover
 
     known = {claim.id for claim in discover()}  # a loose bound's companion claim must exist
@@ -396,7 +417,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging()
     handlers = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "report": _cmd_report,
-                "power": _cmd_power, "calibrate": calibration_cli.cmd_calibrate}
+                "power": _cmd_power, "calibrate": calibration_cli.cmd_calibrate, "new": scaffold.command,
+                "diff": diff.command}
     try:
         return handlers[args.command](args)
     except SuiteError as exc:

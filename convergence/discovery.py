@@ -14,6 +14,7 @@ claims without touching ``claims/``.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import fnmatch
 import importlib
@@ -22,6 +23,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,6 +31,7 @@ import claims as _claims_package
 
 from .claim import Claim
 from .errors import ClaimDefinitionError, UnknownClaimError
+from .scaffold import refuse_unfinished
 
 CLAIMS_ROOT = Path(_claims_package.__file__).resolve().parent
 ROOT_VARIABLE = "CONVERGENCE_CLAIMS_DIR"
@@ -93,7 +96,85 @@ def load_claim_file(path: Path, root: Path = CLAIMS_ROOT) -> Claim:
     if not isinstance(claim, Claim):
         raise ClaimDefinitionError("CLAIM", "the file defines no CLAIM = Claim(...)", shown)
     object.__setattr__(claim, "path", shown)
+    object.__setattr__(claim, "_file", path)
     return claim
+
+
+def claim_file(claim: Claim) -> Path:
+    """The file a discovered claim was loaded from."""
+    return getattr(claim, "_file", None) or claims_root().parent / claim.path
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """A claim file and its id, known without importing the file (see ``index``)."""
+
+    id: str
+    path: Path
+    root: Path
+
+    def load(self) -> Claim:
+        return load_claim_file(self.path, self.root)
+
+
+def static_id(path: Path) -> str | None:
+    """The id of ``CLAIM = Claim(id="...")`` read from the source, or None when it is not a literal."""
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CLAIM" for t in node.targets)
+                and isinstance(node.value, ast.Call)):
+            for keyword in node.value.keywords:
+                if keyword.arg == "id" and isinstance(keyword.value, ast.Constant) \
+                        and isinstance(keyword.value.value, str):
+                    return keyword.value.value
+    return None
+
+
+def index(root: Path | None = None) -> list[ClaimRef]:
+    """Every claim file below ``root`` with its id, sorted by id; duplicate ids are refused.
+
+    Ids are read from the source where they are literals (all of the catalogue's), so a
+    command that needs a few claims, or none (every record served from the cache), does not
+    import the others; a file whose id is not a literal is imported to learn it.
+    """
+    root = claims_root() if root is None else root
+    found: dict[str, ClaimRef] = {}
+    for path in claim_files(root):
+        claim_id = static_id(path) or load_claim_file(path, root).id
+        shown = f"{root.name}/{path.relative_to(root).as_posix()}"
+        if claim_id in found:
+            other = f"{root.name}/{found[claim_id].path.relative_to(root).as_posix()}"
+            raise ClaimDefinitionError("id", f"{claim_id!r} is also defined in {other}", shown)
+        found[claim_id] = ClaimRef(claim_id, path, root)
+    return [found[k] for k in sorted(found)]
+
+
+def select_refs(refs: list[ClaimRef], patterns: list[str] | tuple[str, ...]) -> list[ClaimRef]:
+    """The refs whose id matches any pattern (all when none is given); see ``select``."""
+    wanted = set(_matching([r.id for r in refs], patterns))
+    return [r for r in refs if r.id in wanted]
+
+
+def load_for_run(ref: ClaimRef) -> Claim:
+    """Import a selected claim and check it as ``verify`` requires (``check_for_run``)."""
+    claim = ref.load()
+    check_for_run(claim)
+    return claim
+
+
+def _matching(ids: list[str], patterns: list[str] | tuple[str, ...]) -> list[str]:
+    if not patterns:
+        return sorted(ids)
+    chosen: set[str] = set()
+    for pattern in patterns:
+        matches = [i for i in ids if fnmatch.fnmatchcase(i, pattern)]
+        if not matches:
+            raise UnknownClaimError(f"no claim matches {pattern!r} (see 'convergence list')")
+        chosen.update(matches)
+    return sorted(chosen)
 
 
 def discover(root: Path | None = None) -> list[Claim]:
@@ -116,20 +197,18 @@ def select(claims: list[Claim], patterns: list[str] | tuple[str, ...], check_the
     false, the selected claims' derivations are built and their symbol maps
     checked here (see ``Claim.check_theory``).
     """
-    if not patterns:
-        chosen = {c.id: c for c in claims}
-    else:
-        chosen = {}
-        for pattern in patterns:
-            matches = [c for c in claims if fnmatch.fnmatchcase(c.id, pattern)]
-            if not matches:
-                raise UnknownClaimError(f"no claim matches {pattern!r} (see 'convergence list')")
-            chosen.update((c.id, c) for c in matches)
-    selected = [chosen[k] for k in sorted(chosen)]
+    by_id = {c.id: c for c in claims}
+    selected = [by_id[k] for k in _matching(list(by_id), patterns)]
     if check_theory:
         for claim in selected:
-            check_claim_theory(claim)
+            check_for_run(claim)
     return selected
+
+
+def check_for_run(claim: Claim) -> None:
+    """What a claim must pass before it runs: no TODO left, a derivation matching its symbol map."""
+    refuse_unfinished(claim_file(claim), claim.path)
+    check_claim_theory(claim)
 
 
 def check_claim_theory(claim: Claim) -> None:

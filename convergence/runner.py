@@ -34,6 +34,7 @@ from . import certify
 from .claim import Claim
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
+from .overrides import apply as apply_overrides
 from .resolution import assess
 from .seeds import claim_rng
 from .theory_eval import NonFiniteTheoryError, evaluate, require_finite
@@ -52,6 +53,11 @@ class RunOptions:
     seed: int = 0
     jobs: int = 1
     timeout: float | None = None  # seconds per claim; None: the profile's default
+    overrides: tuple[tuple[str, Any], ...] = ()  # verify --set NAME=VALUE (see overrides.py)
+
+    def params(self, claim: Claim) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The claim's parameters for the profile with the overrides that apply, and those overrides."""
+        return apply_overrides(claim.params.for_profile(self.profile), dict(self.overrides))
 
     @property
     def claim_timeout(self) -> float:
@@ -247,11 +253,13 @@ def _judge_mutants(claim: Claim, measurement: Measurement) -> list[dict[str, Any
 
 
 def _base_record(claim: Claim, options: RunOptions) -> dict[str, Any]:
+    params, overridden = options.params(claim)
     return {
         **describe_claim(claim),
-        "params": to_jsonable(claim.params.for_profile(options.profile)),
+        "params": to_jsonable(params),
         "seed": options.seed,
         "profile": options.profile,
+        **({"overrides": to_jsonable(overridden)} if overridden else {}),
     }
 
 
@@ -292,7 +300,7 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
     record = _base_record(claim, options)
     try:
         record["theory"] = describe_theory(claim)
-        params = claim.params.for_profile(options.profile)
+        params = options.params(claim)[0]
         with np.errstate(all="ignore"):
             measurement = claim.experiment(params, claim_rng(options.seed, claim.id))
         if not isinstance(measurement, Measurement):

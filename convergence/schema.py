@@ -125,7 +125,10 @@ def _record(record: Any, index: int) -> None:
         if mutant["killed"] != (mutant["verdict"] == "REFUTED"):
             raise _Invalid(f"{where}: mutant {m}: 'killed' is {mutant['killed']},"
                            f" but its verdict is {mutant['verdict']}")
-    passed = record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+    certificate = record.get("certificate")
+    certificate_error = isinstance(certificate, dict) and certificate.get("verdict") == "ERROR"
+    passed = (record["verdict"] == record["expected"] and all(m["killed"] for m in record["mutants"])
+              and not certificate_error)  # the rule of convergence.runner._finish
     if record["passed"] != passed:
         raise _Invalid(f"{where}: 'passed' is {record['passed']}, but the verdict, expected verdict and mutants"
                        f" say {passed}")
@@ -200,6 +203,7 @@ RECORD_FIELDS: dict[str, Callable[[Any], bool]] = {
                                    "margin_label", "error", "corrects", "profile")},
     "references": _optional(_list_of(_is_str)),
     "source": _object, "theory": _object, "figure": _object, "params": _object, "symbols": _object,
+    "certificate": _object, "resolution": _object,
     "inputs": _optional(lambda v: isinstance(v, dict) and all(_array(x) for x in v.values())),
     **{name: _array for name in ("margin", "theory_values", "measured_values", "stderr", "interval",
                                  "runtime_s", "level", "samples")},

@@ -12,15 +12,17 @@ fetched from the network.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import typst
 
 from convergence.atomic import move_files, staged_folder, write_atomic
 from convergence.errors import SuiteError
@@ -38,6 +40,7 @@ SOURCE_NAME = "report.typ"
 FIGURES_DIR = "figures"
 # Embedded in the PDF as vector graphics; the PNG beside it is for quick viewing.
 EMBEDDED_FIGURE_FORMAT = "svg"
+COMPILE_TIMEOUT_S = 900.0  # the full report compiles in well under a minute; a hang must still end
 
 
 class ReportError(SuiteError):
@@ -176,31 +179,52 @@ def _calibration_appendix(calibration: Mapping[str, Any], out_dir: Path, strict:
 
 
 def _compile(source_path: Path, root: Path, results: Mapping[str, Any], shown: Path) -> bytes:
+    """Compile in a child process (``reports.typst_worker``): an interrupt kills it at once,
+    and Typst's threads never live in this process, which forks claim workers."""
     created = parse_created(results.get("created"))
+    pdf_path = root / f".{REPORT_NAME}.compiled"
+    command = [sys.executable, "-m", "reports.typst_worker", str(source_path), str(root), str(pdf_path),
+               created.isoformat() if created else ""]
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        pdf, warnings = typst.compile_with_warnings(
-            str(source_path),
-            root=str(root),
-            ignore_system_fonts=True,  # embedded fonts only: the same PDF on every machine
-            timestamp=created,
-        )
-    except typst.TypstError as exc:
-        error = ReportError(_describe_typst_error(exc, source_path, shown))
+        stdout, stderr = child.communicate(timeout=COMPILE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise ReportError(f"Typst did not finish compiling {shown} within {COMPILE_TIMEOUT_S:g} s") from None
+    finally:  # an interrupt (or the timeout) must not leave the compiler running
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    reply = _reply(stdout, stderr, child.returncode)
+    if "error" in reply:
+        error = ReportError(_describe_typst_error(reply["error"], reply.get("diagnostic", ""), source_path, shown))
         error.source = source_path.read_text(encoding="utf-8")
-        raise error from exc
-    for warning in warnings:
-        log.warning("typst: %s", getattr(warning, "message", warning))
-    if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF"):
+        raise error
+    for warning in reply.get("warnings", []):
+        log.warning("typst: %s", warning)
+    pdf = pdf_path.read_bytes() if pdf_path.exists() else b""
+    pdf_path.unlink(missing_ok=True)
+    if not pdf.startswith(b"%PDF"):
         raise ReportError("Typst returned no PDF")
     return pdf
 
 
-def _describe_typst_error(exc: Exception, source_path: Path, shown: Path) -> str:
+def _reply(stdout: str, stderr: str, status: int) -> dict[str, Any]:
+    """The worker's JSON line, or a ReportError with the last line it wrote to stderr."""
+    try:
+        reply = json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        last = (stderr.strip().splitlines() or [f"exit status {status}"])[-1]
+        raise ReportError(f"the Typst compiler process failed: {last}") from None
+    return reply if isinstance(reply, dict) else {}
+
+
+def _describe_typst_error(message: str, diagnostic: str, source_path: Path, shown: Path) -> str:
     """One line: Typst's message, where it is, and which claim's section that is."""
-    message = getattr(exc, "message", None) or str(exc)
     first_line = (message.strip().splitlines() or ["unknown error"])[0]
     where = ""
-    match = re.search(r"(\S+):(\d+):(\d+)", getattr(exc, "diagnostic", "") or "")
+    match = re.search(r"(\S+):(\d+):(\d+)", diagnostic)
     if match:
         line = int(match.group(2))
         where = f" at line {line}, column {match.group(3)}"

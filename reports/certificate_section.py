@@ -81,7 +81,7 @@ def section(record: Mapping[str, Any], figure_path: str | None) -> str:
            f"{text(d.get('metric', ''))}, initial condition {text(d.get('initial', ''))}; judged: "
            f"{text(d.get('bound', ''))}. Solved with {raw('PEPit ' + versions.get('pepit', '?'))}, "
            f"{raw('Clarabel ' + versions.get('clarabel', '?'))} through {raw('CVXPY ' + versions.get('cvxpy', '?'))}, "
-           f"accuracy rtol {format_number(d.get('rtol'))}, {format_number(record.get('certificate_runtime_s'), 3)} s."]
+           f"accuracy rtol {format_number(d.get('rtol'))}."]
     if figure_path:
         out.append(f"#figure(image(\"{figure_path}\", width: 80%), caption: [Theory (black dashed), certified "
                    f"worst case and the experiment's worst instance against {text(d.get('variable', ''))}.])")

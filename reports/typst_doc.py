@@ -213,6 +213,12 @@ def _title_page(results: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
         status = "#text(fill: rgb(\"#1b7a34\"), weight: \"bold\", size: 14pt)[All claims pass]"
     else:
         status = f"#text(fill: rgb(\"#c0262d\"), weight: \"bold\", size: 14pt)[{n - n_passed} of {n} claims fail]"
+    cached = sum(bool(r.get("cached")) for r in records)
+    overrides = results.get("overrides") if isinstance(results.get("overrides"), Mapping) else {}
+    if results.get("standard") is False or overrides:
+        status += ("\n    #v(0.8em)\n    #text(fill: rgb(\"#c0262d\"), weight: \"bold\", size: 12pt)"
+                   f"[{text('Non-standard run: parameters overridden')}] \\\n    "
+                   + ", ".join(f"{raw(k)} = {format_value(v)}" for k, v in overrides.items()))
     meta_rows = [
         ["Date", text(_date(results.get("created")))],
         ["Master seed", raw(results.get("seed", "unknown"))],
@@ -223,6 +229,8 @@ def _title_page(results: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
         ["Claims passing", f"{n_passed} of {n}"],
         *catalogue_rows(records),
     ]
+    if cached:
+        meta_rows.append(["Records from the cache", f"{cached} of {n}"])
     return f"""
 #page(numbering: none)[
   #v(4cm)
@@ -281,7 +289,8 @@ def _summary(records: Sequence[Mapping[str, Any]], labelled: set[str]) -> str:
         result += f" #linebreak() #muted[mutants {killed}/{len(mutants)}]" + certificate_section.tightness_cell(record)
         result += counts_cell(record.get("theory") if isinstance(record.get("theory"), Mapping) else None)
         if record.get("runtime_s") is not None:  # runtime under the result: the id column keeps its width
-            result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s]"
+            cached = " (cached)" if record.get("cached") else ""
+            result += f" #linebreak() #muted[{format_number(record.get('runtime_s'), 3)} s{cached}]"
         rows.append([
             f"{_link(record.get('id'), labelled, SUMMARY_ID_SIZE)} #linebreak()"
             f" #muted[{text(record.get('kind') or '—')}]",
@@ -371,7 +380,7 @@ def _claim_section(
         "#pass-mark" if passed(record) else "#fail-mark",
     ]
     if record.get("runtime_s") is not None:
-        line.append(f"{format_number(record.get('runtime_s'), 3)} s")
+        line.append(f"{format_number(record.get('runtime_s'), 3)} s" + (" (cached)" if record.get("cached") else ""))
     out.append(" #h(0.6em)·#h(0.6em) ".join(line) + "\n")
     if record.get("statement"):
         out.append(
@@ -434,6 +443,14 @@ def _experiment(record: Mapping[str, Any], figure_paths: Mapping[str, str], figu
         facts.append(f"claim file {raw(record['path'])}")
     if facts:
         out.append(", ".join(facts).join(("Run with ", ".")))
+    if record.get("cached"):
+        out.append("#muted[" + text("Record reused from the result cache: the claim file, every module it imports, "
+                                    "the seed and the versions are byte for byte those of the run that made it.")
+                   + "]")
+    overrides = record.get("overrides")
+    if isinstance(overrides, Mapping) and overrides:
+        out.append(f"#text(fill: rgb(\"#c0262d\"))[{text('Non-standard parameters (set on the command line): ')}"
+                   + ", ".join(f"{raw(k)} = {format_value(v)}" for k, v in overrides.items()) + "]")
     params = record.get("params")
     if isinstance(params, Mapping) and params:
         symbols = record.get("symbols") if isinstance(record.get("symbols"), Mapping) else {}

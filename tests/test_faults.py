@@ -168,11 +168,11 @@ def test_a_hung_claim_times_out_and_the_others_run(registry, tmp_path):
     registry({"toy.hangs": {"body": "time.sleep(120)"}, **GOOD})
     out = tmp_path / "out"
     started = time.monotonic()
-    assert verify(out, "--timeout", "1.5", "--jobs", "2") == 1
-    assert time.monotonic() - started < 20
+    assert verify(out, "--timeout", "4", "--jobs", "2") == 1  # 4 s: the good claim must finish on a loaded machine
+    assert time.monotonic() - started < 30
     found = records(out)
-    assert found["toy.hangs"]["verdict"] == "ERROR" and found["toy.hangs"]["summary"] == "timed out after 1.5 s"
-    assert found["toy.good"]["passed"]
+    assert found["toy.hangs"]["verdict"] == "ERROR" and found["toy.hangs"]["summary"] == "timed out after 4 s"
+    assert found["toy.good"]["passed"], found["toy.good"]["summary"]
 
 
 def test_the_timeout_has_a_default_per_profile():
@@ -241,6 +241,36 @@ def test_an_interrupt_exits_130_quickly_with_no_traceback_or_orphan(tmp_path, si
     assert not [pid for pid in workers if _alive(pid)], "orphaned worker processes"
     assert (out / "results.json").read_bytes() == OLD_RESULTS
     assert sorted(p.name for p in out.iterdir()) == [".convergence.lock", "results.json"]
+
+
+def test_an_interrupt_while_typst_compiles_exits_at_once(tmp_path):
+    """Case 3 (report phase): Typst runs in a worker, so SIGINT during a long compile still exits 130 at once."""
+    data = _valid_results()
+    data["claims"] = [{**copy.deepcopy(data["claims"][0]), "id": f"x.c{i}", "statement": "word " * 100}
+                      for i in range(40)]  # a compile of a second or more
+    results, out = tmp_path / "results.json", tmp_path / "out"
+    results.write_text(json.dumps(data))
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF-1.7 the previous report")
+    process = subprocess.Popen([sys.executable, "-m", "convergence", "report", "--results", str(results),
+                                "--out", str(out)], env={**os.environ, "PYTHONPATH": str(REPO)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.glob(".staging-*/.report-*/report.typ")) and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.01)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+        elapsed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130 and elapsed < 5 and "Traceback" not in stderr, stderr
+    assert (out / "report.pdf").read_bytes() == b"%PDF-1.7 the previous report"
+    assert sorted(p.name for p in out.iterdir()) == [".convergence.lock", "report.pdf"]
 
 
 # -- case 5: a bad seed, and case 15: --out '' ----------------------------------------------------------------
@@ -423,7 +453,8 @@ def test_a_staging_folder_left_by_a_killed_run_is_removed(registry, tmp_path):
     (out / ".staging-dead").mkdir(parents=True)
     (out / ".staging-dead" / "results.json").write_text("{")
     assert verify(out) == 0
-    assert sorted(p.name for p in out.iterdir()) == [".convergence.lock", "results.json"]
+    # .cache: the run's result-cache entries (convergence/cache.py), moved in with its outputs
+    assert sorted(p.name for p in out.iterdir() if p.name != ".cache") == [".convergence.lock", "results.json"]
 
 
 # -- case 10: an output folder that cannot be written --------------------------------------------------------
