@@ -45,6 +45,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from .cluster import dask_client, describe, require_distributed
     from .discovery import discover, select
     from .lock import folder_lock
+    from .results import environment
 
     if args.seeds < 1:
         raise SuiteError(f"--seeds must be at least 1, got {args.seeds}")
@@ -78,6 +79,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     summary = summarize(latest_records(records).values(), [c.id for c in claims], args.profile,
                         complete_catalogue=len(claims) == len(catalogue))
     summary["command"] = " ".join(["convergence", *sys.argv[1:]])
+    summary["environment"] = environment()
     summary_path = args.out / SUMMARY_NAME
     write_atomic(summary_path, json.dumps(summary, indent=1, allow_nan=False) + "\n")
     print(format_table(summary))

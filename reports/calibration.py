@@ -88,6 +88,11 @@ def _pct(value: Any) -> str:
     return f"{100 * value:.2g} %" if value < 0.1 else f"{100 * value:.0f} %"
 
 
+def _commit(calibration: Mapping[str, Any]) -> str:
+    environment = calibration.get("environment")
+    return str(environment.get("commit", "unknown")) if isinstance(environment, Mapping) else "not recorded"
+
+
 def calibration_appendix(calibration: Mapping[str, Any], figure_path: str | None, figure_error: str = "") -> str:
     """Typst source of the appendix section (continues the document's appendix numbering)."""
     cat = calibration["catalogue"]
@@ -115,7 +120,7 @@ def calibration_appendix(calibration: Mapping[str, Any], figure_path: str | None
              f"that survived. Intervals are two-sided {int(100 * calibration.get('confidence', 0.95))} % "
              f"Clopper–Pearson; a claim is above its α share when even the interval's lower end exceeds it "
              f"(α share {calibration.get('claim_alpha')} for the stochastic and exponent kinds, 0 for the "
-             f"deterministic ones)."),
+             f"deterministic ones). Code version: commit {_commit(calibration)}."),
         f"#field([Catalogue-level rate], [{text(scope)}: "
         f"{text(cat['runs_with_failure'])} of {text(cat['runs'])} runs with any failure, rate "
         f"{text(_pct(cat['failure_rate']))} (95 % interval {text(_pct(cat['interval'][0]))} to "

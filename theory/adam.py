@@ -51,6 +51,14 @@ def _closed_sum(summand: sp.Expr, terms: sp.Expr) -> sp.Expr:
     return sp.simplify(closed)
 
 
+def _weights_total(weights: sp.Sum) -> sp.Expr:
+    """Closed form of a geometric sum of EMA weights (constants pulled out first: fast), generic branch β ≠ 1."""
+    closed = sp.piecewise_fold(sp.factor_terms(weights).doit())
+    if isinstance(closed, sp.Piecewise):
+        closed = next(expr for expr, cond in closed.args if not cond.has(sp.Eq))
+    return sp.factor(sp.simplify(closed))
+
+
 def _ema_unrolled(rate: sp.Expr, forcing: sp.Expr) -> sp.Expr:
     """x_t = rate·x_(t−1) + (1 − rate)·forcing_t from x₀ = 0, unrolled to Σ_(j≤t)."""
     return unroll(rate, lambda i: (1 - rate) * forcing.subs(j, i), 0, j, t)
@@ -76,10 +84,7 @@ def bias_correction() -> Derivation:
                        "m₀ = 0 (the same recursion gives v_t from g_t², with β₂)")
     unrolled = d.computed("Unrolled", sp.Eq(m_t, _ema_unrolled(beta_s, G[j])), [ema], "unroll")
     weights_sum = sp.Sum(unrolled.rhs.function.subs(G[j], 1), *unrolled.rhs.limits)
-    weights = sp.piecewise_fold(sp.simplify(weights_sum.doit()))
-    if isinstance(weights, sp.Piecewise):
-        weights = next(expr for expr, cond in weights.args if not cond.has(sp.Eq))
-    total = d.computed("Sum of the weights", sp.Eq(weights_sum, sp.factor(sp.simplify(weights))), [unrolled],
+    total = d.computed("Sum of the weights", sp.Eq(weights_sum, _weights_total(weights_sum)), [unrolled],
                        "summation (geometric, β ≠ 1)", "0 < β < 1")
     e_g = _E(sp.Symbol("g"))
     mean = d.computed("Stationary gradients", sp.Eq(_E(m_t), total.rhs * e_g), [unrolled, total],
@@ -189,9 +194,7 @@ def std_seed() -> Derivation:
         (1 - beta_2) * beta_2 ** (t - j) * G[j] ** 2 / (1 - beta_2**t), (j, 1, t))),
                                "v_t unrolled (adam.bias-correction), divided by 1 − β₂^t")
     weights = sp.Sum(corrected_v.rhs.function.subs(G[j], 1), *corrected_v.rhs.limits)
-    total = sp.simplify(sp.piecewise_fold(weights.doit()))
-    if isinstance(total, sp.Piecewise):
-        total = next(expr for expr, cond in total.args if not cond.has(sp.Eq))
+    total = _weights_total(weights)
     d.computed("What v̂ estimates", sp.Eq(e_v, sp.simplify(total) * _E(g**2)), [corrected_v],
                "linearity with E[g_j²] = E[g²]; geometric summation of the weights",
                "bias correction makes the weights sum to 1, applied to g²")
