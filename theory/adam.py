@@ -114,8 +114,9 @@ def first_step() -> Derivation:
     step = d.computed("First step", sp.Eq(sp.Symbol("Delta_1"),
                                           sp.simplify(eta * m1_hat.rhs / (sp.sqrt(v1_hat.rhs) + epsilon))),
                       [m1_hat, v1_hat], "subs into η m̂/(√v̂ + ε)", "√(g²) = |g|; ε added to √v̂ (seed 004)")
-    d.computed("ε → 0", sp.Eq(sp.Limit(sp.Symbol("Delta_1"), epsilon, 0), sp.limit(step.rhs, epsilon, 0)), [step],
-               "limit", "η·sign(g) per coordinate, whatever |g|")
+    d.identity("ε → 0", sp.Eq(sp.Limit(sp.Symbol("Delta_1"), epsilon, 0), eta * g / sp.Abs(g)),
+               equals=sp.limit(step.rhs, epsilon, 0), uses=[step],
+               justification="limit (computed): η·sign(g) per coordinate, whatever |g|")
     return d.finish("g ≠ 0 real", "ε > 0", "β₁, β₂ ∈ (0, 1) (they cancel)", result=step)
 
 
@@ -153,9 +154,9 @@ def max_step_bound() -> Derivation:
     m_star = (1 - beta_1) * _closed_sum(m_sum.function.subs(G[t - k], history.rhs) / (1 - beta_1), t)
     v_star = (1 - beta_2) * _closed_sum(v_sum.function.subs(G[t - k], history.rhs) / (1 - beta_2), t)
     attained = m_star / sp.sqrt(v_star) * sp.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    d.computed("Attained", sp.Eq(sp.Symbol("ratio") / sp.Symbol("B_t"),
-                                 sp.sqrt(sp.simplify((attained / bound.rhs) ** 2))), [sums, history, bound],
-               "subs the history into the sums, geometric summation, ratio to B_t",
+    d.identity("Attained", sp.Eq(sp.Symbol("ratio") / sp.Symbol("B_t"), 1),
+               equals=sp.sqrt(sp.simplify((attained / bound.rhs) ** 2)), uses=[sums, history, bound],
+               justification="subs the history into the sums, geometric summation, ratio to B_t (computed): "
                "on that history m_t = (1 − β₁)Σ r^k and v_t = (1 − β₂)Σ r^k, so the bound is an equality")
     substituted = bound.rhs.subs(r**t, 0).subs({beta_1**t: 0, beta_2**t: 0})
     squared = d.identity("Limit t → ∞, squared (β₁² < β₂)",
@@ -238,8 +239,9 @@ def scale_invariance() -> Derivation:
                        "√(c²v̂) = c√v̂ for c > 0")
     d.identity("Equivalently", sp.Eq(sp.Symbol("Delta_c"), eta * m_hat / (sp.sqrt(v_hat) + epsilon / c)),
                equals=step_c, justification="Adam with ε on c·g is Adam with ε/c on g")
-    d.computed("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), sp.limit(ratio.rhs, epsilon, 0)), [ratio],
-               "limit", "invariant to rescaling the gradient")
+    d.identity("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), 1),
+               equals=sp.limit(ratio.rhs, epsilon, 0), uses=[ratio],
+               justification="limit (computed): invariant to rescaling the gradient")
     return d.finish("c > 0", "same gradient history for both runs", "v̂ is the unscaled run's v̂_t", result=ratio)
 
 

@@ -161,8 +161,8 @@ def momentum_growth() -> Derivation:
     roots = sp.solve(char.rhs, z)
     z_plus = max(roots, key=lambda e: e.subs({beta: sp.Rational(1, 2), h: sp.Rational(1, 10)}))
     largest = d.computed("Largest root", sp.Eq(sp.Symbol("z_+"), z_plus), [char], "solve (quadratic formula)")
-    d.computed("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), sp.factor(char.rhs.subs(z, 1 + h))), [char],
-               "subs z = 1 + h", "p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
+    d.identity("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), -beta * h), equals=char.rhs.subs(z, 1 + h),
+               uses=[char], justification="subs z = 1 + h (computed): p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
     d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, 1 + h), uses=[largest], ranges={beta: (0, 1)},
                  justification="z₊ > 1 + ηγ for 0 < β < 1")
     d.computed("Growth factor", sp.Eq(sp.Symbol("z_+"), largest.rhs.subs(h, eta * gamma)), [largest], "subs h = ηγ")
@@ -184,8 +184,9 @@ def sharpness_limit() -> Derivation:
                         "for |1 − ηa| > 1 the minimum repels nearby iterates, so GD cannot converge to it "
                         "(except from a measure-zero set of starts)")
     mean = expectation(step - eta * xi, [{ee: sp.Symbol("E_e")}, {xi: 0}])
-    d.computed("Mean of SGD with unbiased noise", sp.Eq(sp.Symbol("E_e_+"), sp.factor(mean)), [model],
-               "expectation of e − η(f'(e) + ξ), E ξ = 0", "on a quadratic the expectation follows the same recursion")
+    d.identity("Mean of SGD with unbiased noise", sp.Eq(sp.Symbol("E_e_+"), (1 - eta * a) * sp.Symbol("E_e")),
+               equals=mean, uses=[model],
+               justification="expectation of e − η(f'(e) + ξ), E ξ = 0 (computed): on a quadratic the expectation follows the same recursion")
     d.computed("Sharpest stable curvature", sp.Eq(sp.Symbol("a_max"), region.sup), [stable], "supremum")
     return d.finish("a > 0", "η > 0")
 

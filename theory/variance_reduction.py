@@ -63,10 +63,11 @@ def svrg_contraction() -> Derivation:
     region = d.computed("Region α < 1", sp.Gt(m, sp.factor(m_min)), [alpha_step], "solve α = 1 for m",
                         "α is decreasing in m; α < 1 needs 1 − 4Lη > 0, i.e. η < 1/(4L), and m above this length")
     eta_best = sp.solve(sp.diff(1 / region.expr.rhs, eta), eta)[0]
-    best = d.computed("Shortest admissible epoch", sp.Eq(sp.Symbol("eta_star"), eta_best), [region],
-                      "solve d(1/m_min)/dη = 0", "μη(1 − 4Lη) is largest at η = 1/(8L)")
-    d.computed("…its length", sp.Gt(m, sp.simplify(region.expr.rhs.subs(eta, best.rhs)).subs(L, kappa * mu)),
-               [region, best], "subs η = η*, L = κμ", "at η = 1/(8L) the epoch must exceed 16κ inner steps")
+    best = d.identity("Shortest admissible epoch", sp.Eq(sp.Symbol("eta_star"), 1 / (8 * L)), equals=eta_best,
+                      uses=[region], justification="solve d(1/m_min)/dη = 0 (computed): μη(1 − 4Lη) is largest there")
+    d.identity("…its length", sp.Eq(sp.Symbol("m_min"), 16 * kappa),
+               equals=sp.simplify(region.expr.rhs.subs(eta, best.rhs)).subs(L, kappa * mu), uses=[region, best],
+               justification="subs η = η*, L = κμ (computed): at η = 1/(8L) the epoch must exceed 16κ inner steps")
     return d.finish("each f_i convex and L-smooth, f μ-strongly convex", "0 < η < 1/(4L)",
                     "option II: the next snapshot is a uniformly random inner iterate", result=alpha_step)
 
