@@ -273,7 +273,8 @@ def meets(resolution: dict[str, Any], goal: dict[str, Any]) -> tuple[bool, str]:
         return False, resolution.get("text", "no resolution")
     if status == "refuted":
         if resolution.get("miss") is None:
-            return True, "no rescaling of the statement is accepted"
+            change = "rescaling" if resolution.get("unit") == "relative" else "shift"
+            return True, f"no {change} of the statement is accepted (wrong in shape)"
         width = resolution.get("band_halfwidth")
         if width is None:  # one-sided band of a violated bound
             return True, "bound violated"

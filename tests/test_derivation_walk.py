@@ -13,24 +13,13 @@ from theory.derivation import CHECKED_KINDS, CITED, COMPUTED, KINDS, SAMPLE_POIN
 
 CLAIMS = discover()
 MAX_CITED_SHARE = 0.10
-# Derivations whose module (theory/last_iterate.py) was still being converted when this test landed.
-# Strict: once a claim converts, its entry must go.
-PENDING_CONVERSION = {"sgd.last-iterate-log"}
-
-
-def _case(claim_id):
-    if claim_id in PENDING_CONVERSION:
-        return pytest.param(claim_id, marks=pytest.mark.xfail(
-            strict=True, reason="module not yet converted; remove from PENDING_CONVERSION once it is"))
-    return claim_id
-
 
 @cache
 def _theory(claim_id):
     return next(c for c in CLAIMS if c.id == claim_id).theory
 
 
-@pytest.mark.parametrize("claim_id", [_case(c.id) for c in CLAIMS])
+@pytest.mark.parametrize("claim_id", [c.id for c in CLAIMS])
 def test_every_step_is_justified_and_checked(claim_id):
     derivation = _theory(claim_id)
     for step in derivation.steps:
@@ -52,6 +41,6 @@ def test_every_step_is_justified_and_checked(claim_id):
 
 
 def test_cited_steps_are_at_most_a_tenth_of_the_catalogue():
-    steps = [s for c in CLAIMS if c.id not in PENDING_CONVERSION for s in _theory(c.id).steps]
+    steps = [s for c in CLAIMS for s in _theory(c.id).steps]
     cited = [s for s in steps if s.kind == CITED]
     assert len(cited) <= MAX_CITED_SHARE * len(steps), f"{len(cited)} of {len(steps)} steps are cited"

@@ -12,6 +12,12 @@ def record(claim_id, verdict="CONFIRMED", margin=0.5, runtime=1.0, passed=True, 
             "passed": passed, "mutants": [], **extra}
 
 
+def res(minus, plus):
+    """A resolution record (convergence/resolution.py): the smallest refuted change each way."""
+    return {"unit": "relative", "directions": ["minus", "plus"], "status": "consistent", "minus": minus,
+            "plus": plus, "text": f"−{minus:.0%} / +{plus:.0%}"}
+
+
 def results(*records, seed=1):
     return {"schema_version": 1, "seed": seed, "profile": "quick", "claims": list(records)}
 
@@ -23,7 +29,7 @@ def write(tmp_path, name, data):
 
 
 OLD = results(record("a.same"), record("b.margin", margin=0.5), record("c.flip"), record("d.slow", runtime=1.0),
-              record("e.gone"), record("f.res", resolution=0.02))
+              record("e.gone"), record("f.res", resolution=res(0.01, 0.02)))
 
 
 def new_results():
@@ -32,7 +38,7 @@ def new_results():
     by_id["b.margin"]["margin"] = 0.9
     by_id["c.flip"].update(verdict="REFUTED", passed=False)
     by_id["d.slow"]["runtime_s"] = 4.0
-    by_id["f.res"]["resolution"] = 0.04
+    by_id["f.res"]["resolution"] = res(0.01, 0.04)
     new["claims"] = [r for r in new["claims"] if r["id"] != "e.gone"] + [record("g.new")]
     return new
 
@@ -49,7 +55,7 @@ def test_verdict_change_exits_1_and_is_shown(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 1
     assert "! c.flip: verdict CONFIRMED → REFUTED, now FAILS" in out
-    assert "margin 0.5 → 0.9 (+80.0%)" in out and "resolution 0.02 → 0.04" in out
+    assert "margin 0.5 → 0.9 (+80.0%)" in out and "resolution −1% / +2% → −1% / +4%" in out
     assert "runtime 1 → 4 (+300.0%) s" in out and "e.gone: removed" in out and "g.new: added" in out
 
 
@@ -63,10 +69,6 @@ def test_margin_changes_only_exit_0(tmp_path, capsys):
 
 
 def test_resolution_records_are_compared_by_their_sharpest_change(tmp_path, capsys):
-    def res(minus, plus):
-        return {"unit": "relative", "directions": ["minus", "plus"], "status": "consistent", "minus": minus,
-                "plus": plus, "text": f"−{minus:.0%} / +{plus:.0%}"}
-
     old = results(record("a.sharp", resolution=res(0.01, 0.02)), record("b.same", resolution=res(0.01, 0.02)))
     new = copy.deepcopy(old)
     new["claims"][0]["resolution"] = res(0.01, 0.08)

@@ -96,7 +96,7 @@ def test_refuted_in_shape_fits_no_rescaling():
     cmp = Tight(rtol=1e-3)
     res = resolve(cmp, np.array([1.0, 2.0]), Measurement(values=[1.0, 1.0]))  # no factor maps (1,2) to (1,1)
     assert res["status"] == "refuted" and res["miss"] is None
-    assert meets(res, goal_for(cmp, "full")) == (True, "no rescaling of the statement is accepted")
+    assert meets(res, goal_for(cmp, "full")) == (True, "no rescaling of the statement is accepted (wrong in shape)")
 
 
 def test_violated_bound_reports_how_much_it_must_be_raised():

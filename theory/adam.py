@@ -51,6 +51,14 @@ def _closed_sum(summand: sp.Expr, terms: sp.Expr) -> sp.Expr:
     return sp.simplify(closed)
 
 
+def _weights_total(weights: sp.Sum) -> sp.Expr:
+    """Closed form of a geometric sum of EMA weights (constants pulled out first: fast), generic branch β ≠ 1."""
+    closed = sp.piecewise_fold(sp.factor_terms(weights).doit())
+    if isinstance(closed, sp.Piecewise):
+        closed = next(expr for expr, cond in closed.args if not cond.has(sp.Eq))
+    return sp.factor(sp.simplify(closed))
+
+
 def _ema_unrolled(rate: sp.Expr, forcing: sp.Expr) -> sp.Expr:
     """x_t = rate·x_(t−1) + (1 − rate)·forcing_t from x₀ = 0, unrolled to Σ_(j≤t)."""
     return unroll(rate, lambda i: (1 - rate) * forcing.subs(j, i), 0, j, t)
@@ -76,10 +84,7 @@ def bias_correction() -> Derivation:
                        "m₀ = 0 (the same recursion gives v_t from g_t², with β₂)")
     unrolled = d.computed("Unrolled", sp.Eq(m_t, _ema_unrolled(beta_s, G[j])), [ema], "unroll")
     weights_sum = sp.Sum(unrolled.rhs.function.subs(G[j], 1), *unrolled.rhs.limits)
-    weights = sp.piecewise_fold(sp.simplify(weights_sum.doit()))
-    if isinstance(weights, sp.Piecewise):
-        weights = next(expr for expr, cond in weights.args if not cond.has(sp.Eq))
-    total = d.computed("Sum of the weights", sp.Eq(weights_sum, sp.factor(sp.simplify(weights))), [unrolled],
+    total = d.computed("Sum of the weights", sp.Eq(weights_sum, _weights_total(weights_sum)), [unrolled],
                        "summation (geometric, β ≠ 1)", "0 < β < 1")
     e_g = _E(sp.Symbol("g"))
     mean = d.computed("Stationary gradients", sp.Eq(_E(m_t), total.rhs * e_g), [unrolled, total],
@@ -109,8 +114,9 @@ def first_step() -> Derivation:
     step = d.computed("First step", sp.Eq(sp.Symbol("Delta_1"),
                                           sp.simplify(eta * m1_hat.rhs / (sp.sqrt(v1_hat.rhs) + epsilon))),
                       [m1_hat, v1_hat], "subs into η m̂/(√v̂ + ε)", "√(g²) = |g|; ε added to √v̂ (seed 004)")
-    d.computed("ε → 0", sp.Eq(sp.Limit(sp.Symbol("Delta_1"), epsilon, 0), sp.limit(step.rhs, epsilon, 0)), [step],
-               "limit", "η·sign(g) per coordinate, whatever |g|")
+    d.identity("ε → 0", sp.Eq(sp.Limit(sp.Symbol("Delta_1"), epsilon, 0), eta * g / sp.Abs(g)),
+               equals=sp.limit(step.rhs, epsilon, 0), uses=[step],
+               justification="limit (computed): η·sign(g) per coordinate, whatever |g|")
     return d.finish("g ≠ 0 real", "ε > 0", "β₁, β₂ ∈ (0, 1) (they cancel)", result=step)
 
 
@@ -148,9 +154,9 @@ def max_step_bound() -> Derivation:
     m_star = (1 - beta_1) * _closed_sum(m_sum.function.subs(G[t - k], history.rhs) / (1 - beta_1), t)
     v_star = (1 - beta_2) * _closed_sum(v_sum.function.subs(G[t - k], history.rhs) / (1 - beta_2), t)
     attained = m_star / sp.sqrt(v_star) * sp.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    d.computed("Attained", sp.Eq(sp.Symbol("ratio") / sp.Symbol("B_t"),
-                                 sp.sqrt(sp.simplify((attained / bound.rhs) ** 2))), [sums, history, bound],
-               "subs the history into the sums, geometric summation, ratio to B_t",
+    d.identity("Attained", sp.Eq(sp.Symbol("ratio") / sp.Symbol("B_t"), 1),
+               equals=sp.sqrt(sp.simplify((attained / bound.rhs) ** 2)), uses=[sums, history, bound],
+               justification="subs the history into the sums, geometric summation, ratio to B_t (computed): "
                "on that history m_t = (1 − β₁)Σ r^k and v_t = (1 − β₂)Σ r^k, so the bound is an equality")
     substituted = bound.rhs.subs(r**t, 0).subs({beta_1**t: 0, beta_2**t: 0})
     squared = d.identity("Limit t → ∞, squared (β₁² < β₂)",
@@ -189,9 +195,7 @@ def std_seed() -> Derivation:
         (1 - beta_2) * beta_2 ** (t - j) * G[j] ** 2 / (1 - beta_2**t), (j, 1, t))),
                                "v_t unrolled (adam.bias-correction), divided by 1 − β₂^t")
     weights = sp.Sum(corrected_v.rhs.function.subs(G[j], 1), *corrected_v.rhs.limits)
-    total = sp.simplify(sp.piecewise_fold(weights.doit()))
-    if isinstance(total, sp.Piecewise):
-        total = next(expr for expr, cond in total.args if not cond.has(sp.Eq))
+    total = _weights_total(weights)
     d.computed("What v̂ estimates", sp.Eq(e_v, sp.simplify(total) * _E(g**2)), [corrected_v],
                "linearity with E[g_j²] = E[g²]; geometric summation of the weights",
                "bias correction makes the weights sum to 1, applied to g²")
@@ -235,8 +239,9 @@ def scale_invariance() -> Derivation:
                        "√(c²v̂) = c√v̂ for c > 0")
     d.identity("Equivalently", sp.Eq(sp.Symbol("Delta_c"), eta * m_hat / (sp.sqrt(v_hat) + epsilon / c)),
                equals=step_c, justification="Adam with ε on c·g is Adam with ε/c on g")
-    d.computed("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), sp.limit(ratio.rhs, epsilon, 0)), [ratio],
-               "limit", "invariant to rescaling the gradient")
+    d.identity("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), 1),
+               equals=sp.limit(ratio.rhs, epsilon, 0), uses=[ratio],
+               justification="limit (computed): invariant to rescaling the gradient")
     return d.finish("c > 0", "same gradient history for both runs", "v̂ is the unscaled run's v̂_t", result=ratio)
 
 

@@ -162,7 +162,8 @@ def valley() -> Derivation:
     for n in range(5):  # the closed form reproduces the recursion for t ≤ 4 as well (shown for t = 5)
         if sp.simplify(sp.expand(at[n] - seq[n])) != 0:
             raise DerivationCheckError("Check", f"closed form differs from the recursion at t = {n}")
-    d.identity("Check", sp.Eq(e(5), sp.factor(seq[5])), equals=at[5], uses=[rec, closed],
+    last = len(seq) - 1  # the step shown: its index and its value come from the same computed list
+    d.identity("Check", sp.Eq(e(last), sp.factor(seq[last])), equals=at[last], uses=[rec, closed],
                justification="the closed form reproduces the recursion (verified for t ≤ 5)")
     d.cited("Real form", sp.Eq(sp.chebyshevu(t, sp.cos(sp.Symbol("theta"))), sp.sin((t + 1) * sp.Symbol("theta")) / sp.sin(sp.Symbol("theta"))),
             reference="Mason & Handscomb, Chebyshev Polynomials (2003), eq. (1.5); cosh/sinh for |c| > 1",

@@ -95,10 +95,11 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     contraction = d.definition("Contraction per step", sp.Eq(q, (1 - h) ** 2), "0 < q < 1 for 0 < h < 2")
     k = sp.Symbol("k", integer=True, positive=True)
     forcing = m_inf * (1 - q)  # the fixed point's forcing: m_inf = forcing/(1 − q)
-    unrolled = unroll(q, lambda _: forcing, m0, k, t).doit()
+    unrolled = sp.factor_terms(unroll(q, lambda _: forcing, m0, k, t)).doit()  # constants out first: fast
     unrolled = sp.piecewise_fold(unrolled)
     if isinstance(unrolled, sp.Piecewise):
         unrolled = next(expr for expr, cond in unrolled.args if not cond.has(sp.Eq))
+    unrolled = sp.cancel(unrolled)
     closed = m_inf + (m0 - m_inf) * q**t
     solution = d.identity("Solution", sp.Eq(m(t), closed), equals=unrolled, uses=[rec, floor, contraction],
                           justification="unroll m_(t+1) = q m_t + (1 − q)m_∞ from m₀ and sum the geometric series "

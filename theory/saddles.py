@@ -63,9 +63,12 @@ def escape_time() -> Derivation:
     tau_det = sp.solve(sp.Eq(closed.rhs, r), t)[0]
     crossing = d.computed("Crossing time", sp.Eq(sp.Symbol("tau"), tau_det), [closed], "solve |y_t| = r for t",
                           "the first integer step with |y| ≥ r is ⌈τ⌉")
-    yy, eps = sp.symbols("y epsilon", positive=True)
-    integrand = sp.series(1 / (yy * sp.log(growth_factor() - eps * eta * yy**2)), eps, 0, 2).removeO().subs(eps, 1)
-    integrated = sp.expand_log(sp.integrate(integrand, (yy, delta, r)), force=True)
+    yy, eps, ell = sp.symbols("y epsilon ell", positive=True)
+    log_step = sp.series(sp.log(growth_factor() - eps * eta * yy**2), eps, 0, 2).removeO()
+    first_order = sp.expand(log_step - sp.log(growth_factor())).subs(eps, 1)  # −ηy²/(1 + ηγ)
+    integrand = sp.series(1 / (yy * (ell + eps * first_order)), eps, 0, 2).removeO().subs(eps, 1)
+    integrated = sp.integrate(sp.expand(integrand), (yy, delta, r)).subs(ell, sp.log(growth_factor()))
+    integrated = sp.expand_log(integrated, force=True)
     tau_expanded = sp.expand_log(crossing.rhs, force=True)
     corr = eta * (r**2 - delta**2) / (2 * growth_factor() * sp.log(growth_factor()) ** 2)
     d.identity("Quartic term y⁴/4", sp.Eq(sp.Symbol("tau_q"), sp.Symbol("tau") + corr),
@@ -158,8 +161,8 @@ def momentum_growth() -> Derivation:
     roots = sp.solve(char.rhs, z)
     z_plus = max(roots, key=lambda e: e.subs({beta: sp.Rational(1, 2), h: sp.Rational(1, 10)}))
     largest = d.computed("Largest root", sp.Eq(sp.Symbol("z_+"), z_plus), [char], "solve (quadratic formula)")
-    d.computed("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), sp.factor(char.rhs.subs(z, 1 + h))), [char],
-               "subs z = 1 + h", "p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
+    d.identity("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), -beta * h), equals=char.rhs.subs(z, 1 + h),
+               uses=[char], justification="subs z = 1 + h (computed): p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
     d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, 1 + h), uses=[largest], ranges={beta: (0, 1)},
                  justification="z₊ > 1 + ηγ for 0 < β < 1")
     d.computed("Growth factor", sp.Eq(sp.Symbol("z_+"), largest.rhs.subs(h, eta * gamma)), [largest], "subs h = ηγ")
@@ -181,8 +184,9 @@ def sharpness_limit() -> Derivation:
                         "for |1 − ηa| > 1 the minimum repels nearby iterates, so GD cannot converge to it "
                         "(except from a measure-zero set of starts)")
     mean = expectation(step - eta * xi, [{ee: sp.Symbol("E_e")}, {xi: 0}])
-    d.computed("Mean of SGD with unbiased noise", sp.Eq(sp.Symbol("E_e_+"), sp.factor(mean)), [model],
-               "expectation of e − η(f'(e) + ξ), E ξ = 0", "on a quadratic the expectation follows the same recursion")
+    d.identity("Mean of SGD with unbiased noise", sp.Eq(sp.Symbol("E_e_+"), (1 - eta * a) * sp.Symbol("E_e")),
+               equals=mean, uses=[model],
+               justification="expectation of e − η(f'(e) + ξ), E ξ = 0 (computed): on a quadratic the expectation follows the same recursion")
     d.computed("Sharpest stable curvature", sp.Eq(sp.Symbol("a_max"), region.sup), [stable], "supremum")
     return d.finish("a > 0", "η > 0")
 
@@ -218,15 +222,13 @@ def flat_occupancy() -> Derivation:
                       "h''(±1) = 8")
     v = sp.Symbol("v", real=True)
 
-    def rescaled(integrand, lo, hi, scale):
-        """∫_lo^hi integrand dx with x = scale·v: ∫ integrand(scale·v)·scale dv over the mapped limits."""
-        return sp.Integral(integrand.subs(x, scale * v) * scale, (v, lo / scale, hi / scale))
+    def rescaled(integrand, scale):
+        """∫ integrand dx over the half line of x = scale·v, v ≥ 0: |scale|·∫_0^∞ integrand(scale·v) dv."""
+        return sp.Abs(scale) * sp.Integral(integrand.subs(x, scale * v), (v, 0, sp.oo))
 
-    halves = [rescaled(sp.exp(-left / T), -sp.oo, 0, -w_f), rescaled(sp.exp(-right / T), 0, sp.oo, w_s)]
-    halves = [sp.Integral(-h.function, (v, h.limits[0][2], h.limits[0][1])) if h.limits[0][1] == sp.oo else h
-              for h in halves]
+    halves = [rescaled(sp.exp(-left / T), -w_f), rescaled(sp.exp(-right / T), w_s)]
     exact = d.computed("Exact Gibbs ratio for this well", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"),
-                                                                sp.simplify(halves[0] / halves[1])), [gibbs, well],
+                                                                halves[0] / halves[1]), [gibbs, well],
                        "substitute x = −w_f v and x = w_s v in the two halves",
                        "both halves become w·∫₀^∞ e^(−D h(v)/T) dv, so the Gibbs ratio is w_f/w_s at every "
                        "temperature: only the discretisation (small ηa_s) limits the law")

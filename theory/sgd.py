@@ -66,9 +66,9 @@ def minibatch_variance() -> Derivation:
                        [draws], "summation", "B variances σ², no covariances")
     mean = d.computed("Variance of the mean", sp.Eq(var(sp.Symbol("g_B")), total.rhs / B**2), [total],
                       "division by B²", "g_B = S_B/B")
-    d.computed("Log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"),
-                                      sp.simplify(B * sp.diff(sp.log(mean.rhs), B))), [mean],
-               "B·d log Var/dB", "doubling B halves the variance (seed 001)")
+    d.identity("Log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"), -1),
+               equals=sp.simplify(B * sp.diff(sp.log(mean.rhs), B)), uses=[mean],
+               justification="B·d log Var/dB (computed): doubling B halves the variance (seed 001)")
     return d.finish("B ≥ 1 draws with replacement", "σ² = tr Cov(∇ℓ_I), the per-sample variance",
                     result=mean)
 
@@ -112,8 +112,8 @@ def without_replacement() -> Derivation:
     mean = d.computed("Variance of the mean of B", sp.Eq(sp.Symbol("Var_g_B"),
                                                          sp.factor(sum_step.rhs.subs({size: B, rho: cov}) / B**2)),
                       [sum_step, cov_step], "subs m = B and C, divide by B²", "g_B = (1/B)·(sum of B draws)")
-    d.computed("Full batch", sp.Eq(sp.Symbol("Var_g_n"), mean.rhs.subs(B, n)), [mean], "subs B = n",
-               "B = n: the estimate is the full gradient")
+    d.identity("Full batch", sp.Eq(sp.Symbol("Var_g_n"), 0), equals=mean.rhs.subs(B, n), uses=[mean],
+               justification="subs B = n (computed): the estimate is the full gradient")
     return d.finish("1 ≤ B ≤ n distinct indices, uniformly", "σ² is the population variance (divisor n)",
                     result=mean)
 
@@ -132,8 +132,9 @@ def noise_ball() -> Derivation:
                      justification="square the update and take expectations (computed); the cross term vanishes")
     stationary = d.computed("Stationary point", sp.Eq(v, sp.factor(sp.solve(sp.Eq(v, rec.rhs.subs(v_t, v)), v)[0])),
                             [rec], "solve v = recursion(v)", "valid for 0 < ηa < 2")
-    d.computed("Small steps", sp.Eq(sp.Limit(v / eta, eta, 0), sp.limit(stationary.rhs / eta, eta, 0)), [stationary],
-               "limit", "the ball shrinks in proportion to η (seed 000)")
+    d.identity("Small steps", sp.Eq(sp.Limit(v / eta, eta, 0), sigma**2 / (2 * a)),
+               equals=sp.limit(stationary.rhs / eta, eta, 0), uses=[stationary],
+               justification="limit (computed): the ball shrinks in proportion to η (seed 000)")
     lam_i, sig_i = sp.Symbol("lambda_i", positive=True), sp.Symbol("sigma_i", positive=True)
     d.computed("Many dimensions, per eigendirection", sp.Eq(sp.Symbol("P_ii"),
                                                              stationary.rhs.subs({a: lam_i, sigma: sig_i})),
@@ -169,8 +170,9 @@ def momentum_noise_ball() -> Derivation:
     var = d.computed("Solution", sp.Eq(g0, sp.factor(sp.simplify(solution[g0]))), [eq0, eq1], "solve",
                      "two linear equations (Yule–Walker for an AR(2) process)")
     ratio = sp.limit(sp.simplify(var.rhs / var.rhs.subs(beta, 0)), eta, 0)
-    d.computed("Inflation over plain SGD (η → 0)", sp.Eq(sp.Symbol("gamma_0") / sp.Symbol("v_SGD"), sp.factor(ratio)),
-               [var], "ratio to β = 0 (plain SGD), limit η → 0", "at equal η momentum inflates the ball by 1/(1 − β)")
+    d.identity("Inflation over plain SGD (η → 0)", sp.Eq(sp.Symbol("gamma_0") / sp.Symbol("v_SGD"), 1 / (1 - beta)),
+               equals=ratio, uses=[var], justification="ratio to β = 0 (plain SGD), limit η → 0 (computed): at equal "
+                                                       "η momentum inflates the ball by 1/(1 − β)")
     return d.finish("heavy ball in the sum form, 0 ≤ β < 1", "0 < ηa < 2(1 + β)", result=var)
 
 
@@ -293,8 +295,9 @@ def nonconvex_bound() -> Derivation:
                         "solve for G_avg", "dividing by η(1 − Lη/2) > 0 needs η < 2/L")
     bound_T = d.computed("With η = c/√T", sp.Le(avg, sp.simplify(bound.subs(eta, c / sp.sqrt(T)))),
                          [solved], "subs η = c/√T", "min_t E‖∇f(x_t)‖² ≤ G_avg")
-    d.computed("Rate", sp.Eq(sp.Limit(avg * sp.sqrt(T), T, sp.oo),
-                             sp.limit(bound_T.rhs * sp.sqrt(T), T, sp.oo)), [bound_T], "limit", "O(1/√T)")
+    d.identity("Rate", sp.Eq(sp.Limit(avg * sp.sqrt(T), T, sp.oo), (2 * Delta + L * c**2 * sigma**2) / (2 * c)),
+               equals=sp.limit(bound_T.rhs * sp.sqrt(T), T, sp.oo), uses=[bound_T],
+               justification="limit (computed): O(1/√T)")
     return d.finish("f L-smooth, bounded below by f_inf", "noise variance σ², c/√T < 2/L", result=bound_T)
 
 

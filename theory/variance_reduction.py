@@ -63,10 +63,11 @@ def svrg_contraction() -> Derivation:
     region = d.computed("Region α < 1", sp.Gt(m, sp.factor(m_min)), [alpha_step], "solve α = 1 for m",
                         "α is decreasing in m; α < 1 needs 1 − 4Lη > 0, i.e. η < 1/(4L), and m above this length")
     eta_best = sp.solve(sp.diff(1 / region.expr.rhs, eta), eta)[0]
-    best = d.computed("Shortest admissible epoch", sp.Eq(sp.Symbol("eta_star"), eta_best), [region],
-                      "solve d(1/m_min)/dη = 0", "μη(1 − 4Lη) is largest at η = 1/(8L)")
-    d.computed("…its length", sp.Gt(m, sp.simplify(region.expr.rhs.subs(eta, best.rhs)).subs(L, kappa * mu)),
-               [region, best], "subs η = η*, L = κμ", "at η = 1/(8L) the epoch must exceed 16κ inner steps")
+    best = d.identity("Shortest admissible epoch", sp.Eq(sp.Symbol("eta_star"), 1 / (8 * L)), equals=eta_best,
+                      uses=[region], justification="solve d(1/m_min)/dη = 0 (computed): μη(1 − 4Lη) is largest there")
+    d.identity("…its length", sp.Eq(sp.Symbol("m_min"), 16 * kappa),
+               equals=sp.simplify(region.expr.rhs.subs(eta, best.rhs)).subs(L, kappa * mu), uses=[region, best],
+               justification="subs η = η*, L = κμ (computed): at η = 1/(8L) the epoch must exceed 16κ inner steps")
     return d.finish("each f_i convex and L-smooth, f μ-strongly convex", "0 < η < 1/(4L)",
                     "option II: the next snapshot is a uniformly random inner iterate", result=alpha_step)
 
@@ -124,8 +125,7 @@ def vr_complexity_exponent() -> Derivation:
                        equals=sp.expand(steps.rhs).subs({n: c, kappa: vv}), uses=[steps],
                        justification="symmetric in n and κ: vary one (v), hold the other (c)")
     cost = lambda value: model.rhs.subs(vv, value)  # noqa: E731
-    secant = sp.simplify((sp.expand_log(sp.log(cost(v2)), force=True) - sp.expand_log(sp.log(cost(v1)), force=True))
-                         / (sp.log(v2) - sp.log(v1)))
+    secant = sp.log(sp.cancel(cost(v2) / cost(v1))) / sp.log(v2 / v1)  # log E(v₂) − log E(v₁) over log v₂ − log v₁
     slope = d.identity("Fitted log-log slope over [v₁, v₂]",
                        sp.Eq(sp.Symbol("p"), sp.log((c + v2) / (c + v1)) / sp.log(v2 / v1)),
                        equals=secant, uses=[model],
