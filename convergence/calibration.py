@@ -21,33 +21,43 @@ task elsewhere; if it keeps dying, the pair gets an ERROR record marked
 
 from __future__ import annotations
 
+import itertools
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .claim import Claim
 from .cluster import require_distributed
+from .errors import SuiteError
 from .records_log import RecordLog, read_records
 from .runner import RunOptions, error_record, run_claim
 
 RECORDS_NAME = "records.jsonl"
+# Tasks handed to the scheduler at a time: enough to keep every worker busy, few enough that submitting
+# them never starves the scheduler (11 400 submissions at once lost the scheduler on a loaded machine).
+IN_FLIGHT_MIN, IN_FLIGHT_PER_THREAD = 16, 4
 SUMMARY_NAME = "calibration.json"
 
 # Fields of a verify record kept in the log (everything that depends on the seed except bulk).
 KEPT_FIELDS = (
     "id", "kind", "expected", "path", "seed", "profile", "verdict", "summary", "margin", "margin_label",
     "comparison_details", "measured_values", "stderr", "interval", "points_total", "level", "samples",
-    "details", "resolution", "error", "runtime_s", "passed", "lost_worker",
+    "details", "resolution", "experiment_verdict", "error", "runtime_s", "passed", "lost_worker",
 )
 KEPT_MUTANT_FIELDS = ("description", "verdict", "killed", "summary")
+KEPT_CERTIFICATE_FIELDS = ("ran", "verdict", "summary", "reason")
 
 
 def slim(record: dict[str, Any]) -> dict[str, Any]:
     """The part of a verify record that the calibration log keeps."""
     kept = {k: record[k] for k in KEPT_FIELDS if k in record}
     kept["mutants"] = [{k: m.get(k) for k in KEPT_MUTANT_FIELDS} for m in record.get("mutants", [])]
+    if isinstance(record.get("certificate"), dict):  # the certificate leg's outcome, without its per-point table
+        kept["certificate"] = {k: v for k, v in record["certificate"].items() if k in KEPT_CERTIFICATE_FIELDS}
     return kept
 
 
@@ -114,8 +124,8 @@ def sweep(
 ) -> list[dict[str, Any]]:
     """Run every (claim, seed) pair not yet in ``out/records.jsonl`` on ``client``; return all records there.
 
-    Tasks are submitted seed by seed, so an interrupted sweep has whole catalogue
-    runs for its first seeds. ``task`` is replaceable for tests only.
+    Tasks are submitted seed by seed, a bounded window at a time, so an interrupted
+    sweep has whole catalogue runs for its first seeds. ``task`` is replaceable for tests only.
     """
     distributed = require_distributed()
     log_path = Path(out) / RECORDS_NAME
@@ -125,22 +135,36 @@ def sweep(
         skipped = len(claims) * len(seeds) - len(todo)
         if on_start is not None:
             on_start(len(todo), skipped)
-        futures = {}
-        for claim, seed in todo:
-            future = client.submit(task, claim.path, seed, profile, pure=False,
-                                   key=f"calibrate-{claim.id}-{seed}-{profile}-{time.time_ns()}")
-            futures[future] = (claim, seed)
+        pending = iter(todo)
+        futures: dict[Any, tuple[Claim, int]] = {}
+
+        def submit(count: int) -> list[Any]:
+            batch = list(itertools.islice(pending, count))
+            if not batch:
+                return []
+            submitted = client.map(task, [c.path for c, _ in batch], [s for _, s in batch], [profile] * len(batch),
+                                   key=[f"calibrate-{c.id}-{s}-{profile}-{uuid.uuid4().hex}" for c, s in batch],
+                                   pure=False)
+            futures.update(zip(submitted, batch))
+            return submitted
+
+        window = max(IN_FLIGHT_MIN, IN_FLIGHT_PER_THREAD * max(1, _threads(client)))
         started = time.monotonic()
         failures = 0
         try:
-            for count, future in enumerate(distributed.as_completed(futures), start=1):
+            completed = distributed.as_completed(submit(window))
+            for count, future in enumerate(completed, start=1):
                 claim, seed = futures.pop(future)
                 try:
                     record = future.result()
-                except Exception as exc:  # noqa: BLE001  (a lost worker or an unrunnable task: record it)
+                except CancelledError as exc:  # the client lost its scheduler: stop, keep what is on disk
+                    raise SuiteError(f"lost the Dask scheduler mid-sweep ({type(exc).__name__}); finished records"
+                                     f" are kept in {log_path}, run the command again to resume") from None
+                except Exception as exc:  # noqa: BLE001  (a worker died every time it ran this task: record it)
                     record = slim(lost_record(claim, seed, profile, exc))
                 future.release()
                 log.append(record)
+                completed.update(submit(1))
                 failures += not record["passed"]
                 if on_record is not None:
                     on_record(SweepProgress(count, len(todo), failures, skipped, started, record))
@@ -148,6 +172,10 @@ def sweep(
             if futures:  # interrupted: finished records are on disk; the rest is dropped
                 client.cancel(list(futures))
     return read_records(log_path)
+
+
+def _threads(client: Any) -> int:
+    return sum(int(w.get("nthreads", 1)) for w in client.scheduler_info().get("workers", {}).values())
 
 
 def run_claims_on_cluster(
@@ -165,6 +193,8 @@ def run_claims_on_cluster(
             claim = futures.pop(future)
             try:
                 record = future.result()
+            except CancelledError as exc:
+                raise SuiteError(f"lost the Dask scheduler ({type(exc).__name__})") from None
             except Exception as exc:  # noqa: BLE001  (the worker died every time it ran this claim)
                 record = lost_record(claim, options.seed, options.profile, exc)
             records.append(record)

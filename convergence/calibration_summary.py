@@ -85,6 +85,7 @@ def summarize_claim(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
             {"seed": r["seed"], "verdict": r["verdict"], "summary": r.get("summary", ""),
              "mutants_survived": [m.get("description") for m in r.get("mutants", []) if not m.get("killed")],
              "lost_worker": bool(r.get("lost_worker")),
+             "certificate": (r.get("certificate") or {}).get("verdict"),
              "replay": replay_command(claim_id, r["seed"], profile)}
             for r in failed
         ],

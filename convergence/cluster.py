@@ -42,12 +42,31 @@ def dask_client(
     An unreachable or malformed scheduler address is a SuiteError (one line), not a traceback.
     """
     distributed = require_distributed()
+    with _quiet_dask_logs():
+        yield from _client(distributed, scheduler, workers, connect_timeout)
+
+
+@contextlib.contextmanager
+def _quiet_dask_logs() -> Iterator[None]:
+    """Dask logs every worker and connection at INFO; on the command line only its errors matter."""
+    logger = logging.getLogger("distributed")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def _client(distributed: Any, scheduler: str | None, workers: int, connect_timeout: float) -> Iterator[Any]:
     if scheduler is None:
         if workers < 1:
             raise SuiteError(f"--workers must be at least 1, got {workers}")
-        # No dashboard: several users of one machine would fight over its fixed port.
+        # No dashboard, and the scheduler's HTTP server on a free port: several users of one machine
+        # would otherwise all ask for port 8787.
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                                      dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                                      silence_logs=logging.ERROR) as cluster, \
                 distributed.Client(cluster) as client:
             yield client
         return

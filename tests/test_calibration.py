@@ -221,6 +221,8 @@ def hand_started_cluster(tmp_path):
         address = json.loads(scheduler_file.read_text())["address"]
         worker = subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny"],
                                   env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with distributed.Client(address, timeout=120) as probe:  # a loaded machine may take a while to start it
+            probe.wait_for_workers(1, timeout=120)
         yield address
     finally:
         for process in (worker, scheduler):
