@@ -5,7 +5,7 @@ where ``grad`` maps a batch (runs, dim) to gradients of the same shape.
 Hyper-parameters may be scalars or arrays of shape (runs, 1), so a grid of
 step sizes or momenta runs as one batch.
 
-Conventions (DESIGN.md, documented once here and tested in tests/):
+Conventions (documented once here and tested in tests/):
 
 * heavy ball, **sum** form:  v ← βv + g,        x ← x − ηv   (Polyak with step η;
   PyTorch ``SGD(momentum=β)``; seeds 000, 001, 004).

@@ -3,7 +3,7 @@
 Why α = 1e-4 per claim (cited by every stochastic claim)
 --------------------------------------------------------
 A correct claim is falsely refuted when its interval misses the truth. The
-catalogue holds at most ~60 claims (CLAIMS.md, sections A–H), and a CI run
+catalogue holds at most ~60 claims, and a CI run
 verifies all of them. With a level ``CLAIM_ALPHA = 1e-4`` per claim, split
 across the claim's points by Bonferroni (``alpha / points`` per point, valid
 whatever the dependence between points), the union bound gives a family-wise
@@ -40,7 +40,7 @@ import numpy as np
 from scipy import stats
 
 CATALOGUE_CLAIMS = 60
-"""Upper bound on the number of claims in the catalogue (CLAIMS.md)."""
+"""Upper bound on the number of claims in the catalogue."""
 
 FAMILY_WISE_BUDGET = 0.01
 """The promised bound on the chance of any false refutation in one catalogue run."""

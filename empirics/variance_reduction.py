@@ -3,7 +3,7 @@
 Every method here runs R independent runs at once on one finite sum
 f(x) = (1/n) Σ_i f_i(x) (empirics/finite_sum.py): iterates are (R, d) arrays,
 hyper-parameters are scalars or (R,) arrays, and the only Python loop is over
-time. Cost is counted in **component-gradient evaluations** (DESIGN.md): a
+time. Cost is counted in **component-gradient evaluations**: a
 full gradient costs n, a sampled component gradient costs 1.
 
 * SVRG (Johnson & Zhang 2013): an epoch starts at the snapshot x̃ with the full

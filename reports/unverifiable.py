@@ -1,6 +1,6 @@
 """Statements from the source texts that no experiment in this suite can decide.
 
-CLAIMS.md ("Not verifiable here") lists them; the report's appendix prints this
+The catalogue lists them as not verifiable here; the report's appendix prints this
 table so a reader sees what was left out, from which seed, and why.
 """
 

@@ -1,4 +1,4 @@
-"""Imports point one way (DESIGN.md): checked on the source, so no convention can drift.
+"""Imports point one way: checked on the source, so no convention can drift.
 
 theory never imports numpy; empirics never imports sympy (nor jax/optax/PEPit); reports never imports
 empirics; certificates/ (PEP worst cases) imports neither theory nor empirics; crosscheck/ (optax) may
@@ -44,3 +44,18 @@ def test_the_check_can_fail(tmp_path):
     offender = tmp_path / "bad.py"
     offender.write_text("import numpy as np\nfrom sympy import Symbol\n")
     assert imported_modules(offender) == {"numpy", "sympy"}
+
+
+def test_the_repository_cites_no_document_outside_it():
+    """A user who clones the repository has only the repository: no file may point elsewhere."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    outside = ["DESIGN" + ".md", "CLAIMS" + ".md", "../" + "shared"]
+    offenders = [
+        str(path.relative_to(root)) for path in root.rglob("*")
+        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".typ"}
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and any(name in path.read_text(errors="ignore") for name in outside)
+    ]
+    assert not offenders, f"files citing documents outside the repository: {offenders}"

@@ -154,7 +154,7 @@ def error_record() -> dict:
         "verdict": "ERROR",
         "passed": False,
         "statement": "Raises <on purpose> with $ and @ and ] unbalanced [",
-        "source": {"where": "CLAIMS.md", "quote": ""},
+        "source": {"where": "catalogue", "quote": ""},
         "references": None,
         "corrects": None,
         "params": {"beta": 0.9},
@@ -310,7 +310,7 @@ def test_malformed_figure_is_reported_not_fatal(tmp_path: Path) -> None:
 
 
 def test_reports_never_import_empirics() -> None:
-    """Imports point one way: reports read results only (see DESIGN.md, Layout)."""
+    """Imports point one way: reports read results only."""
     allowed_convergence = {"convergence.errors", "convergence.atomic"}
     for path in (Path(__file__).resolve().parents[1] / "reports").rglob("*.py"):
         tree = ast.parse(path.read_text(), filename=str(path))

@@ -1,4 +1,4 @@
-"""Derivations for gradient descent on quadratics and the descent lemma (CLAIMS.md section A)."""
+"""Derivations for gradient descent on quadratics and the descent lemma."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Derivations for gradient descent beyond the quadratic (CLAIMS.md section A).
+"""Derivations for gradient descent beyond the quadratic.
 
 Steepest descent by Lagrange multipliers, the regimes of the step-size axis,
 the O(1/T) convex rate and the non-convex stationarity bound. The rates are

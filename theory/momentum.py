@@ -1,4 +1,4 @@
-"""Derivations for heavy-ball momentum (CLAIMS.md section B).
+"""Derivations for heavy-ball momentum.
 
 Both conventions are written with one symbol ``w``, the weight of the
 gradient in the velocity update v ← βv + w g: the sum form has w = 1, the EMA

@@ -1,4 +1,4 @@
-"""Derivations for Nesterov's method (CLAIMS.md section C).
+"""Derivations for Nesterov's method.
 
 Forms: lookahead v ← βv + ∇f(x − ηβv), x ← x − ηv (seeds 002, 004), which
 with v₀ = 0 is the (x, y) form y = x + β(x − x₋), x₊ = y − η∇f(y); the

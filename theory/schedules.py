@@ -1,4 +1,4 @@
-"""Derivations for learning-rate schedules (CLAIMS.md section E).
+"""Derivations for learning-rate schedules.
 
 The closed forms are definitions from the sources (seeds 001, 003, 004;
 Loshchilov & Hutter 2017; Smith 2017); what is *derived* here are their
