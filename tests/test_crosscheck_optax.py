@@ -22,6 +22,7 @@ from empirics.optimizers import gradient_descent, heavy_ball, nesterov_lookahead
 pytestmark = pytest.mark.skipif(not crosscheck.available(), reason=crosscheck.MISSING)
 
 RTOL = 1e-12
+UNDERFLOW = 1e-300
 STEPS = 40
 RUNS = 6
 
@@ -103,6 +104,11 @@ def _one_step_from_optax_states(kind, seed, dim, **flags):
     optimizer = adam(col["eta"], col["beta1"], col["beta2"], col["eps"], **flags)
     grad = lambda x: np.einsum("rij,rj->ri", A, x)  # noqa: E731
     x_next = np.concatenate([ref["x"][1:], ref["x_last"][None]])
+    # Each quantity is compared relative to its run's largest magnitude, as the iterates are (_rel): an
+    # entry of m_t = β₁m + (1 − β₁)g near zero is a cancellation, so its own size says nothing about the
+    # rounding error (seed 9458175: |m| = 3e-9 beside terms of 1e-1, an ulp of difference is 1e-12 of |m|).
+    m_scale = np.max(np.abs(ref["m"]), axis=(0, 2))[:, None]
+    v_scale = np.max(np.abs(ref["v"]), axis=(0, 2))[:, None]
     worst = 0.0
     for t in range(STEPS):
         # The suite's AMSGrad keeps max_s v_s (raw); without bias correction optax's nu_max is that maximum.
@@ -113,12 +119,11 @@ def _one_step_from_optax_states(kind, seed, dim, **flags):
         scale = np.max(np.abs(ref["x"]), axis=(0, 2))[:, None]
         worst = max(worst, float(np.max(np.abs(x - x_next[t]) / scale)))
         if m_ref is not None:
-            assert np.max(np.abs(m - m_ref) / np.maximum(np.abs(m_ref), 1e-300)) <= RTOL
-            assert np.max(np.abs(v - ref["v"][t + 1]) / np.maximum(np.abs(ref["v"][t + 1]), 1e-300)) <= RTOL
+            assert np.max(np.abs(m - m_ref) / m_scale) <= RTOL
+            assert np.max(np.abs(v - ref["v"][t + 1]) / v_scale) <= RTOL
     return worst
 
 
-@pytest.mark.xfail(strict=False, reason="order-dependent: passes alone, fails late in the full suite; not yet found")
 @settings(max_examples=6, deadline=None)
 @given(seed=seeds, dim=dims)
 @example(seed=3622, dim=4)  # the case the next test documents (one extra compile)
@@ -128,6 +133,7 @@ def test_adam(seed, dim):
 
 @settings(max_examples=6, deadline=None)
 @given(seed=seeds, dim=dims)
+@example(seed=9458175, dim=3)  # a first moment near zero by cancellation (see _one_step_from_optax_states)
 def test_amsgrad_without_bias_correction(seed, dim):
     """Reddi et al.'s original AMSGrad (no bias correction): the same algorithm in both."""
     assert _one_step_from_optax_states("amsgrad_uncorrected", seed, dim, amsgrad=True, bias_correction=False) <= RTOL
@@ -182,6 +188,7 @@ def _schedules(p, t_max):
 
 @settings(max_examples=10, deadline=None)
 @given(seed=seeds)
+@example(seed=1851)  # step decay underflows: optax flushes to zero, NumPy keeps subnormals
 def test_every_schedule_equals_optax_at_every_step(seed):
     rng = np.random.default_rng(seed)
     eta0 = rng.uniform(0.05, 1.0)
@@ -192,7 +199,9 @@ def test_every_schedule_equals_optax_at_every_step(seed):
     ref = _reference()
     for suite, kind, params in _schedules(p, t.max()):
         ours, theirs = suite(t), ref.schedule_values(kind, t, **params)
-        assert np.max(np.abs(ours - theirs) / np.abs(theirs)) <= RTOL, kind
+        # Relative at every step; values below 1e-300 count as zero: XLA flushes subnormals to zero where
+        # NumPy keeps them (step decay with γ^k underflowing: optax 0, the suite 6e-308 at seed 1851).
+        assert np.all(np.abs(ours - theirs) <= RTOL * np.abs(theirs) + UNDERFLOW), kind
 
 
 def test_optax_has_no_triangular_cyclical_schedule():
