@@ -155,6 +155,7 @@ def _show_record(claim: Claim) -> dict[str, Any]:
                    "full": to_jsonable(dict(claim.params.full))},
         "theory": describe_theory(claim),
         "mutants": [m.description for m in claim.mutants],
+        "certificate": None if claim.certificate is None else claim.certificate.describe(),
     }
 
 
@@ -197,6 +198,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(f"  {profile}: {record['params'][profile]}")
     print(f"Tolerance: {record['tolerance']}")
     print("Mutants: " + "; ".join(record["mutants"]))
+    if record["certificate"] is not None:
+        c = record["certificate"]
+        print(f"Certificate: worst case of {c['metric']} for {c['method']} over {c['function_class']} functions,"
+              f" {c['initial']}; program {c['program']}, against {c['bound']} over {c['variable']}"
+              f" (solver accuracy rtol {c['rtol']:g})")
     return EXIT_OK
 
 
