@@ -284,6 +284,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     overrides = parse_overrides(args.set)
     if overrides and args.scheduler is not None:
         raise SuiteError("--set does not apply with --scheduler (the cluster runs the claims' own parameters)")
+    if args.png and not args.report:
+        raise SuiteError("--png applies to the report: add --report")
     if args.scheduler is not None and (args.jobs is not None or args.timeout is not None):
         raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
     report_error = None
