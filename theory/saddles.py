@@ -39,11 +39,12 @@ def noisy_scale() -> sp.Expr:
     """s with y_t ≈ (1 + ηγ)^t · s·Z, Z ~ N(0, 1), from y₀ = 0 under gradient noise σ."""
     k = sp.Symbol("k", integer=True, positive=True)
     variance = sp.Sum(eta**2 * sigma**2 * growth_factor() ** (-2 * k), (k, 1, sp.oo))
-    closed = sp.simplify(sp.summation(eta**2 * sigma**2 * sp.Symbol("q", positive=True) ** k,
-                                      (k, 1, sp.oo)).subs(sp.Symbol("q", positive=True), growth_factor() ** -2))
-    if isinstance(closed, sp.Piecewise):
-        closed = closed.args[0][0]
-    return variance, sp.sqrt(sp.simplify(closed))
+    ratio = sp.Symbol("q", positive=True)
+    geometric = sp.summation(ratio**k, (k, 1, sp.oo))  # the constant η²σ² kept out: summing it in is 20× slower
+    if isinstance(geometric, sp.Piecewise):  # the |q| < 1 branch: q = (1 + ηγ)^(−2) < 1
+        geometric = geometric.args[0][0]
+    closed = eta**2 * sigma**2 * geometric.subs(ratio, growth_factor() ** -2)
+    return variance, sp.sqrt(sp.factor(closed))
 
 
 @cache
