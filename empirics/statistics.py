@@ -107,8 +107,8 @@ def draws_for_half_width(cv: float, relative_half_width: float, alpha: float, po
     """Draws a Student-t mean interval needs for a half-width of ``relative_half_width`` × |mean|.
 
     ``cv`` = sd/|mean|, its sd from an independent pilot sample and its mean known where possible (a pilot's
-    mean is noisy when cv is large). Stein's two-stage procedure: the main
-    sample is drawn afresh, so its interval is exact whatever the pilot said). The quantile is taken at
+    mean is noisy when cv is large). Stein's two-stage procedure: the main sample is drawn afresh, so its
+    interval is exact whatever the pilot said. The quantile is taken at
     ``minimum`` − 1 degrees of freedom, larger than at any bigger sample, so the size errs upwards.
     Clipped to [minimum, maximum]; a caller reports when the cap binds.
     """
