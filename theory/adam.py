@@ -289,10 +289,15 @@ def convex_convergence_seed() -> Derivation:
     gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
                                                sp.factor(f_bar.rhs.subs(x, 1) - f_bar.rhs.subs(x, -1))), [f_bar],
                      "f̄(1) − f̄(−1)", "x = +1 is the worst point of F")
-    d.definition("Regret identity", sp.Eq(sp.Symbol("A_T"), gap.rhs - sp.Symbol("R_T") / sp.Symbol("T")),
-                 "A_T = (1/T)Σ_t f_t(+1) − f_t(x_t) for T a multiple of 3, R_T the regret against x* = −1")
-    d.cited("Seed's claim", sp.Eq(sp.Limit(sp.Symbol("R_T") / sp.Symbol("T"), sp.Symbol("T"), sp.oo), 0),
-            "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Corollary 4.2",
-            "'Adam converges on convex problems': R_T/T → 0, so A_T tends to its largest value f̄(1) − f̄(−1); "
-            "Reddi et al. (2018) show the corollary's proof is wrong")
-    return d.finish("C > 2, β₁ = 0, β₂ = 1/(1 + C²), η_t = η/√t", "T → ∞ (finite T: the tolerance)", result=gap)
+    average_regret = sp.Symbol("R_T") / sp.Symbol("T")
+    identity = d.definition("Regret identity", sp.Eq(sp.Symbol("A_T"), gap.rhs - average_regret),
+                            "A_T = (1/T)Σ_t f_t(+1) − f_t(x_t) for T a multiple of 3, R_T the regret against x* = −1")
+    claim = d.cited("Seed's claim", sp.Eq(sp.Limit(average_regret, sp.Symbol("T"), sp.oo), 0),
+                    "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Corollary 4.2",
+                    "'Adam converges on convex problems': R_T/T → 0; Reddi et al. (2018) show the corollary's "
+                    "proof is wrong")
+    predicted = d.computed("The seed's prediction", sp.Eq(sp.Limit(sp.Symbol("A_T"), sp.Symbol("T"), sp.oo),
+                                                          sp.factor(identity.rhs.subs(average_regret, claim.rhs))),
+                           [identity, claim], "subs R_T/T → its claimed limit, factor",
+                           "A_T tends to its largest value f̄(1) − f̄(−1)")
+    return d.finish("C > 2, β₁ = 0, β₂ = 1/(1 + C²), η_t = η/√t", "T → ∞ (finite T: the tolerance)", result=predicted)

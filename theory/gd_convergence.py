@@ -138,8 +138,9 @@ def convex_rate() -> Derivation:
     indexed = {f_next: f(_s + 1), f_t: f(_s), D_t: D(_s), D_next: D(_s + 1)}
     summed = [sp.Sum(side.subs(indexed), (_s, 0, T - 1)) for side in (one_step.lhs, one_step.rhs)]
     d.computed("Sum over t < T", sp.Le(*summed), uses=[one_step], how="sum both sides")
-    telescoped = d.computed("Telescoping", sp.Le(summed[0], sp.factor_terms(summed[1].doit())), uses=["Sum over t < T"],
-                            how="summation (telescoping)", justification="the right side collapses to (L/2)(D₀² − D_T²)")
+    telescoped = d.identity("Telescoping", sp.Le(summed[0], L * (D(0) ** 2 - D(T) ** 2) / 2),
+                            equals=sp.factor_terms(summed[1].doit()), uses=["Sum over t < T"],
+                            justification="summation (computed): the right side collapses to (L/2)(D₀² − D_T²)")
     start = d.definition("Initial distance", sp.Eq(D(0), R), "R = ‖x₀ − x*‖")
     dropped_bound = telescoped.rhs.subs(D(T), 0).subs(start.lhs, start.rhs)  # −(L/2)D_T² ≤ 0 dropped
     dropped = d.inequality("Drop −D_T²", sp.Le(telescoped.rhs, dropped_bound), given=[start],
@@ -148,6 +149,9 @@ def convex_rate() -> Derivation:
                                  justification="the descent lemma decreases f at every step")
     summand = summed[0].function  # f(x_{s+1}) − f*
     index = next(iter(summand.atoms(sp.core.function.AppliedUndef))).args[0]  # s + 1
+    d.identity("The sum runs over x₁, …, x_T", sp.Eq(sp.Tuple(sp.Symbol("i_first"), sp.Symbol("i_last")), sp.Tuple(1, T)),
+               equals=sp.Tuple(index.subs(_s, 0), index.subs(_s, T - 1)), uses=["Sum over t < T"],
+               justification="the iterate indices of its first and last terms (computed from the summand)")
     u = sp.Symbol("u", integer=True, nonnegative=True)
     d.inequality("Every summed iterate is at most x_T", sp.Le(index, T), uses=["Sum over t < T"], subs={_s: T - 1 - u},
                  justification="the sum runs over s ≤ T − 1 (s = T − 1 − u, u ≥ 0), so by the previous step "
