@@ -172,6 +172,8 @@ def last_iterate_log() -> Derivation:
                        sp.Eq(sp.sqrt(T) * sp.Symbol("f_T"), first - sp.sqrt(T) * second), [final],
                        "expand a_j(1/(2√T) − a_j Σ), sum the first part, re-index k = T − j + 1",
                        "a_j/(2√T) summed over j gives H_T/(16√T)")
+    gain = d.identity("First-order gain", sp.Eq(sp.Symbol("g_T"), sp.harmonic(T) / 16), equals=first, uses=[split],
+                      justification="Σ_k a_k/2 = H_T/16 (computed)")
     K = log_constant()
     riemann = d.identity("Riemann-sum limit of the drift", sp.Eq(sp.Symbol("K"), 2 * sp.log(2) - 1), equals=K,
                          uses=[split],
@@ -179,7 +181,8 @@ def last_iterate_log() -> Derivation:
                          "(k − 1) + T·g(u), u = (k−1)/T, g(u) = 2 − 2√(1−u) − u = O(u²); Σ_k (k−1)/k² = H_T − π²/6 "
                          "+ o(1) and Σ_k T g(u)/k² → ∫_0^1 g(u)/u² du = K")
     harmonic = sp.Sum(1 / k, (k, 1, T))
-    expansion = sp.expand(sp.Rational(1, 16) - (1 + (-sp.pi**2 / 6 + riemann.rhs) / sp.Symbol("H_T")) / 64)
+    per_harmonic = sp.cancel(gain.rhs / sp.harmonic(T))  # 1/16
+    expansion = sp.expand(per_harmonic - (1 + (-sp.pi**2 / 6 + riemann.rhs) / sp.Symbol("H_T")) / 64)
     scaled = sp.expand(sp.Symbol("H_T") * expansion)  # (3/64) H_T + c₀
     lead = scaled.coeff(sp.Symbol("H_T"))
     c0 = sp.expand(scaled - lead * sp.Symbol("H_T"))
