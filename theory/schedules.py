@@ -33,18 +33,17 @@ def _cosine(tt: sp.Expr, horizon: sp.Expr) -> sp.Expr:
 
 def schedule_forms(variant: str = "") -> dict[str, sp.Expr]:
     """The closed forms by name; ``variant`` builds the plausible wrong ones used as mutants."""
+    # Each wrong variant is computed from the right form by the one change its name states.
     cos_form = _cosine(t, T)
     if variant == "cosine_no_floor":
-        cos_form = eta_0 * (1 + sp.cos(sp.pi * t / T)) / 2
-    if variant == "cosine_half_period":
-        cos_form = _cosine(t, 2 * T)
+        cos_form = cos_form.subs(eta_min, 0)
     step_form = eta_0 * gamma ** sp.floor(t / s)
     if variant == "step_continuous":
-        step_form = eta_0 * gamma ** (t / s)
+        step_form = step_form.replace(sp.floor, lambda arg: arg)
     t_cur = t - T * sp.floor(t / T)
     warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t - W, T), True))
     if variant == "warmup_unshifted":
-        warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t, T), True))
+        warm = sp.Piecewise(warm.args[0], (warm.args[1].expr.subs(t, t + W), True))
     cycle = sp.floor(1 + t / (2 * s))
     cyclical = eta_min + (eta_0 - eta_min) * sp.Max(0, 1 - sp.Abs(t / s - 2 * cycle + 1))
     return {

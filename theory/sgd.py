@@ -82,8 +82,10 @@ def variance_linear_seed() -> Derivation:
                                                     sp.Eq(var(n), 0)),
                         "seed 004's straight line, through σ² at B = 1 and 0 at B = n (seed 001's 'Full dataset: "
                         "Zero')")
-    coefficients = sp.solve([p + q - sigma**2, p + q * n], [p, q], dict=True)[0]
-    line = d.computed("The line", sp.Eq(var(B), sp.factor((p + q * B).subs(coefficients))), [ends],
+    law = next(eq.rhs for eq in ends.expr.args if eq.lhs == var(B))
+    conditions = [law.subs(B, eq.lhs.args[0]) - eq.rhs for eq in ends.expr.args if eq.lhs != var(B)]
+    coefficients = sp.solve(conditions, [p, q], dict=True)[0]
+    line = d.computed("The line", sp.Eq(var(B), sp.factor(law.subs(coefficients))), [ends],
                       "solve for p, q", "two conditions, two unknowns")
     d.computed("Its log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"),
                                           sp.simplify(B * sp.diff(sp.log(line.rhs), B))), [line],
