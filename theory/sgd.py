@@ -362,10 +362,12 @@ def shuffling_exponents() -> Derivation:
                              justification="series in h to second order (computed)")
     weight = sp.factor(sp.limit(-(q ** (n - kk) - 1) / (1 - q**n), x, 0))
     offset = eta * sp.Sum(weight * c_pi(kk), (kk, 1, n))
-    cyclic = d.computed("Cyclic order: fixed point", sp.Eq(sp.Symbol("e_star"), offset), [epoch_step, contraction],
-                        "solve e = epoch map(e), subtract Σ_k c_π(k) = 0, leading order of each weight as h → 0",
-                        "a fixed order makes the epoch deterministic: a systematic offset of order η, whose "
-                        "square is of order η² (seed 001's systematic bias)")
+    cyclic = d.identity("Cyclic order: fixed point",
+                        sp.Eq(sp.Symbol("e_star"), eta * sp.Sum((n - kk) / n * c_pi(kk), (kk, 1, n))), equals=offset,
+                        uses=[epoch_step, contraction],
+                        justification="solve e = epoch map(e), subtract Σ_k c_π(k) = 0, leading order of each weight "
+                                      "as h → 0 (computed): a fixed order makes the epoch deterministic, a systematic "
+                                      "offset of order η, whose square is of order η² (seed 001's systematic bias)")
     p_cyc = sp.degree(sp.expand(cyclic.rhs**2), eta)
     S1, S2 = sp.symbols("S_1 S_2", real=True)
     cov = -s**2 / (n - 1)
