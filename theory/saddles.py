@@ -94,6 +94,8 @@ def escape_time() -> Derivation:
     half = d.definition("Median of |Z|", sp.Eq(sp.erf(zz / sp.sqrt(2)), sp.Rational(1, 2)),
                         "P(|Z| ≤ z) = erf(z/√2) = 1/2 for Z standard normal")
     z_med = sp.solve(half.lhs - half.rhs, zz)[0]
+    d.identity("Its value", sp.Eq(sp.Symbol("z_3/4"), Z34), equals=z_med, uses=[half],
+               justification="√2·erfinv(1/2) = Φ⁻¹(3/4) to 20 digits (the rounded value the claim's mutants use)")
     median = d.computed("Median of |S|", sp.Eq(sp.Symbol("m_S"), sp.Symbol("s") * z_med), [half, var_step],
                         "solve for z", "z = √2·erfinv(1/2) = Φ⁻¹(3/4) ≈ 0.674")
     s_value = var_step.rhs ** sp.Rational(1, 2)
