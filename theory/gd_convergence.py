@@ -55,9 +55,10 @@ def steepest_descent() -> Derivation:
                how="subs", justification="∇f·d = ‖g‖²/ν at the two critical points")
     norm = sp.sqrt(sum(gi**2 for gi in gs))
     minimiser = [d_of_nu[di].subs(nu, r) for di in ds for r in nus if sp.simplify(r + norm) == 0]
-    d.computed("Minimiser", sp.Eq(sp.Matrix(ds), sp.Matrix(minimiser), evaluate=False), uses=["Candidate values"],
-               how="subs ν = −‖g‖",
-               justification="the smaller value, ν = −‖g‖: d* = −∇f/‖∇f‖ (the sphere is compact, so the minimum is attained)")
+    d.identity("Minimiser", sp.Eq(sp.Matrix(ds), -sp.Matrix(gs) / norm, evaluate=False), equals=sp.Matrix(minimiser),
+               uses=["Candidate values"],
+               justification="subs ν = −‖g‖ (computed), the smaller value: d* = −∇f/‖∇f‖ (the sphere is compact, "
+                             "so the minimum is attained)")
     smallest = d.identity("In any dimension", sp.Eq(sp.Symbol("min_d"), -G), equals=values[0].subs(norm, G),
                           uses=["Candidate values"],
                           justification="−√(Σ gᵢ²) = −‖∇f‖ =: −G; equivalently Cauchy–Schwarz |∇f·d| ≤ ‖∇f‖‖d‖")
