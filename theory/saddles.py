@@ -164,9 +164,10 @@ def momentum_growth() -> Derivation:
     roots = sp.solve(char.rhs, z)
     z_plus = max(roots, key=lambda e: e.subs({beta: sp.Rational(1, 2), h: sp.Rational(1, 10)}))
     largest = d.computed("Largest root", sp.Eq(sp.Symbol("z_+"), z_plus), [char], "solve (quadratic formula)")
-    d.identity("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), -beta * h), equals=char.rhs.subs(z, 1 + h),
+    gd_factor = 1 + h
+    d.identity("p at GD's factor", sp.Eq(sp.Function("p")(gd_factor), -beta * h), equals=char.rhs.subs(z, gd_factor),
                uses=[char], justification="subs z = 1 + h (computed): p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
-    d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, 1 + h), uses=[largest], ranges={beta: (0, 1)},
+    d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, gd_factor), uses=[largest], ranges={beta: (0, 1)},
                  justification="z₊ > 1 + ηγ for 0 < β < 1")
     d.computed("Growth factor", sp.Eq(sp.Symbol("z_+"), largest.rhs.subs(h, eta * gamma)), [largest], "subs h = ηγ")
     return d.finish("0 ≤ β < 1", "ηγ > 0", "sum form (PyTorch SGD momentum)")
