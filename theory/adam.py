@@ -221,6 +221,18 @@ def scale_invariance() -> Derivation:
     moments = d.definition("Bias-corrected moments", sp.And(sp.Eq(m_hat, sp.Sum(w(j) * G[j], (j, 1, t))),
                                                              sp.Eq(v_hat, sp.Sum(u(j) * G[j] ** 2, (j, 1, t)))),
                            "fixed weights w_j, u_j (adam.bias-correction's sums, divided by 1 − β^t)")
+    ema = {w: beta_1, u: beta_2}  # w_j = (1 − β₁)β₁^(t−j)/(1 − β₁^t), u_j likewise with β₂
+    sums = [sp.Sum(weight(j), *eq.rhs.limits) for eq in sorted(moments.expr.args, key=str)
+            for weight in (eq.rhs.function.as_independent(G[j])[0].func,)]
+    in_closed_form = [term.replace(lambda e: e.func in ema,
+                                   lambda e: (1 - ema[e.func]) * ema[e.func] ** (t - e.args[0]) / (1 - ema[e.func] ** t))
+                      for term in sums]
+    summed = [sp.piecewise_fold(sp.factor_terms(term).doit()) for term in in_closed_form]
+    summed = [e.args[-1].expr if isinstance(e, sp.Piecewise) else e for e in summed]  # the β ≠ 1 case: 0 < β < 1
+    d.identity("Bias-corrected weights sum to 1", sp.Eq(sp.Tuple(*sums), sp.Tuple(1, 1)),
+               equals=sp.Tuple(*[sp.cancel(e) for e in summed]), uses=[moments],
+               justification="w_j = (1 − β₁)β₁^(t−j)/(1 − β₁^t), u_j likewise: geometric sums over j ≤ t, β < 1 "
+                             "(computed)")
     scaled = [sp.factor_terms(sp.Sum(eq.rhs.function.subs(G[j], c * G[j]), *eq.rhs.limits))
               for eq in sorted(moments.expr.args, key=str)]
     homogeneous = d.computed("Moments are homogeneous", sp.And(sp.Eq(sp.Symbol("m_hat_c"), scaled[0]),
