@@ -43,7 +43,8 @@ def summary_cell(record: Mapping[str, Any]) -> str:
     if not isinstance(res, Mapping):
         return "—"
     cell = text(res.get("text") or "—")
-    note = f"goal {_goal(res.get('goal'))}" if res.get("meets_goal") else "misses goal"
+    note = f"goal {_goal(res.get('goal'))}" if res.get("meets_goal") else (
+        "misses goal (explained)" if res.get("explained") else "misses goal")
     return cell + f" #linebreak() #muted[{text(note)}]"
 
 
@@ -65,5 +66,8 @@ def section_field(record: Mapping[str, Any]) -> str:
         meaning = EXPLAIN["consistent"]
     verdict = "met" if res.get("meets_goal") else "not met"
     why = res.get("why") or ""
+    goal_record = res.get("goal") if isinstance(res.get("goal"), Mapping) else {}
+    if not res.get("meets_goal") and res.get("explained") and goal_record.get("note"):
+        why = f"{why}; why the goal cannot be reached: {goal_record['note']}" if why else str(goal_record["note"])
     goal = f"goal {_goal(res.get('goal'))}: {verdict}" + (f" ({why})" if why else "")
     return f"#field([Resolves], [{text(res.get('text') or '—')} ({text(meaning)}); {text(goal)}])"
