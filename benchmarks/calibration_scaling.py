@@ -27,11 +27,11 @@ from convergence.discovery import discover, select
 
 
 def _warm(paths: list[str]) -> None:
-    """Load each claim and build its derivation in this worker (cached for the worker's lifetime)."""
-    from convergence.discovery import CLAIMS_ROOT, load_claim_file
+    """Load each claim and build its derivation in this worker (kept for the worker's lifetime)."""
+    from convergence.calibration import loaded_claim
 
     for path in paths:
-        load_claim_file(CLAIMS_ROOT.parent / path).theory  # noqa: B018
+        loaded_claim(path).theory  # noqa: B018
 
 
 def _cpu() -> float:

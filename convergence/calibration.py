@@ -68,9 +68,24 @@ def run_task(path: str, seed: int, profile: str) -> dict[str, Any]:
 
 def run_by_path(path: str, seed: int, profile: str) -> dict[str, Any]:
     """Dask task for ``verify --scheduler``: the full verify record of the claim at ``path``."""
-    from .discovery import CLAIMS_ROOT, load_claim_file
+    return run_claim(loaded_claim(path), RunOptions(profile=profile, seed=seed))
 
-    return run_claim(load_claim_file(CLAIMS_ROOT.parent / path), RunOptions(profile=profile, seed=seed))
+
+LOADED: dict[str, Claim] = {}
+
+
+def loaded_claim(path: str) -> Claim:
+    """The claim at ``path``, loaded once per worker process.
+
+    A worker runs the same claim at many seeds; its derivation (the slow, seed-independent part of
+    loading: SymPy builds and checks every step) is built on the first task and kept with the claim.
+    The code does not change during a sweep: a sweep over edited code is a new sweep.
+    """
+    if path not in LOADED:
+        from .discovery import CLAIMS_ROOT, load_claim_file
+
+        LOADED[path] = load_claim_file(CLAIMS_ROOT.parent / path)
+    return LOADED[path]
 
 
 def lost_record(claim: Claim, seed: int, profile: str, exc: BaseException) -> dict[str, Any]:

@@ -95,8 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"master seed (default: {DEFAULT_SEED})")
     p_verify.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
     p_verify.add_argument("--report", action="store_true", help="also build report.pdf from the results")
-    p_verify.add_argument("--jobs", type=_workers, default=1,
-                          help="worker processes, at most one per claim (results do not depend on it)")
+    p_verify.add_argument("--jobs", type=_workers, default=None,
+                          help="worker processes, at most one per claim (default: the machine's cores; results do"
+                               " not depend on it)")
     p_verify.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                           help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
     p_verify.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
@@ -112,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     p_power.add_argument("--results", type=Path, default=None, help="read stored resolutions instead of running")
     p_power.add_argument("--profile", choices=PROFILES, default="full", help="problem sizes (default: full)")
     p_power.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"master seed (default: {DEFAULT_SEED})")
-    p_power.add_argument("--jobs", type=_workers, default=1, help="worker processes (results do not depend on it)")
+    p_power.add_argument("--jobs", type=_workers, default=None,
+                         help="worker processes (default: the machine's cores; results do not depend on it)")
     p_power.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                          help="end a claim still running after this long as ERROR (default: 300 quick, 3600 full)")
 
@@ -155,6 +157,7 @@ def _show_record(claim: Claim) -> dict[str, Any]:
                    "full": to_jsonable(dict(claim.params.full))},
         "theory": describe_theory(claim),
         "mutants": [m.description for m in claim.mutants],
+        "certificate": None if claim.certificate is None else claim.certificate.describe(),
     }
 
 
@@ -197,6 +200,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(f"  {profile}: {record['params'][profile]}")
     print(f"Tolerance: {record['tolerance']}")
     print("Mutants: " + "; ".join(record["mutants"]))
+    if record["certificate"] is not None:
+        c = record["certificate"]
+        print(f"Certificate: worst case of {c['metric']} for {c['method']} over {c['function_class']} functions,"
+              f" {c['initial']}; program {c['program']}, against {c['bound']} over {c['variable']}"
+              f" (solver accuracy rtol {c['rtol']:g})")
     return EXIT_OK
 
 
@@ -255,8 +263,14 @@ def _output_folder(folder: Path):
             yield stage
 
 
-def _jobs(requested: int, claims: int) -> int:
-    """More workers than claims would only fork idle processes: cap, and say so."""
+def _jobs(requested: int | None, claims: int) -> int:
+    """Workers for ``claims`` claims: the machine's cores unless asked; never more than claims.
+
+    More workers than claims would only fork idle processes: an explicit request is capped, and
+    the cap is said; the default is capped silently.
+    """
+    if requested is None:
+        return max(1, min(os.cpu_count() or 1, claims))
     if 0 < claims < requested:
         print(f"--jobs {requested} capped at {claims}: one worker per claim at most", file=sys.stderr)
         return max(claims, 1)
@@ -277,6 +291,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     overrides = parse_overrides(args.set)
     if overrides and args.scheduler is not None:
         raise SuiteError("--set does not apply with --scheduler (the cluster runs the claims' own parameters)")
+    if args.scheduler is not None and (args.jobs is not None or args.timeout is not None):
+        raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
     report_error = None
     with _output_folder(args.out) as stage:  # fail before minutes of experiments, not after
         # Entries are read from OUT/.cache and written through the stage: an interrupted run adds none.
@@ -284,7 +300,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         options = RunOptions(profile=args.profile, seed=args.seed, timeout=args.timeout,
                              overrides=tuple(overrides.items()))
         planned = plan(refs, options, cache, load_for_run, lambda run: check_overrides(overrides, run, args.profile))
-        jobs = _jobs(args.jobs, len(planned.claims)) if planned.claims else args.jobs
+        jobs = _jobs(args.jobs, len(planned.claims)) if planned.claims else 1
         options = dataclasses.replace(options, jobs=jobs)
         cached = f", {len(planned.served)} unchanged (from the cache)" if planned.served else ""
         print(f"verifying {len(refs)} claim(s), profile {args.profile}, seed {args.seed},"
@@ -312,8 +328,6 @@ def _run_on_scheduler(claims: list[Claim], options: Any, scheduler: str,
     from .calibration import run_claims_on_cluster
     from .cluster import dask_client
 
-    if options.jobs > 1 or options.timeout is not None:
-        raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
     with dask_client(scheduler) as client:
         return run_claims_on_cluster(client, claims, options, on_result=on_result)
 

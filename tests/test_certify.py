@@ -92,3 +92,19 @@ def test_a_malformed_certificate_is_refused():
 
     with pytest.raises(ClaimDefinitionError, match="certificate"):
         dataclasses.replace(_claim("gd/convex_rate.py"), certificate="PEP please")
+
+
+@needs_pep
+@pytest.mark.parametrize("position", [0.25, 1.0, 1.75])
+def test_quadratic_rate_certificate_is_exact_at_large_condition_number(position):
+    """At κ ≈ 200 in raw units (L ≈ 115) the one-step GD program must give (max|1 − ηλ|)² to 1e-7:
+    the full profile's worst instances sit there, and the experiment's measured rate is exact to 1e-9."""
+    from certificates import programs
+
+    mu, L = 0.5801825921856612, 114.69111181371989
+    eta_opt = 2 / (L + mu)
+    eta = position * eta_opt if position <= 1 else eta_opt + (position - 1) * (2 / L - eta_opt)
+    exact = max(abs(1 - eta * mu), abs(1 - eta * L)) ** 2
+    solution = certificates.solve(programs.gd_distance_strongly_convex, {"eta": eta, "mu": mu, "L": L})
+    assert solution.status == "optimal"
+    assert solution.value == pytest.approx(exact, rel=1e-7)

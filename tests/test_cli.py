@@ -25,6 +25,13 @@ def test_show_json(capsys):
     assert main(["show", "gd.quadratic-stability", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["theory"]["text"] == "2/lambda" and record["theory"]["steps"]
+    assert record["certificate"] is None
+
+
+def test_show_names_the_certificate_of_a_certified_claim(capsys):
+    assert main(["show", "gd.convex-rate"]) == 0
+    out = capsys.readouterr().out
+    assert "Certificate: worst case of f(x_T) − f*" in out and "L-smooth convex" in out
 
 
 BAD_INPUTS = [["show", "no.such"], ["verify", "no.such.*"], ["verify", "--profile", "huge"], ["verify", "--seed", "x"],

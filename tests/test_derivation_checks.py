@@ -105,6 +105,16 @@ def test_computed_steps_name_earlier_steps_and_finish_names_a_step():
     assert derivation.counts()[COMPUTED] == 1 and derivation.counts()[DEFINITION] == 2
 
 
+def test_there_is_one_way_to_state_a_result_and_no_unchecked_step():
+    """The old forms are gone: no ``step()`` that bypasses the kinds, no ``finish(expr)`` typing the result."""
+    d = DerivationBuilder()
+    grad = d.computed("Gradient", sp.Eq(sp.Symbol("g"), 2 * a * x), uses=[d.definition("f", a * x**2)], how="diff")
+    assert not hasattr(d, "step")
+    with pytest.raises(DerivationCheckError, match="the result is a step"):
+        d.finish(3 * a * x, "a > 0")
+    assert d.finish("a > 0", result=grad).result == 2 * a * x
+
+
 def test_cited_step_needs_a_reference():
     with pytest.raises(DerivationCheckError, match="reference"):
         DerivationBuilder().cited("Lower bound", sp.Integer(1), reference=" ")

@@ -43,8 +43,9 @@ from theory.symbols import lam
 
 def derivation():
     d = DerivationBuilder()
-    d.step("curvature", sp.Eq(sp.Symbol("c"), lam), "the toy's input")
-    return d.finish(d.step("threshold", {theory}, "a toy derivation"))
+    curvature = d.definition("curvature", sp.Eq(sp.Symbol("c"), lam), "the toy's input")
+    d.computed("threshold", {theory}, uses=[curvature], how="toy", justification="a toy derivation")
+    return d.finish()
 
 def experiment(params, rng):
     lam_v = np.array([1.0, 2.0])

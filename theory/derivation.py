@@ -51,7 +51,6 @@ COMPUTED = "computed"
 IDENTITY = "identity"
 INEQUALITY = "inequality"
 CITED = "cited"
-LEGACY = "unchecked"  # temporary: steps of modules not yet converted (``DerivationBuilder.step``)
 KINDS = (DEFINITION, ASSUMPTION, COMPUTED, IDENTITY, INEQUALITY, CITED)
 CHECKED_KINDS = (COMPUTED, IDENTITY, INEQUALITY)
 
@@ -100,8 +99,8 @@ class Step:
 
     label: str
     expr: sp.Basic
-    justification: str = ""
-    kind: str = LEGACY
+    justification: str
+    kind: str
     uses: tuple[str, ...] = ()
     how: str = ""
     reference: str = ""
@@ -128,7 +127,7 @@ class Step:
 
     def check_text(self) -> str:
         """How the step is justified, in one short line: ✓ symbolic, ✓ sampled …, cited, definition."""
-        if self.kind in (DEFINITION, ASSUMPTION, CITED, LEGACY):
+        if self.kind in (DEFINITION, ASSUMPTION, CITED):
             return self.kind
         if self.check is None:
             return "unchecked"
@@ -297,18 +296,17 @@ class DerivationBuilder:
         """Copy another derivation's steps (already checked when it was built)."""
         return [self._add(step) for step in derivation.steps]
 
-    # -- temporary: modules not yet converted ----------------------------------------
-    def step(self, label: str, expr: sp.Basic, justification: str = "") -> sp.Basic:
-        """Unchecked step (legacy API, kept only until every module is converted)."""
-        self._steps.append(Step(label, expr, justification, LEGACY))
-        return expr
-
     # -- result ----------------------------------------------------------------------
     def finish(self, *assumptions: Any, result: Step | str | None = None) -> Derivation:
-        """Seal the steps; the result is the value of step ``result`` (default: the last step)."""
-        if assumptions and not isinstance(assumptions[0], str):  # legacy: finish(expr, *assumptions)
-            legacy, *rest = assumptions
-            return Derivation(tuple(self._steps), sp.sympify(legacy), tuple(rest), "")
+        """Seal the steps; the result is the value of step ``result`` (default: the last step).
+
+        ``assumptions`` are statements in words; an expression among them is
+        refused, so a result can never be typed here instead of derived.
+        """
+        typed = [a for a in assumptions if not isinstance(a, str)]
+        if typed:
+            raise DerivationCheckError("finish", f"assumptions are words, got {_short(typed[0])}: "
+                                                 "the result is a step, named by result=")
         if not self._steps:
             raise DerivationCheckError("finish", "a derivation needs at least one step")
         if result is None:

@@ -31,14 +31,15 @@ chain (absolute error ~eps·|f*|, |f*| ≤ L/8, against gaps ≥ 1e-5·L): rtol 
 
 import numpy as np
 
-from certificates import Certificate, fixed_points, programs, worst_at
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
+from convergence import Claim, Figure, Measurement, Mutant, Series, Source, Upper, Verdict
 from empirics.engine import run
 from empirics.estimators import fit_slope
 from empirics.optimizers import gradient_descent
 from empirics.problems import rotated_quadratic
 from empirics.problems_smooth import ChainQuadratic, Huber
 from theory.gd_convergence import L, R, T, convex_rate
+
+from ._convex_worst_case import CERTIFICATE, PARAMS
 
 
 def _random_sphere(rng, runs, dim, radius):
@@ -128,18 +129,10 @@ CLAIM = Claim(
     references=("Nesterov (2004), Introductory Lectures, Cor. 2.1.2", "Drori & Teboulle (2014), Math. Program., Thm 3.1"),
     derivation=convex_rate,
     experiment=experiment,
-    params=Params(symbols={"L": "L", "R": "R", "T": "T"},
-                  quick={"T_max": 300, "n_T": 12, "dim": 4, "instances": 5},
-                  full={"T_max": 3000, "n_T": 25, "dim": 8, "instances": 40}),
+    params=PARAMS,
     comparison=Upper(rtol=1e-9, atol=0.0, loose="gd.convex-rate-tight"),
     expected=Verdict.CONFIRMED,
-    certificate=Certificate(
-        program=programs.gd_function_value_convex, function_class="L-smooth convex", method="GD, η = 1/L",
-        metric="f(x_T) − f*", initial="‖x₀ − x*‖² ≤ R²", variable="T",
-        points=fixed_points([{"L": 1.0, "R": 1.0, "T": T_} for T_ in (1, 2, 3, 5)],
-                            [{"L": 1.0, "R": 1.0, "T": T_} for T_ in (1, 2, 3, 5, 8)]),
-        observed=worst_at("T", scale=lambda p: p["L"] * p["R"] ** 2),
-    ),
+    certificate=CERTIFICATE,
     mutants=(
         Mutant("bound L R²/(8T) (constant 4× smaller)", L * R**2 / (8 * T)),
         Mutant("bound L R²/(2T²) (accelerated-type rate)", L * R**2 / (2 * T**2)),

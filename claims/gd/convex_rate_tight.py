@@ -20,13 +20,14 @@ misplaced, off by (2T + 2)/(2T + 1)): all ≫ 1e-9.
 
 import numpy as np
 
-from certificates import Certificate, fixed_points, programs, worst_at
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Mutant, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
 from empirics.problems_smooth import Huber
 from theory.gd_convergence import L, R, T
 from theory.gd_tight import convex_rate_tight
+
+from ._convex_worst_case import CERTIFICATE, PARAMS
 
 
 def experiment(params, rng):
@@ -66,18 +67,10 @@ CLAIM = Claim(
                 "a novel approach, Math. Program. 145, Thm 3.1 and 3.2",),
     derivation=convex_rate_tight,
     experiment=experiment,
-    params=Params(symbols={"L": "L", "R": "R", "T": "T"},
-                  quick={"T_max": 300, "n_T": 12, "dim": 4, "instances": 5},
-                  full={"T_max": 3000, "n_T": 25, "dim": 8, "instances": 40}),
+    params=PARAMS,
     comparison=Tight(rtol=1e-9),
     expected=Verdict.CONFIRMED,
-    certificate=Certificate(
-        program=programs.gd_function_value_convex, function_class="L-smooth convex", method="GD, η = 1/L",
-        metric="f(x_T) − f*", initial="‖x₀ − x*‖² ≤ R²", variable="T",
-        points=fixed_points([{"L": 1.0, "R": 1.0, "T": T_} for T_ in (1, 2, 3, 5)],
-                            [{"L": 1.0, "R": 1.0, "T": T_} for T_ in (1, 2, 3, 5, 8)]),
-        observed=worst_at("T", scale=lambda p: p["L"] * p["R"] ** 2),
-    ),
+    certificate=CERTIFICATE,
     mutants=(
         Mutant("textbook bound L R²/(2T)", L * R**2 / (2 * T)),
         Mutant("asymptotic form L R²/(4T)", L * R**2 / (4 * T)),

@@ -44,11 +44,10 @@ measured on the same problems and seeds.
 
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.estimators import fit_slope
-from empirics.statistics import CLAIM_ALPHA
+from empirics.statistics import CLAIM_ALPHA, mean_interval
 from empirics.variance_reduction import RidgeFamily, first_crossing, null_direction_ridge, saga
 from theory.variance_reduction import vr_complexity_exponent
 
@@ -110,7 +109,7 @@ def experiment(params, rng):
     gd_B = np.array([c[1][0] for c in cB])
     slopes = np.stack([_slopes(kA, costs_A), _slopes(nB, costs_B)])  # (2, seeds)
     mean = slopes.mean(axis=1)
-    statistical = stats.t.ppf(1 - ALPHA / 4, seeds - 1) * slopes.std(axis=1, ddof=1) / np.sqrt(seeds)
+    statistical = mean_interval(slopes, ALPHA, axis=1, points=2).half_width  # two slopes, each two-sided
     # Leading-order model error (derived a priori, see the module docstring): the table lags the
     # iterate by ~n steps, changing the rate by a relative ≲ min(n, κ)/(2(n + κ)); over the range this
     # moves the fitted slope by at most that much divided by log(v₂/v₁).
