@@ -4,6 +4,7 @@ Builds every derivation once (the checks run while it is built), so a step
 whose identity or inequality fails would already refuse its claim here.
 """
 
+import re
 from functools import cache
 
 import pytest
@@ -44,3 +45,20 @@ def test_cited_steps_are_at_most_a_tenth_of_the_catalogue():
     steps = [s for c in CLAIMS for s in _theory(c.id).steps]
     cited = [s for s in steps if s.kind == CITED]
     assert len(cited) <= MAX_CITED_SHARE * len(steps), f"{len(cited)} of {len(steps)} steps are cited"
+
+
+def test_cited_steps_cite_the_literature_not_the_project():
+    """A cited step is external: its reference names a publication (with a year), never this project's own code.
+
+    A result the project derives itself is included (``DerivationBuilder.include``) and used by computed or
+    identity steps, so it stays checked; citing it would hide it from the checks.
+    """
+    ids = {c.id for c in CLAIMS}
+    for claim in CLAIMS:
+        for step in _theory(claim.id).steps:
+            if step.kind != CITED:
+                continue
+            where = f"{claim.id}, step {step.label!r}: {step.reference!r}"
+            assert re.search(r"\b(1[89]|20)\d\d\b", step.reference), f"{where} has no publication year"
+            assert not re.search(r"theory/|claims/|\.py\b", step.reference), f"{where} points into the project"
+            assert not any(cid in step.reference for cid in ids), f"{where} cites a claim of this suite"

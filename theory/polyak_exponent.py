@@ -1,6 +1,7 @@
 """The rate exponent of Polyak's heavy-ball tuning, −log ρ, and its √κ scaling.
 
-Checked-step API (theory/derivation.py). ``momentum.polyak-rate`` judges the
+The tuning's steps (theory/momentum_tuning.polyak_rate) are included, so the
+report shows the whole derivation. ``momentum.polyak-rate`` judges the
 exponent −log ρ rather than ρ: iterations to reduce the error by ε are
 log(1/ε)/(−log ρ), so a 1 % error in −log ρ is a 1 % error in the iteration
 count, whereas a 1 % error in ρ ≈ 1 − 2/√κ is an error of ≈ √κ/2 % in it.
@@ -18,10 +19,10 @@ from .symbols import kappa
 def polyak_exponent() -> Derivation:
     """−log((√κ − 1)/(√κ + 1)), ~ 2/√κ for large κ: iterations to ε grow as √κ."""
     d = DerivationBuilder()
-    rho = polyak_rate().result
-    rate = d.cited("Polyak's rate", sp.Eq(sp.Symbol("rho"), rho),
-                   reference="Polyak (1964); derived in momentum.polyak-rate's tuning (theory/momentum_tuning.py)",
-                   justification="every mode of heavy ball at η = 4/(√L + √μ)², β = ρ² has modulus ρ")
+    tuning = polyak_rate()
+    steps = {step.label: step for step in d.include(tuning)}
+    rate = steps[tuning.result_label]  # every mode of heavy ball at η*, β* has modulus ρ
+    rho = rate.rhs
     exponent = d.computed("Rate exponent", sp.Eq(sp.Symbol("r"), -sp.log(rho)), uses=[rate], how="−log of ρ",
                           justification="‖e_t‖ ≈ C e^(−rt)")
     eps = sp.Symbol("epsilon", positive=True)
