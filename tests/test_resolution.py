@@ -193,6 +193,12 @@ def test_explained_miss_is_a_miss_with_its_reason_and_does_not_fail_the_table():
     assert "0/1 claims meet their resolution goal, 1 explain their miss" in stream.getvalue()
     assert print_table(records, "full", io.StringIO()) == 1
     assert "(explained)" in summary_cell({"resolution": res}) and note in section_field({"resolution": res})
+    from reports.resolution_text import misses_note
+
+    closing = misses_note(records + [{"id": "ok.z", "resolution": met}], lambda i: f"[{i}]")
+    assert "[vr.x]" in closing and "explained" in closing and note in closing and "[vr.y]" in closing
+    assert "not explained" in closing and "[ok.z]" not in closing
+    assert misses_note([{"id": "ok.z", "resolution": met}], str) == ""
 
 
 def test_non_finite_data_is_never_explained_away():
