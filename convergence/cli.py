@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"master seed (default: {DEFAULT_SEED})")
     p_verify.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
     p_verify.add_argument("--report", action="store_true", help="also build report.pdf from the results")
+    p_verify.add_argument("--png", action="store_true", help="with --report: each figure also as PNG (SVG always)")
     p_verify.add_argument("--jobs", type=_workers, default=None,
                           help="worker processes, at most one per claim (default: the machine's cores; results do"
                                " not depend on it)")
@@ -122,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     p_report.add_argument("--results", type=Path, default=None, help="results file (default: OUT/results.json)")
     p_report.add_argument("--out", type=_folder, default=Path("out"), help="output folder (default: out)")
     p_report.add_argument("--strict", action="store_true", help="a figure that cannot be drawn fails the report")
+    p_report.add_argument("--png", action="store_true", help="each figure also as PNG beside its SVG")
     p_report.add_argument("--calibration", type=Path, default=None, metavar="FILE",
                           help="add an appendix from a calibration.json written by 'calibrate'")
 
@@ -291,6 +293,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     overrides = parse_overrides(args.set)
     if overrides and args.scheduler is not None:
         raise SuiteError("--set does not apply with --scheduler (the cluster runs the claims' own parameters)")
+    if args.png and not args.report:
+        raise SuiteError("--png applies to the report: add --report")
     if args.scheduler is not None and (args.jobs is not None or args.timeout is not None):
         raise SuiteError("--jobs and --timeout do not apply with --scheduler (the cluster's workers run the claims)")
     report_error = None
@@ -312,7 +316,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                                               command=command_line()), overrides)
         write_results(results, stage / "results.json")
         if args.report:
-            report_error = _stage_report(results, stage, args.out, args.strict)
+            report_error = _stage_report(results, stage, args.out, args.strict, args.png)
     _print_summary(results)
     print(f"results: {args.out / 'results.json'}")
     if report_error is not None:
@@ -360,12 +364,12 @@ def _cmd_power(args: argparse.Namespace) -> int:
     return EXIT_OK if print_table(records, profile, sys.stdout, known) == 0 else EXIT_MISMATCH
 
 
-def _stage_report(results: dict[str, Any], stage: Path, out: Path, strict: bool) -> Exception | None:
+def _stage_report(results: dict[str, Any], stage: Path, out: Path, strict: bool, png: bool) -> Exception | None:
     """Build the report into the stage; a failure is returned, so results.json is still written."""
     from reports.build import ReportError, build_report_in, keep_failed_source
 
     try:
-        build_report_in(results, stage, shown_dir=out, strict=strict)
+        build_report_in(results, stage, shown_dir=out, strict=strict, png=png)
     except ReportError as exc:
         keep_failed_source(exc, out)
         return exc
@@ -386,7 +390,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         calibration = read_calibration(args.calibration)
     _check_writable(args.out)
     with folder_lock(args.out):
-        print(f"report: {build_report(results, args.out, strict=args.strict, calibration=calibration)}")
+        pdf = build_report(results, args.out, strict=args.strict, calibration=calibration, png=args.png)
+        print(f"report: {pdf}")
     return EXIT_OK
 
 

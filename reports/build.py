@@ -12,6 +12,7 @@ fetched from the network.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ from typing import Any
 
 from convergence.atomic import move_files, staged_folder, write_atomic
 from convergence.errors import SuiteError
+from convergence.workers import Task, WorkerFailure, run_tasks
 
 from . import certificate_section
 from .calibration import FIGURE_STEM as CALIBRATION_FIGURE
@@ -38,7 +40,7 @@ log = logging.getLogger(__name__)
 REPORT_NAME = "report.pdf"
 SOURCE_NAME = "report.typ"
 FIGURES_DIR = "figures"
-# Embedded in the PDF as vector graphics; the PNG beside it is for quick viewing.
+# Embedded in the PDF as vector graphics; a PNG beside it only on request (--png): it would double the time.
 EMBEDDED_FIGURE_FORMAT = "svg"
 COMPILE_TIMEOUT_S = 900.0  # the full report compiles in well under a minute; a hang must still end
 
@@ -59,7 +61,7 @@ def figure_stem(claim_id: Any) -> str:
 
 
 def build_report(results: dict, out_dir: Path, *, strict: bool = False,
-                 calibration: Mapping[str, Any] | None = None) -> Path:
+                 calibration: Mapping[str, Any] | None = None, png: bool = False) -> Path:
     """Write ``out_dir/report.pdf`` (plus ``report.typ`` and ``figures/``) from a results dict.
 
     The report is built in a staging folder inside ``out_dir`` and moved into
@@ -72,6 +74,7 @@ def build_report(results: dict, out_dir: Path, *, strict: bool = False,
         out_dir: the output folder (created if missing).
         strict: a figure that cannot be drawn fails the build instead of a warning.
         calibration: a parsed calibration.json; when given, an appendix with its table and figure.
+        png: also write each figure as PNG beside its SVG (the PDF embeds the SVG).
 
     Returns:
         The path of the PDF.
@@ -85,7 +88,7 @@ def build_report(results: dict, out_dir: Path, *, strict: bool = False,
     _check_shape(results)
     try:
         with staged_folder(out_dir) as stage:
-            build_report_in(results, stage, shown_dir=out_dir, strict=strict, calibration=calibration)
+            build_report_in(results, stage, shown_dir=out_dir, strict=strict, calibration=calibration, png=png)
     except ReportError as exc:
         keep_failed_source(exc, out_dir)
         raise
@@ -104,7 +107,7 @@ def _check_shape(results: Any) -> None:
 
 
 def build_report_in(results: Mapping[str, Any], stage: Path, *, shown_dir: Path, strict: bool = False,
-                    calibration: Mapping[str, Any] | None = None) -> None:
+                    calibration: Mapping[str, Any] | None = None, png: bool = False) -> None:
     """Build figures, source and PDF in a private folder, then move them into ``stage``.
 
     ``stage`` is a staging folder (``convergence.atomic.staged_folder``): what
@@ -114,14 +117,14 @@ def build_report_in(results: Mapping[str, Any], stage: Path, *, shown_dir: Path,
     _check_shape(results)
     work = Path(tempfile.mkdtemp(prefix=".report-", dir=stage))
     try:
-        figure_paths, figure_errors = _draw_figures(results, work)
+        figure_paths, figure_errors = _draw_figures(results, work, png)
         if strict and figure_errors:
             first = next(iter(figure_errors.items()))
             raise ReportError(f"{len(figure_errors)} figure(s) could not be drawn (--strict);"
                               f" the first, of {first[0]}: {first[1]}")
         source = render_document(results, figure_paths, figure_errors)
         if calibration is not None:
-            source += _calibration_appendix(calibration, work, strict)
+            source += _calibration_appendix(calibration, work, strict, png)
         source_path = work / SOURCE_NAME
         write_atomic(source_path, source.encode("utf-8"))
         pdf = _compile(source_path, work, results, shown=Path(shown_dir) / SOURCE_NAME)
@@ -131,45 +134,82 @@ def build_report_in(results: Mapping[str, Any], stage: Path, *, shown_dir: Path,
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _draw_figures(results: Mapping[str, Any], out_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Draw every claim's figure; one that cannot be drawn is a one-line warning and a note in the PDF."""
-    figure_paths: dict[str, str] = {}
-    figure_errors: dict[str, str] = {}
+# Figures are drawn by forked workers, several chunks per core so an expensive figure does not leave a core
+# idle; matplotlib's saving is almost all of a report's time (convergence/workers.py: a worker that dies
+# costs its chunk's figures, reported as errors, never the report).
+CHUNKS_PER_WORKER = 4
+
+
+def _figure_jobs(results: Mapping[str, Any]) -> list[tuple[str, str, Mapping[str, Any], str]]:
+    """(key, kind, record, file stem) of every figure to draw: each claim's, then each certificate leg's."""
+    jobs: list[tuple[str, str, Mapping[str, Any], str]] = []
     used: set[str] = set()
     for record in results.get("claims") or []:
         if not isinstance(record, Mapping) or not isinstance(record.get("figure"), Mapping):
             continue
-        claim_id = str(record.get("id"))
-        stem = figure_stem(claim_id)
+        stem = figure_stem(record.get("id"))
         while stem in used:  # two ids that sanitise alike must not overwrite each other's figure
             stem += "_"
         used.add(stem)
-        png = out_dir / FIGURES_DIR / f"{stem}.png"
-        svg = out_dir / FIGURES_DIR / f"{stem}.svg"
-        try:
-            draw_figure(record["figure"], png, svg)
-        except Exception as exc:  # noqa: BLE001  (one malformed figure must not sink the whole report)
-            reason = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, whatever the message
-            log.warning("figure of %s could not be drawn: %s", claim_id, reason)
-            figure_errors[claim_id] = reason
-            continue
-        figure_paths[claim_id] = f"{FIGURES_DIR}/{stem}.{EMBEDDED_FIGURE_FORMAT}"
+        jobs.append((str(record.get("id")), "claim", record, stem))
     for record in results.get("claims") or []:  # the certificate leg's figures (reports/certificate_section.py)
         if isinstance(record, Mapping) and certificate_section.has_points(record):
             key = f"{record.get('id')}{certificate_section.SUFFIX}"
-            try:
-                stem = figure_stem(record.get("id"))
-                figure_paths[key] = certificate_section.draw(record, out_dir, FIGURES_DIR, stem)
-            except Exception as exc:  # noqa: BLE001  (the section says the figure is missing)
-                log.warning("certificate figure of %s could not be drawn: %s", record.get("id"), exc)
+            jobs.append((key, "certificate", record, figure_stem(record.get("id"))))
+    return jobs
+
+
+def _draw_chunk(jobs: list[tuple[str, str, Mapping[str, Any], str]], out_dir: Path, png: bool,
+                ) -> list[tuple[str, str, str | None, str | None]]:
+    """Draw some figures (in a worker): (key, kind, path relative to the report or None, one-line error or None)."""
+    outcomes: list[tuple[str, str, str | None, str | None]] = []
+    for key, kind, record, stem in jobs:
+        try:
+            if kind == "certificate":
+                path = certificate_section.draw(record, out_dir, FIGURES_DIR, stem, png=png)
+            else:
+                folder = out_dir / FIGURES_DIR
+                draw_figure(record["figure"], folder / f"{stem}.png" if png else None, folder / f"{stem}.svg")
+                path = f"{FIGURES_DIR}/{stem}.{EMBEDDED_FIGURE_FORMAT}"
+        except Exception as exc:  # noqa: BLE001  (one malformed figure must not sink the whole report)
+            outcomes.append((key, kind, None, " ".join(f"{type(exc).__name__}: {exc}".split())))  # one line
+            continue
+        outcomes.append((key, kind, path, None))
+    return outcomes
+
+
+def _draw_figures(results: Mapping[str, Any], out_dir: Path, png: bool = False, workers: int | None = None,
+                  ) -> tuple[dict[str, str], dict[str, str]]:
+    """Draw every figure, in parallel; one that cannot be drawn is a one-line warning and a note in the PDF."""
+    jobs = _figure_jobs(results)
+    workers = max(1, workers or os.cpu_count() or 1)
+    count = min(len(jobs), CHUNKS_PER_WORKER * workers)
+    chunks = [jobs[i::count] for i in range(count)]
+    tasks = [Task(f"figures-{i}", functools.partial(_draw_chunk, chunk, out_dir, png))
+             for i, chunk in enumerate(chunks)]
+    by_task = {task.key: chunk for task, chunk in zip(tasks, chunks)}
+    figure_paths: dict[str, str] = {}
+    figure_errors: dict[str, str] = {}
+    for task, outcome in run_tasks(tasks, jobs=workers, timeout=None):
+        if isinstance(outcome, WorkerFailure):
+            outcome = [(key, kind, None, f"the figure worker failed: {outcome.message}")
+                       for key, kind, *_ in by_task[task.key]]
+        for key, kind, path, error in outcome:
+            if path is not None:
+                figure_paths[key] = path
+            elif kind == "certificate":  # the section says the figure is missing
+                log.warning("certificate figure of %s could not be drawn: %s", key, error)
+            else:
+                log.warning("figure of %s could not be drawn: %s", key, error)
+                figure_errors[key] = error
     return figure_paths, figure_errors
 
 
-def _calibration_appendix(calibration: Mapping[str, Any], out_dir: Path, strict: bool) -> str:
+def _calibration_appendix(calibration: Mapping[str, Any], out_dir: Path, strict: bool, png: bool) -> str:
     """The calibration appendix; a figure that cannot be drawn is a warning and a note (an error if strict)."""
     stem = out_dir / FIGURES_DIR / CALIBRATION_FIGURE
     try:
-        draw_calibration_figure(calibration, stem.with_suffix(".png"), stem.with_suffix(".svg"))
+        draw_calibration_figure(calibration, stem.with_suffix(".png") if png else None, stem.with_suffix(".svg"))
     except Exception as exc:  # noqa: BLE001
         if strict:
             raise ReportError(f"the calibration figure could not be drawn (--strict): {exc}") from exc

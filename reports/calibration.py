@@ -48,7 +48,7 @@ def read_calibration(path: Path) -> dict[str, Any]:
     return data
 
 
-def draw_calibration_figure(calibration: Mapping[str, Any], png: Path, svg: Path) -> None:
+def draw_calibration_figure(calibration: Mapping[str, Any], png: Path | None, svg: Path) -> None:
     """Per-claim failure rate with its 95 % interval (log axis), the claim's α share marked beside it."""
     rows = list(calibration["claims"])[::-1]  # first claim at the top
     y = np.arange(len(rows))
@@ -57,7 +57,7 @@ def draw_calibration_figure(calibration: Mapping[str, Any], png: Path, svg: Path
     upper = np.maximum(np.array([r["interval"][1] for r in rows], dtype=float), RATE_FLOOR)
     share = np.array([r["alpha_share"] for r in rows], dtype=float)
     above = np.array([r["status"] == "above alpha" for r in rows])
-    png.parent.mkdir(parents=True, exist_ok=True)
+    svg.parent.mkdir(parents=True, exist_ok=True)
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(6.4, 1.2 + 0.14 * len(rows)))
         colours = np.where(above, "#c0262d", "#1f4e99")
@@ -76,8 +76,9 @@ def draw_calibration_figure(calibration: Mapping[str, Any], png: Path, svg: Path
         ax.grid(axis="x", which="major", color="0.88", linewidth=0.6)
         ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False)
         fig.tight_layout()
-        fig.savefig(png, dpi=PNG_DPI)
         fig.savefig(svg, metadata={"Date": None})
+        if png is not None:
+            fig.savefig(png, dpi=PNG_DPI)
         plt.close(fig)
 
 

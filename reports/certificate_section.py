@@ -52,11 +52,11 @@ def figure_spec(record: Mapping[str, Any]) -> dict[str, Any]:
             "xscale": "linear", "yscale": "log" if positive else "linear", "series": series}
 
 
-def draw(record: Mapping[str, Any], out_dir: Path, figures_dir: str, stem: str) -> str:
-    """Draw the certificate figure; returns its path relative to the report."""
-    draw_figure(figure_spec(record), out_dir / figures_dir / f"{stem}{SUFFIX}.png",
-                out_dir / figures_dir / f"{stem}{SUFFIX}.svg")
-    return f"{figures_dir}/{stem}{SUFFIX}.png"
+def draw(record: Mapping[str, Any], out_dir: Path, figures_dir: str, stem: str, png: bool = False) -> str:
+    """Draw the certificate figure (SVG; PNG too if asked); returns the SVG's path relative to the report."""
+    folder, name = out_dir / figures_dir, f"{stem}{SUFFIX}"  # ids contain dots: no with_suffix
+    draw_figure(figure_spec(record), folder / f"{name}.png" if png else None, folder / f"{name}.svg")
+    return f"{figures_dir}/{stem}{SUFFIX}.svg"
 
 
 def tightness_cell(record: Mapping[str, Any]) -> str:

@@ -64,8 +64,8 @@ def escape_mathtext(text: str) -> str:
     return text.replace("\\$", "$").replace("$", "\\$")
 
 
-def draw_figure(spec: dict[str, Any], png_path: Path, svg_path: Path) -> None:
-    """Draw ``spec`` and save it as PNG (``PNG_DPI``) and SVG.
+def draw_figure(spec: dict[str, Any], png_path: Path | None, svg_path: Path) -> None:
+    """Draw ``spec`` and save it as SVG, and as PNG (``PNG_DPI``) unless ``png_path`` is None.
 
     Labels may use matplotlib mathtext (``$\\eta L$``); if that fails to parse,
     the figure is drawn again with every ``$`` taken literally.
@@ -73,8 +73,9 @@ def draw_figure(spec: dict[str, Any], png_path: Path, svg_path: Path) -> None:
     Raises:
         FigureSpecError: the spec cannot be drawn.
     """
-    png_path.parent.mkdir(parents=True, exist_ok=True)
     svg_path.parent.mkdir(parents=True, exist_ok=True)
+    if png_path is not None:
+        png_path.parent.mkdir(parents=True, exist_ok=True)
     with matplotlib.rc_context(RC):
         try:
             _draw_and_save(spec, png_path, svg_path, literal_text=False)
@@ -84,7 +85,7 @@ def draw_figure(spec: dict[str, Any], png_path: Path, svg_path: Path) -> None:
             _draw_and_save(spec, png_path, svg_path, literal_text=True)
 
 
-def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, literal_text: bool) -> None:
+def _draw_and_save(spec: dict[str, Any], png_path: Path | None, svg_path: Path, *, literal_text: bool) -> None:
     def text(value: Any) -> str:
         value = "" if value is None else str(value)
         return escape_mathtext(value) if literal_text else value
@@ -115,8 +116,9 @@ def _draw_and_save(spec: dict[str, Any], png_path: Path, svg_path: Path, *, lite
             if handles:
                 loc = "best" if points <= LEGEND_BEST_MAX_POINTS else "upper right"
                 ax.legend(handles, labels, loc=loc, fontsize=8, framealpha=0.85)
-            _save_atomic(fig, png_path, dpi=PNG_DPI, metadata={"Software": None})
             _save_atomic(fig, svg_path, metadata={"Date": None, "Creator": None})
+            if png_path is not None:
+                _save_atomic(fig, png_path, dpi=PNG_DPI, metadata={"Software": None})
     finally:
         plt.close(fig)
     for message in dict.fromkeys(str(w.message) for w in caught):

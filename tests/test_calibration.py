@@ -269,7 +269,7 @@ def test_report_appendix_from_calibration_json(swept, tmp_path, capsys):
     source = (tmp_path / "report" / "report.typ").read_text()
     assert "Calibration across master seeds" in source and "figures/calibration.svg" in source
     assert f"convergence verify {failing[0]['id']} --seed {failing[0]['seed']} --profile quick" in source
-    assert (tmp_path / "report" / "figures" / "calibration.png").exists()
+    assert (tmp_path / "report" / "figures" / "calibration.svg").exists()
     results = tmp_path / "results.json"
     results.write_text(json.dumps({"schema_version": 1, "claims": []}))
     assert main(["report", "--results", str(results), "--calibration", str(tmp_path / "nope.json"),

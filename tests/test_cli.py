@@ -35,7 +35,8 @@ def test_show_names_the_certificate_of_a_certified_claim(capsys):
 
 
 BAD_INPUTS = [["show", "no.such"], ["verify", "no.such.*"], ["verify", "--profile", "huge"], ["verify", "--seed", "x"],
-              ["verify", "--jobs", "0"], ["frobnicate"], ["report", "--results", "/nonexistent.json"],
+              ["verify", "--jobs", "0"], ["verify", "gd.descent-lemma", "--png"], ["frobnicate"],
+              ["report", "--results", "/nonexistent.json"],
               ["verify", "momentum.ema-no-amplification", "--profile", "quick", "--out", "/dev/null/out"]]
 
 

@@ -400,24 +400,33 @@ def _report_results() -> dict:
 
 
 def test_an_interrupted_report_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
-    """Case 9: an interrupt while drawing leaves the old report, typ and figures byte for byte."""
+    """Case 9: an interrupt while drawing leaves the old report, typ and figures byte for byte.
+
+    Figures are drawn by forked workers, so the interrupt is what a user sends: SIGINT to the
+    command's process (sent here by a figure worker once it has written a figure of its own).
+    """
     from reports import build
     from reports.build import build_report
 
     out = tmp_path / "out"
     build_report(_report_results(), out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    real, calls = build.draw_figure, []
+    real, parent = build.draw_figure, os.getpid()
 
     def interrupted(spec, png, svg):
-        calls.append(png)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        real(spec, png, svg)
+        real(spec, png, svg)  # a new figure is on disk (in the staging folder) ...
+        os.kill(parent, signal.SIGINT)  # ... when the user interrupts
+        time.sleep(30)
 
     monkeypatch.setattr(build, "draw_figure", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        build_report(_report_results(), out)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build_report(_report_results(), out)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert time.monotonic() - started < 10, "the workers were not killed at once"
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
