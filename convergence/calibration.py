@@ -71,21 +71,15 @@ def run_by_path(path: str, seed: int, profile: str) -> dict[str, Any]:
     return run_claim(loaded_claim(path), RunOptions(profile=profile, seed=seed))
 
 
-LOADED: dict[str, Claim] = {}
-
-
 def loaded_claim(path: str) -> Claim:
-    """The claim at ``path``, loaded once per worker process.
+    """The claim at ``path`` (a path relative to the project root), as a worker loads it.
 
-    A worker runs the same claim at many seeds; its derivation (the slow, seed-independent part of
-    loading: SymPy builds and checks every step) is built on the first task and kept with the claim.
-    The code does not change during a sweep: a sweep over edited code is a new sweep.
+    Claim modules are imported once per process (``sys.modules``), so a worker that runs the
+    same claim at many seeds gets the same ``Claim`` back, with the derivation it built first.
     """
-    if path not in LOADED:
-        from .discovery import CLAIMS_ROOT, load_claim_file
+    from .discovery import CLAIMS_ROOT, load_claim_file
 
-        LOADED[path] = load_claim_file(CLAIMS_ROOT.parent / path)
-    return LOADED[path]
+    return load_claim_file(CLAIMS_ROOT.parent / path)
 
 
 def lost_record(claim: Claim, seed: int, profile: str, exc: BaseException) -> dict[str, Any]:

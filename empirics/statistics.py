@@ -102,6 +102,21 @@ def mean_interval(samples, alpha: float, axis: int = 0, points: int = 1) -> Inte
     return Interval(mean, mean - q * sem, mean + q * sem, alpha)
 
 
+def draws_for_half_width(cv: float, relative_half_width: float, alpha: float, points: int = 1,
+                         minimum: int = 2, maximum: int | None = None) -> int:
+    """Draws a Student-t mean interval needs for a half-width of ``relative_half_width`` × |mean|.
+
+    ``cv`` = sd/|mean|, its sd from an independent pilot sample and its mean known where possible (a pilot's
+    mean is noisy when cv is large). Stein's two-stage procedure: the main sample is drawn afresh, so its
+    interval is exact whatever the pilot said. The quantile is taken at
+    ``minimum`` − 1 degrees of freedom, larger than at any bigger sample, so the size errs upwards.
+    Clipped to [minimum, maximum]; a caller reports when the cap binds.
+    """
+    q = stats.t.ppf(1 - per_point(alpha, points) / 2, max(minimum, 2) - 1)
+    needed = int(np.ceil((q * cv / relative_half_width) ** 2))
+    return int(np.clip(needed, minimum, maximum if maximum is not None else max(needed, minimum)))
+
+
 def variance_interval(samples, alpha: float, axis: int = 0, points: int = 1, known_mean=None) -> Interval:
     """Chi-square interval for the variance of Gaussian samples.
 

@@ -64,3 +64,20 @@ def test_slope_across_seeds_recovers_exponent_with_correction():
     assert not plain.lower <= 2 <= plain.upper
     assert corrected.lower <= 2 <= corrected.upper
     assert corrected.seeds == 20 and corrected.level == 0.01
+
+
+def test_two_stage_sample_size_reaches_the_half_width_it_was_sized_for():
+    """A pilot's cv sizes the main sample; the fresh sample's interval then meets the target (and the
+    size is clipped to [minimum, maximum])."""
+    from empirics.statistics import draws_for_half_width
+
+    rng = np.random.default_rng(5)
+    for mean, sd in [(1.0, 0.5), (0.2, 1.0), (3.0, 9.0)]:
+        pilot = rng.normal(mean, sd, 4000)
+        cv = pilot.std(ddof=1) / abs(mean)  # the mean is known exactly in sgd.unbiased (‖∇L‖); the sd is not
+        m = draws_for_half_width(cv, 0.035, 1e-4, points=6, minimum=2000)
+        ci = mean_interval(rng.normal(mean, sd, m), 1e-4, points=6)
+        assert ci.half_width / abs(mean) <= 0.035 * 1.05
+        assert ci.half_width / abs(mean) >= 0.035 * 0.9, "sized far above what was needed"
+    assert draws_for_half_width(10.0, 0.01, 1e-4, minimum=100, maximum=5000) == 5000
+    assert draws_for_half_width(1e-6, 0.01, 1e-4, minimum=100) == 100

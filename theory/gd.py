@@ -20,6 +20,8 @@ def quadratic_stability() -> Derivation:
     unrolled = sp.rsolve(th(t + 1) - multiplier * th(t), th(t), {th(0): theta_0})
     closed = d.computed("Closed form", sp.Eq(sp.Symbol("theta_t"), unrolled), uses=[update], how="rsolve",
                         justification="the recursion θₜ₊₁ = (1 − ηλ)θₜ solved from θ₀")
+    d.identity("It solves the recursion", sp.Eq(closed.rhs.subs(t, t + 1), update.rhs.subs(theta, closed.rhs)),
+               uses=[update, closed], justification="θₜ₊₁ from the closed form equals the update applied to θₜ")
     base = closed.rhs.as_independent(theta_0)[0].as_base_exp()[0]  # (1 − ηλ)ᵗ -> 1 − ηλ
     region = sp.solve_univariate_inequality(sp.Abs(base) < 1, eta, relational=False)
     d.computed("Convergence region", sp.Contains(eta, region, evaluate=False), uses=[closed], how="solveset",
@@ -66,9 +68,24 @@ def descent_lemma() -> Derivation:
     G = sp.Symbol("G", positive=True)  # ‖∇f(x)‖²
     delta = sp.Symbol("Delta")  # f(x⁺) − f(x)
     f, x, y, gx = sp.Function("f"), sp.Symbol("x"), sp.Symbol("y"), sp.Symbol("g")
-    inner, norm = sp.Function("inner"), sp.Function("norm")
-    model = d.assumption("Smoothness upper model", sp.Le(f(y), f(x) + inner(gx, y - x) + L / 2 * norm(y - x) ** 2),
-                         "L-smoothness (Lipschitz gradient) integrated along the segment; g = ∇f(x)")
+    inner, norm, slope = sp.Function("inner"), sp.Function("norm"), sp.Function("phi'")
+    s = sp.Symbol("s", nonnegative=True)
+    calculus = d.definition("Along the segment", sp.Eq(f(y) - f(x), sp.Integral(slope(s), (s, 0, 1))),
+                            "φ(s) = f(x + s(y − x)), φ′(s) = ⟨∇f(x + s(y − x)), y − x⟩: f(y) − f(x) = ∫₀¹ φ′(s) ds")
+    lipschitz = d.assumption("Lipschitz gradient", sp.Le(slope(s) - inner(gx, y - x), L * s * norm(y - x) ** 2),
+                             "‖∇f(u) − ∇f(v)‖ ≤ L‖u − v‖ and Cauchy–Schwarz at u − v = s(y − x), g = ∇f(x)")
+    limits = calculus.rhs.limits[0]
+    model = d.computed("Smoothness upper model",
+                       sp.Le(f(y), f(x) + sp.integrate(lipschitz.rhs + inner(gx, y - x), limits)),
+                       uses=[calculus, lipschitz], how="integrate φ′(s) ≤ φ′(0) + Ls‖y − x‖² over s ∈ [0, 1]",
+                       justification="f(y) ≤ f(x) + ⟨∇f(x), y − x⟩ + (L/2)‖y − x‖²")
+    v = sp.Symbol("v", real=True)
+    quadratic = L * v**2 / 2  # L-smooth: its gradient Lv is L-Lipschitz
+    on_quadratic = (model.rhs.subs(f(x), quadratic.subs(v, x)).subs(gx, sp.diff(quadratic, v).subs(v, x))
+                    .replace(inner, lambda a_, b_: a_ * b_).replace(norm, lambda a_: a_))
+    d.identity("Attained by f = Lv²/2", sp.Eq(quadratic.subs(v, y), on_quadratic), uses=[model],
+               justification="equality for this L-smooth quadratic (1-D: ⟨a, b⟩ = ab, ‖a‖² = a²), so the constant "
+                             "L/2 is the smallest possible: a larger one would be a weaker lemma, a smaller one false")
     # Every vector below is a multiple of g, so ⟨a g, b g⟩ = ab‖g‖² and ‖a g‖² = a²‖g‖²: compute with scalars.
     scalar = (model.rhs - f(x)).replace(inner, lambda a, b: a * b).replace(norm, lambda a: a)
     bound = sp.factor(sp.expand(scalar.subs(y, x - eta * gx)).subs(gx**2, G))

@@ -7,9 +7,12 @@ not typed: each bound is what the telescoped one-step inequalities leave.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
+from .gd import descent_lemma
 from .symbols import L, eta, h
 
 G = sp.Symbol("G", positive=True)  # ‖∇f(x)‖
@@ -17,6 +20,12 @@ R = sp.Symbol("R", positive=True)  # ‖x₀ − x*‖
 T = sp.Symbol("T", positive=True)  # number of steps
 Delta = sp.Symbol("Delta", positive=True)  # f(x₀) − f_inf
 _s = sp.Symbol("s", integer=True, nonnegative=True)  # summation index
+
+
+@cache
+def _descent_per_gradient() -> sp.Expr:
+    """gd.descent-lemma's result: the guaranteed change of f per unit ‖∇f‖², −η(1 − Lη/2) (derived and checked there)."""
+    return descent_lemma().result
 
 
 def steepest_descent() -> Derivation:
@@ -112,8 +121,8 @@ def convex_rate() -> Derivation:
     gn = sp.Symbol("g_t", positive=True)  # ‖∇f(x_t)‖
     D_t, D_next = sp.symbols("D_t D_t+1", nonnegative=True)  # ‖x_t − x*‖, ‖x_{t+1} − x*‖
     inner = sp.Symbol("c_t", real=True)  # ∇f(x_t)ᵀ(x_t − x*)
-    lemma = d.assumption("Descent lemma", sp.Le(f_next, f_t - eta * (1 - L * eta / 2) * gn**2),
-                         "L-smoothness (gd.descent-lemma)")
+    lemma = d.identity("Descent lemma", sp.Le(f_next, f_t - eta * (1 - L * eta / 2) * gn**2),
+                       equals=f_t + _descent_per_gradient() * gn**2, justification="L-smoothness (gd.descent-lemma)")
     step = d.definition("Step size", sp.Eq(eta, 1 / L), "the classical choice η = 1/L")
     descent = d.computed("Descent lemma at η = 1/L", sp.Le(f_next, sp.expand(lemma.rhs.subs(eta, step.rhs))),
                          uses=[lemma, step], how="subs")
@@ -132,15 +141,22 @@ def convex_rate() -> Derivation:
     telescoped = d.computed("Telescoping", sp.Le(summed[0], sp.factor_terms(summed[1].doit())), uses=["Sum over t < T"],
                             how="summation (telescoping)", justification="the right side collapses to (L/2)(D₀² − D_T²)")
     start = d.definition("Initial distance", sp.Eq(D(0), R), "R = ‖x₀ − x*‖")
-    dropped = d.inequality("Drop −D_T²", sp.Le(telescoped.rhs, L * R**2 / 2), given=[start],
+    dropped_bound = telescoped.rhs.subs(D(T), 0).subs(start.lhs, start.rhs)  # −(L/2)D_T² ≤ 0 dropped
+    dropped = d.inequality("Drop −D_T²", sp.Le(telescoped.rhs, dropped_bound), given=[start],
                            subs={D(T): sp.Symbol("D_T", real=True)}, justification="D_T² ≥ 0")
     nonincreasing = d.inequality("Non-increasing values", sp.Le(f_next, f_t), given=[descent],
                                  justification="the descent lemma decreases f at every step")
-    worst = sp.Sum((f(T) - f_star), (_s, 0, T - 1))
-    monotone = d.computed("Monotonicity", sp.Le(worst.doit(), summed[0]), uses=[nonincreasing],
-                          how="summing f(x_T) ≤ f(xₛ₊₁) over s < T",
-                          justification="T(f(x_T) − f*) is at most the sum over s < T of f(xₛ₊₁) − f*")
-    count = sp.cancel(monotone.lhs / (f(T) - f_star))
+    summand = summed[0].function  # f(x_{s+1}) − f*
+    index = next(iter(summand.atoms(sp.core.function.AppliedUndef))).args[0]  # s + 1
+    u = sp.Symbol("u", integer=True, nonnegative=True)
+    d.inequality("Every summed iterate is at most x_T", sp.Le(index, T), uses=["Sum over t < T"], subs={_s: T - 1 - u},
+                 justification="the sum runs over s ≤ T − 1 (s = T − 1 − u, u ≥ 0), so by the previous step "
+                               "f(x_T) ≤ f(x_{s+1}) for every term")
+    last = f(T) - f_star
+    monotone = d.identity("Monotonicity", sp.Eq(summed[0] - T * last, sp.Sum(summand.subs(f_star, f(T)), *summed[0].limits)),
+                          uses=[nonincreasing, "Sum over t < T"],
+                          justification="T(f(x_T) − f*) is the sum over s < T of f(xₛ₊₁) − f* minus non-negative terms")
+    count = sp.cancel((summed[0] - monotone.lhs) / last)  # T
     bound = d.computed("Rate", sp.Le(sp.Symbol("f_T") - f_star, dropped.rhs / count),
                        uses=[monotone, telescoped, dropped], how="chain the three inequalities, divide by T")
     d.identity("Exponent in T", sp.Eq(sp.Symbol("p"), -1), equals=sp.limit(T * sp.diff(sp.log(bound.rhs), T), T, sp.oo),
@@ -154,21 +170,26 @@ def nonconvex_stationarity() -> Derivation:
     f = sp.Function("f")
     gsq = sp.Function("G2")  # ‖∇f(x_s)‖²
     f_s, f_next, g2 = sp.symbols("f_s f_s+1 G_s", real=True)
-    lemma = d.assumption("Descent lemma", sp.Le(f_next, f_s - eta * (1 - L * eta / 2) * g2),
-                         "L-smoothness; no convexity needed; G_s = ‖∇f(xₛ)‖²")
+    lemma = d.identity("Descent lemma", sp.Le(f_next, f_s - eta * (1 - L * eta / 2) * g2),
+                       equals=f_s + _descent_per_gradient() * g2,
+                       justification="L-smoothness (gd.descent-lemma); no convexity needed; G_s = ‖∇f(xₛ)‖²")
     step = d.definition("Step size", sp.Eq(eta, 1 / L), "η = 1/L")
     descent = d.computed("Descent lemma at η = 1/L", sp.Le(f_next, sp.expand(lemma.rhs.subs(eta, step.rhs))),
                          uses=[lemma, step], how="subs")
-    per_step = d.inequality("Decrease pays for the gradient", sp.Le(g2 / (2 * L), f_s - f_next), given=[descent],
+    per_step = d.inequality("Decrease pays for the gradient", sp.Le(f_s - descent.rhs, f_s - f_next), given=[descent],
                             justification="rearranged")
     indexed = {f_s: f(_s), f_next: f(_s + 1), g2: gsq(_s)}
     summed = d.computed("Sum over s < T", sp.Le(sp.Sum(per_step.lhs.subs(indexed), (_s, 0, T - 1)),
                                                 sp.Sum(per_step.rhs.subs(indexed), (_s, 0, T - 1)).doit()),
                         uses=[per_step], how="sum both sides; the right side telescopes")
-    below = d.assumption("Bounded below", sp.Le(summed.rhs, Delta), "Δ = f(x₀) − f_inf ≥ f(x₀) − f(x_T)")
+    f_inf = sp.Symbol("f_inf", real=True)
+    gap = d.definition("Initial gap", sp.Eq(Delta, f(0) - f_inf), "Δ = f(x₀) − f_inf")
+    floor = d.assumption("Bounded below", sp.Ge(f(T), f_inf), "f ≥ f_inf, in particular at x_T")
+    below = d.inequality("Total decrease at most Δ", sp.Le(summed.rhs, Delta), given=[gap, floor],
+                         justification="f(x₀) − f(x_T) ≤ f(x₀) − f_inf")
     m = sp.Symbol("m", positive=True)  # min_{s<T} ‖∇f‖²
     smallest = d.definition("Smallest gradient", sp.Le(m, gsq(_s)), "m = the smallest ‖∇f(xₛ)‖² over s < T")
-    total = d.computed("Minimum ≤ average", sp.Le(sp.Sum(smallest.lhs, (_s, 0, T - 1)).doit() / (2 * L), summed.lhs),
+    total = d.computed("Minimum ≤ average", sp.Le(summed.lhs.subs(smallest.rhs, smallest.lhs).doit(), summed.lhs),
                        uses=[smallest, summed], how="sum m ≤ Gₛ over s < T")
     bound = d.computed("Rate", sp.Le(m, sp.solve(sp.Eq(total.lhs, below.rhs), m)[0]), uses=[total, summed, below],
                        how="chain and solve for m")

@@ -165,11 +165,26 @@ def valley() -> Derivation:
     last = len(seq) - 1  # the step shown: its index and its value come from the same computed list
     d.identity("Check", sp.Eq(e(last), sp.factor(seq[last])), equals=at[last], uses=[rec, closed],
                justification="the closed form reproduces the recursion (verified for t ≤ 5)")
-    d.cited("Real form", sp.Eq(sp.chebyshevu(t, sp.cos(sp.Symbol("theta"))), sp.sin((t + 1) * sp.Symbol("theta")) / sp.sin(sp.Symbol("theta"))),
-            reference="Mason & Handscomb, Chebyshev Polynomials (2003), eq. (1.5); cosh/sinh for |c| > 1",
-            justification="|c| < 1: damped oscillation of modulus √β (steep walls); c > 1: overdamped, slow mode "
-                          "1 − h/(1 − β) + O(h²) (flat floor, the 1/(1 − β) speed-up)")
+    n_ = sp.Symbol("n", integer=True)
+    real = _chebyshev_u(n_, c_sym)
+    U_ = sp.Function("U")
+    theta_, phi_ = sp.Symbol("theta", positive=True), sp.Symbol("phi", positive=True)
+    angles = [(sp.acos(c_sym), theta_, sp.cos(theta_), "|c| < 1, c = cos θ", "sin((n + 1)θ)/sin θ"),
+              (sp.acosh(c_sym), phi_, sp.cosh(phi_), "c > 1, c = cosh φ", "sinh((n + 1)φ)/sinh φ"),
+              (sp.acosh(-c_sym), phi_, -sp.cosh(phi_), "c < −1, c = −cosh φ", "(−1)ⁿ sinh((n + 1)φ)/sinh φ")]
+    for (branch, _), (inverse, angle, c_of, where, shown) in zip(real.args, angles):
+        in_angle = branch.subs(inverse, angle).subs(c_sym, c_of)
+        recursion = (in_angle.subs(n_, n_ + 1) - 2 * c_of * in_angle + in_angle.subs(n_, n_ - 1)).rewrite(sp.exp)
+        residual = sp.expand(sp.powsimp(sp.expand(recursion), force=True))
+        starts = [sp.simplify(sp.expand_trig(branch.subs(n_, m))) for m in (0, 1)]
+        d.identity(f"Real form of Uₙ, {where}",
+                   sp.Eq(sp.Tuple(U_(n_ + 1) - 2 * c_sym * U_(n_) + U_(n_ - 1), U_(0), U_(1)), sp.Tuple(0, 1, 2 * c_sym)),
+                   equals=sp.Tuple(residual, *starts), uses=[closed],
+                   justification=f"{shown} satisfies the Chebyshev recursion and U₀ = 1, U₁ = 2c "
+                                 "(computed), so it is Uₙ(c) (Mason & Handscomb 2003, eq. (1.5)): damped oscillation "
+                                 "of modulus √β for |c| < 1 (steep walls); overdamped for c > 1, slow mode "
+                                 "1 − h/(1 − β) + O(h²) (flat floor, the 1/(1 − β) speed-up)")
     result = closed.rhs.replace(lambda x: isinstance(x, sp.chebyshevu), lambda x: _chebyshev_u(x.args[0], c_sym))
     d.computed("In terms of η and λ", sp.Eq(e(t), result.subs(c_sym, c.subs(h, eta * lam)).subs(_b, beta)),
-               uses=[closed, "Real form"], how="subs c, h = ηλ; real form of Uₜ")
+               uses=[closed, "Real form of Uₙ, |c| < 1, c = cos θ"], how="subs c, h = ηλ; real form of Uₜ")
     return d.finish("0 < β < 1", "sum form, v₀ = 0, e₀ = 1", "h = ηλ")

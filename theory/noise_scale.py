@@ -149,11 +149,12 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     d.inequality("The value solves the condition",
                  sp.Le(sp.Abs(large_step.lhs.subs(u, value.rhs) - sp.log(r_value)), sp.Float("1e-15"), evaluate=False),
                  uses=[large_step, value], justification="residual below 10⁻¹⁵ (evaluated by SymPy)")
-    h_free = 2 * u_s * B / (B_noise + u_s * B)
-    B_kink = sp.factor(_linear_root(sp.numer(sp.together(h_free - h_max)), B))
-    kink = d.computed("Step cap reached", sp.Eq(sp.Symbol("B_k"), B_kink), [floor_form],
-                      "solve h(u*) = h_max for B",
-                      "h*(B) = 2u*B/(B_noise + u*B) grows with B until h_max; beyond it the best step is h_max")
+    h_free = h_of_u.subs(u, u_s)  # 2u*B/(B_noise + u*B)
+    B_kink = _linear_root(sp.numer(sp.together(h_free - h_max)), B)
+    kink = d.identity("Step cap reached", sp.Eq(sp.Symbol("B_k"), h_max * B_noise / (u_s * (2 - h_max))), equals=B_kink,
+                      uses=[floor_form],
+                      justification="solve h(u*) = h_max for B (computed): h*(B) = 2u*B/(B_noise + u*B) grows with B "
+                                    "until h_max; beyond it the best step is h_max")
     s_min = sp.simplify(sp.limit(steps_step.rhs.subs(h, h_max), B, sp.oo))
     s_min_step = d.computed("Saturation", sp.Eq(sp.Symbol("S_min"), s_min), [steps_step], "limit B → ∞ at h = h_max",
                             "u → 0: the noiseless step count")

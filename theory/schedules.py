@@ -160,8 +160,10 @@ def decay_exact_bottom_seed() -> Derivation:
                justification="unrolling; the product converges because Σ η_τ a < ∞")
     d.cited("Non-zero", sp.Ne(product, 0), reference="Knopp, Theory and Application of Infinite Series (1990), §28, Thm 3",
             justification="an infinite product Π(1 − x_τ) with 0 < x_τ < 1 and Σ x_τ < ∞ is positive: GD stops short of θ*")
-    d.computed("Gradient-flow estimate", sp.Eq(sp.Limit(e_t, t, sp.oo), sp.exp(-a * total.rhs) * e0), uses=[total],
-               how="log(1 − x) ≈ −x", justification="exact only to first order in aη₀")
+    per_step = sp.cancel((factor - 1) / decay.rhs)  # log(1 − η_τ a) ≈ −η_τ a: the exponent per unit step, −a
+    d.identity("Gradient-flow estimate", sp.Eq(sp.Limit(e_t, t, sp.oo), decay_gradient_flow_mutant()),
+               equals=sp.exp(per_step * total.rhs) * e0, uses=[model, decay, total],
+               justification="log(1 − η_τ a) ≈ −η_τ a summed over τ (computed): exact only to first order in aη₀")
     reading = d.definition("Seed 003's reading", sp.Eq(sp.Limit(e_t / e0, t, sp.oo), 0),
                            "'drains the energy out of the bouncing, letting the optimizer glide into the exact bottom': "
                            "the remaining fraction of the initial error is zero")

@@ -160,7 +160,7 @@ def momentum_noise_ball() -> Derivation:
     g0, g1 = sp.symbols("gamma_0 gamma_1")
     stat = d.assumption("Stationarity", sp.And(sp.Eq(_E(x**2), g0), sp.Eq(_E(xm**2), g0), sp.Eq(_E(x * xm), g1)),
                         "γ₀ = Var x, γ₁ = Cov(x_t, x_(t−1)) do not depend on t; ξ_t independent of the past")
-    past = {x**2: g0, xm**2: g0, x * xm: g1, x: _E(x), xm: _E(xm)}
+    past = {**{eq.lhs.args[0]: eq.rhs for eq in stat.expr.args}, x: _E(x), xm: _E(xm)}
     eq0 = d.identity("Stationary variance", sp.Eq(g0, p**2 * g0 + beta**2 * g0 - 2 * p * beta * g1 + eta**2 * sigma**2),
                      equals=expectation(rec.rhs**2, [past, NOISE]), uses=[rec, stat],
                      justification="square the recursion and take expectations (computed)")
@@ -247,20 +247,25 @@ def convex_sqrt_t_bound() -> Derivation:
     inv = lambda s: 1 / steps.rhs.subs(tt, s)  # noqa: E731
     d.inequality("Weights are non-negative", sp.Ge(inv(tt) - inv(tt - 1), 0), uses=[steps],
                  ranges={tt: (2, 10**6)}, justification="1/η_t − 1/η_(t−1) ≥ 0: r_t ≤ D² may be applied term by term")
-    telescoped = sp.simplify(D**2 / 2 * (inv(1) + sp.summation(inv(tt) - inv(tt - 1), (tt, 2, T))))
-    tele = d.computed("Telescoping with decreasing steps", sp.Le(sp.Symbol("Sigma_r_terms"), telescoped), [one_step, steps],
-                      "summation of D²(1/η_t − 1/η_(t−1))/2 over t = 2..T, plus D²/(2η₁)",
-                      "Σ_t (r_t − r_(t+1))/(2η_t) = r₁/(2η₁) + Σ_(t≥2) r_t(1/η_t − 1/η_(t−1))/2 − r_(T+1)/(2η_T) "
-                      "with r_t ≤ D² on a set of diameter D")
+    per_step = sp.expand(one_step.rhs)
+    distance_weight = per_step.coeff(r_t) * eta_t  # 1/2: r_t enters as r_t/(2η_t)
+    noise_weight = per_step.coeff(G**2) / eta_t  # 1/2: G² enters as η_t G²/2
+    telescoped = sp.simplify(D**2 * distance_weight * (inv(1) + sp.summation(inv(tt) - inv(tt - 1), (tt, 2, T))))
+    tele = d.identity("Telescoping with decreasing steps", sp.Le(sp.Symbol("Sigma_r_terms"), D**2 * sp.sqrt(T) / (2 * c)),
+                      equals=telescoped, uses=[one_step, steps],
+                      justification="summation of D²(1/η_t − 1/η_(t−1))/2 over t = 2..T, plus D²/(2η₁) (computed): "
+                                    "Σ_t (r_t − r_(t+1))/(2η_t) = r₁/(2η₁) + Σ_(t≥2) r_t(1/η_t − 1/η_(t−1))/2 − "
+                                    "r_(T+1)/(2η_T) with r_t ≤ D² on a set of diameter D")
     per_term = d.inequality("Each step below its integral", sp.Le(steps.rhs.subs(tt, k), 2 * c * (sp.sqrt(k) - sp.sqrt(k - 1))),
                             uses=[steps], ranges={k: (1, 10**6)},
                             justification="k^(−½) ≤ ∫_(k−1)^k s^(−½) ds, the integrand is decreasing")
     steps_sum = sp.summation(per_term.expr.rhs, (k, 1, T))
     summed = d.computed("Sum of the steps", sp.Le(sp.Sum(c / sp.sqrt(k), (k, 1, T)), steps_sum), [per_term],
                         "summation (telescoping)", "Σ_(k≤T) k^(−½) ≤ 2√T")
-    bound = sp.simplify((telescoped + G**2 * steps_sum / 2) / T)
-    avg = d.computed("Jensen on the average", sp.Le(sp.Symbol("E_gap_avg"), bound), [one_step, tele, summed],
-                     "sum the one-step bound over t ≤ T, divide by T", "f(x̄_T) ≤ (1/T) Σ f(x_t)")
+    bound = sp.simplify((tele.rhs + G**2 * noise_weight * steps_sum) / T)
+    avg = d.identity("Jensen on the average", sp.Le(sp.Symbol("E_gap_avg"), (D**2 / (2 * c) + c * G**2) / sp.sqrt(T)),
+                     equals=bound, uses=[one_step, tele, summed],
+                     justification="sum the one-step bound over t ≤ T, divide by T (computed): f(x̄_T) ≤ (1/T) Σ f(x_t)")
     d.computed("Exponent in T", sp.Eq(sp.Symbol("p"), sp.simplify(T * sp.diff(sp.log(avg.expr.rhs), T))), [avg],
                "T d log(bound)/dT")
     return d.finish("f convex, E‖g‖² ≤ G², feasible set of diameter D")
@@ -332,10 +337,11 @@ def shuffling_exponents() -> Derivation:
     model = d.definition("Model", sp.Eq(sp.Symbol("f_i"), a * (th - b_i) ** 2 / 2),
                          "equal curvatures a; one epoch = n steps; h = ηa")
     step = sp.expand(e - eta * sp.diff(model.rhs, th).subs(th, x_star + e)).subs(b_i, x_star - c_i / a)
-    one = d.computed("One step", sp.Eq(sp.Symbol("e_+"), sp.collect(sp.expand(step).subs(a * eta, x), e)), [model],
-                     "gradient at θ = x* + e, subs b_i = x* − c_i/a and ηa = h",
-                     "c_i = a(x* − b_i) is component i's gradient at x*; they sum to zero, with population "
-                     "variance s²")
+    one = d.identity("One step", sp.Eq(sp.Symbol("e_+"), sp.collect(sp.expand((1 - x) * e - eta * c_i), e)),
+                     equals=sp.expand(step).subs(a * eta, x), uses=[model],
+                     justification="gradient at θ = x* + e, subs b_i = x* − c_i/a and ηa = h (computed); "
+                                   "c_i = a(x* − b_i) is component i's gradient at x*; they sum to zero, with "
+                                   "population variance s²")
     v = sp.Symbol("v")
     noise_wr = {c_i: 0, c_i**2: s**2}
     rec_wr = expectation(one.rhs**2, [{e: _E(e), e**2: v}, noise_wr])
