@@ -64,6 +64,8 @@ def lint(session):
 def benchmarks(session):
     session.install("-e", ".")
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
+    session.run("python", "benchmarks/engine_overhead.py")
+    session.run("python", "benchmarks/catalogue_speed.py", "--full")
     session.install("-e", ".[distributed]")
     session.run("python", "benchmarks/calibration_scaling.py")
 

@@ -221,6 +221,18 @@ def scale_invariance() -> Derivation:
     moments = d.definition("Bias-corrected moments", sp.And(sp.Eq(m_hat, sp.Sum(w(j) * G[j], (j, 1, t))),
                                                              sp.Eq(v_hat, sp.Sum(u(j) * G[j] ** 2, (j, 1, t)))),
                            "fixed weights w_j, u_j (adam.bias-correction's sums, divided by 1 − β^t)")
+    ema = {w: beta_1, u: beta_2}  # w_j = (1 − β₁)β₁^(t−j)/(1 − β₁^t), u_j likewise with β₂
+    sums = [sp.Sum(weight(j), *eq.rhs.limits) for eq in sorted(moments.expr.args, key=str)
+            for weight in (eq.rhs.function.as_independent(G[j])[0].func,)]
+    in_closed_form = [term.replace(lambda e: e.func in ema,
+                                   lambda e: (1 - ema[e.func]) * ema[e.func] ** (t - e.args[0]) / (1 - ema[e.func] ** t))
+                      for term in sums]
+    summed = [sp.piecewise_fold(sp.factor_terms(term).doit()) for term in in_closed_form]
+    summed = [e.args[-1].expr if isinstance(e, sp.Piecewise) else e for e in summed]  # the β ≠ 1 case: 0 < β < 1
+    d.identity("Bias-corrected weights sum to 1", sp.Eq(sp.Tuple(*sums), sp.Tuple(1, 1)),
+               equals=sp.Tuple(*[sp.cancel(e) for e in summed]), uses=[moments],
+               justification="w_j = (1 − β₁)β₁^(t−j)/(1 − β₁^t), u_j likewise: geometric sums over j ≤ t, β < 1 "
+                             "(computed)")
     scaled = [sp.factor_terms(sp.Sum(eq.rhs.function.subs(G[j], c * G[j]), *eq.rhs.limits))
               for eq in sorted(moments.expr.args, key=str)]
     homogeneous = d.computed("Moments are homogeneous", sp.And(sp.Eq(sp.Symbol("m_hat_c"), scaled[0]),
@@ -289,10 +301,15 @@ def convex_convergence_seed() -> Derivation:
     gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
                                                sp.factor(f_bar.rhs.subs(x, 1) - f_bar.rhs.subs(x, -1))), [f_bar],
                      "f̄(1) − f̄(−1)", "x = +1 is the worst point of F")
-    d.definition("Regret identity", sp.Eq(sp.Symbol("A_T"), gap.rhs - sp.Symbol("R_T") / sp.Symbol("T")),
-                 "A_T = (1/T)Σ_t f_t(+1) − f_t(x_t) for T a multiple of 3, R_T the regret against x* = −1")
-    d.cited("Seed's claim", sp.Eq(sp.Limit(sp.Symbol("R_T") / sp.Symbol("T"), sp.Symbol("T"), sp.oo), 0),
-            "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Corollary 4.2",
-            "'Adam converges on convex problems': R_T/T → 0, so A_T tends to its largest value f̄(1) − f̄(−1); "
-            "Reddi et al. (2018) show the corollary's proof is wrong")
-    return d.finish("C > 2, β₁ = 0, β₂ = 1/(1 + C²), η_t = η/√t", "T → ∞ (finite T: the tolerance)", result=gap)
+    average_regret = sp.Symbol("R_T") / sp.Symbol("T")
+    identity = d.definition("Regret identity", sp.Eq(sp.Symbol("A_T"), gap.rhs - average_regret),
+                            "A_T = (1/T)Σ_t f_t(+1) − f_t(x_t) for T a multiple of 3, R_T the regret against x* = −1")
+    claim = d.cited("Seed's claim", sp.Eq(sp.Limit(average_regret, sp.Symbol("T"), sp.oo), 0),
+                    "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Corollary 4.2",
+                    "'Adam converges on convex problems': R_T/T → 0; Reddi et al. (2018) show the corollary's "
+                    "proof is wrong")
+    predicted = d.computed("The seed's prediction", sp.Eq(sp.Limit(sp.Symbol("A_T"), sp.Symbol("T"), sp.oo),
+                                                          sp.factor(identity.rhs.subs(average_regret, claim.rhs))),
+                           [identity, claim], "subs R_T/T → its claimed limit, factor",
+                           "A_T tends to its largest value f̄(1) − f̄(−1)")
+    return d.finish("C > 2, β₁ = 0, β₂ = 1/(1 + C²), η_t = η/√t", "T → ∞ (finite T: the tolerance)", result=predicted)

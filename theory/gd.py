@@ -75,8 +75,9 @@ def descent_lemma() -> Derivation:
     lipschitz = d.assumption("Lipschitz gradient", sp.Le(slope(s) - inner(gx, y - x), L * s * norm(y - x) ** 2),
                              "‖∇f(u) − ∇f(v)‖ ≤ L‖u − v‖ and Cauchy–Schwarz at u − v = s(y − x), g = ∇f(x)")
     limits = calculus.rhs.limits[0]
-    model = d.computed("Smoothness upper model",
-                       sp.Le(f(y), f(x) + sp.integrate(lipschitz.rhs + inner(gx, y - x), limits)),
+    exact = sp.solve(calculus.expr, f(y))[0]  # f(y) = f(x) + ∫₀¹ φ′(s) ds
+    bound = sp.integrate(lipschitz.rhs + inner(gx, y - x), limits)  # ∫₀¹ of φ′(0) + Ls‖y − x‖²
+    model = d.computed("Smoothness upper model", sp.Le(f(y), exact.subs(calculus.rhs, bound)),
                        uses=[calculus, lipschitz], how="integrate φ′(s) ≤ φ′(0) + Ls‖y − x‖² over s ∈ [0, 1]",
                        justification="f(y) ≤ f(x) + ⟨∇f(x), y − x⟩ + (L/2)‖y − x‖²")
     v = sp.Symbol("v", real=True)

@@ -55,9 +55,10 @@ def steepest_descent() -> Derivation:
                how="subs", justification="∇f·d = ‖g‖²/ν at the two critical points")
     norm = sp.sqrt(sum(gi**2 for gi in gs))
     minimiser = [d_of_nu[di].subs(nu, r) for di in ds for r in nus if sp.simplify(r + norm) == 0]
-    d.computed("Minimiser", sp.Eq(sp.Matrix(ds), sp.Matrix(minimiser), evaluate=False), uses=["Candidate values"],
-               how="subs ν = −‖g‖",
-               justification="the smaller value, ν = −‖g‖: d* = −∇f/‖∇f‖ (the sphere is compact, so the minimum is attained)")
+    d.identity("Minimiser", sp.Eq(sp.Matrix(ds), -sp.Matrix(gs) / norm, evaluate=False), equals=sp.Matrix(minimiser),
+               uses=["Candidate values"],
+               justification="subs ν = −‖g‖ (computed), the smaller value: d* = −∇f/‖∇f‖ (the sphere is compact, "
+                             "so the minimum is attained)")
     smallest = d.identity("In any dimension", sp.Eq(sp.Symbol("min_d"), -G), equals=values[0].subs(norm, G),
                           uses=["Candidate values"],
                           justification="−√(Σ gᵢ²) = −‖∇f‖ =: −G; equivalently Cauchy–Schwarz |∇f·d| ≤ ‖∇f‖‖d‖")
@@ -138,8 +139,9 @@ def convex_rate() -> Derivation:
     indexed = {f_next: f(_s + 1), f_t: f(_s), D_t: D(_s), D_next: D(_s + 1)}
     summed = [sp.Sum(side.subs(indexed), (_s, 0, T - 1)) for side in (one_step.lhs, one_step.rhs)]
     d.computed("Sum over t < T", sp.Le(*summed), uses=[one_step], how="sum both sides")
-    telescoped = d.computed("Telescoping", sp.Le(summed[0], sp.factor_terms(summed[1].doit())), uses=["Sum over t < T"],
-                            how="summation (telescoping)", justification="the right side collapses to (L/2)(D₀² − D_T²)")
+    telescoped = d.identity("Telescoping", sp.Le(summed[0], L * (D(0) ** 2 - D(T) ** 2) / 2),
+                            equals=sp.factor_terms(summed[1].doit()), uses=["Sum over t < T"],
+                            justification="summation (computed): the right side collapses to (L/2)(D₀² − D_T²)")
     start = d.definition("Initial distance", sp.Eq(D(0), R), "R = ‖x₀ − x*‖")
     dropped_bound = telescoped.rhs.subs(D(T), 0).subs(start.lhs, start.rhs)  # −(L/2)D_T² ≤ 0 dropped
     dropped = d.inequality("Drop −D_T²", sp.Le(telescoped.rhs, dropped_bound), given=[start],
@@ -148,6 +150,9 @@ def convex_rate() -> Derivation:
                                  justification="the descent lemma decreases f at every step")
     summand = summed[0].function  # f(x_{s+1}) − f*
     index = next(iter(summand.atoms(sp.core.function.AppliedUndef))).args[0]  # s + 1
+    d.identity("The sum runs over x₁, …, x_T", sp.Eq(sp.Tuple(sp.Symbol("i_first"), sp.Symbol("i_last")), sp.Tuple(1, T)),
+               equals=sp.Tuple(index.subs(_s, 0), index.subs(_s, T - 1)), uses=["Sum over t < T"],
+               justification="the iterate indices of its first and last terms (computed from the summand)")
     u = sp.Symbol("u", integer=True, nonnegative=True)
     d.inequality("Every summed iterate is at most x_T", sp.Le(index, T), uses=["Sum over t < T"], subs={_s: T - 1 - u},
                  justification="the sum runs over s ≤ T − 1 (s = T − 1 − u, u ≥ 0), so by the previous step "

@@ -136,6 +136,14 @@ def last_iterate_log() -> Derivation:
                          sp.Eq(x[t, j], sp.Piecewise((coord, j < t), (0, True))), [construction],
                          "x_t = −Σ_(s<t) h_s/√s, coordinate j: −(−b_j)/√j at step j, −a_j/√s at each later s",
                          "b_j/√j = 1/(2√T) for every j")
+    direct, value = [], B_J.subs(j, 1)  # x_(2,1) = b₁/√1, then −a₁/√s at each later step s
+    for later in (2, 3, 4):
+        if later > 2:
+            value = value - A_J.subs(j, 1) / sp.sqrt(later - 1)
+        direct.append(value)
+    d.identity("The iterate for j = 1, t ≤ 4", sp.Eq(sp.Tuple(x[2, 1], x[3, 1], x[4, 1]), sp.Tuple(*direct)),
+               equals=sp.Tuple(*[coord.subs({j: 1, t: later}).doit() for later in (2, 3, 4)]), uses=[iterate],
+               justification="the closed form agrees with the steps x_(t+1) = x_t − h_t/√t taken one by one")
     per_term = d.inequality("Each drift term below its integral",
                             sp.Le(1 / sp.sqrt(s), 2 * (sp.sqrt(s) - sp.sqrt(s - 1))), ranges={s: (1, 10**6)},
                             justification="s^(−1/2) ≤ ∫_(s−1)^s u^(−1/2) du; summed: the drift is ≤ 2(√T − √j)")
@@ -172,6 +180,8 @@ def last_iterate_log() -> Derivation:
                        sp.Eq(sp.sqrt(T) * sp.Symbol("f_T"), first - sp.sqrt(T) * second), [final],
                        "expand a_j(1/(2√T) − a_j Σ), sum the first part, re-index k = T − j + 1",
                        "a_j/(2√T) summed over j gives H_T/(16√T)")
+    gain = d.identity("First-order gain", sp.Eq(sp.Symbol("g_T"), sp.harmonic(T) / 16), equals=first, uses=[split],
+                      justification="Σ_k a_k/2 = H_T/16 (computed)")
     K = log_constant()
     riemann = d.identity("Riemann-sum limit of the drift", sp.Eq(sp.Symbol("K"), 2 * sp.log(2) - 1), equals=K,
                          uses=[split],
@@ -179,7 +189,8 @@ def last_iterate_log() -> Derivation:
                          "(k − 1) + T·g(u), u = (k−1)/T, g(u) = 2 − 2√(1−u) − u = O(u²); Σ_k (k−1)/k² = H_T − π²/6 "
                          "+ o(1) and Σ_k T g(u)/k² → ∫_0^1 g(u)/u² du = K")
     harmonic = sp.Sum(1 / k, (k, 1, T))
-    expansion = sp.expand(sp.Rational(1, 16) - (1 + (-sp.pi**2 / 6 + riemann.rhs) / sp.Symbol("H_T")) / 64)
+    per_harmonic = sp.cancel(gain.rhs / sp.harmonic(T))  # 1/16
+    expansion = sp.expand(per_harmonic - (1 + (-sp.pi**2 / 6 + riemann.rhs) / sp.Symbol("H_T")) / 64)
     scaled = sp.expand(sp.Symbol("H_T") * expansion)  # (3/64) H_T + c₀
     lead = scaled.coeff(sp.Symbol("H_T"))
     c0 = sp.expand(scaled - lead * sp.Symbol("H_T"))

@@ -53,8 +53,15 @@ def is_average_seed() -> Derivation:
     """Seed 004's reading: v (sum form) is a weighted average — its weights sum to 1."""
     d = DerivationBuilder()
     g = sp.Function("g")
-    d.definition("Seed 004's expansion", sp.Eq(sp.Symbol("v_t+1"), sp.Sum(_b ** (t - k) * g(k), (k, 0, t))),
-                 "quoted from the seed (correct as an identity)")
+    quoted = d.definition("Seed 004's expansion", sp.Eq(sp.Symbol("v_t+1"), sp.Sum(_b ** (t - k) * g(k), (k, 0, t))),
+                          "quoted from the seed")
+    direct, velocity = [], sp.Integer(0)  # v₀ = 0, v_(k+1) = βv_k + g(k)
+    for step in range(4):
+        velocity = _b * velocity + g(step)
+        direct.append(sp.expand(velocity))
+    d.identity("The expansion is right", sp.Eq(sp.Tuple(*sp.symbols("v_1:5")), sp.Tuple(*direct)),
+               equals=sp.Tuple(*[quoted.rhs.subs(t, n_).doit() for n_ in range(4)]), uses=[quoted],
+               justification="the recursion v ← βv + g iterated from v₀ = 0 (computed) agrees with it for t ≤ 3")
     average = d.definition("'an exponentially weighted moving average'", sp.Eq(sp.Sum(sp.Symbol("w_k"), (k, 0, t)), 1),
                            "an average's weights sum to 1 (definition); seed 000 adds that v is Adam's first moment m")
     d.computed("Claimed total weight", sp.Eq(sp.Symbol("W"), average.rhs), uses=[average], how="read off")
@@ -167,6 +174,10 @@ def valley() -> Derivation:
                justification="the closed form reproduces the recursion (verified for t ≤ 5)")
     n_ = sp.Symbol("n", integer=True)
     real = _chebyshev_u(n_, c_sym)
+    cases = [cond.as_set() for _, cond in real.args]
+    overlaps = [sp.Intersection(x_, y_) for i_, x_ in enumerate(cases) for y_ in cases[i_ + 1:]]
+    if sp.Union(*cases) != sp.Complement(sp.Reals, sp.FiniteSet(-1, 1)) or any(o != sp.S.EmptySet for o in overlaps):
+        raise DerivationCheckError("Real form of Uₙ", f"the cases {cases} do not partition c ≠ ±1")
     U_ = sp.Function("U")
     theta_, phi_ = sp.Symbol("theta", positive=True), sp.Symbol("phi", positive=True)
     angles = [(sp.acos(c_sym), theta_, sp.cos(theta_), "|c| < 1, c = cos θ", "sin((n + 1)θ)/sin θ"),

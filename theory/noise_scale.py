@@ -158,7 +158,8 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     s_min = sp.simplify(sp.limit(steps_step.rhs.subs(h, h_max), B, sp.oo))
     s_min_step = d.computed("Saturation", sp.Eq(sp.Symbol("S_min"), s_min), [steps_step], "limit B → ∞ at h = h_max",
                             "u → 0: the noiseless step count")
-    b_crit = B_noise * F_step.rhs.subs(u, u_s) / (4 * s_min_step.rhs)
+    # B_crit: where the small-batch asymptote S ≈ (B_noise/B)·lim(S·B/B_noise) at u* meets S_min.
+    b_crit = _linear_root(s_min_step.rhs * B - small_step.rhs.subs(u, u_s) * B_noise, B)
     d.computed("Critical batch size", sp.Eq(sp.Symbol("B_crit"), b_crit), [F_step, s_min_step],
                "S_min·B_crit/B = small-B asymptote at u*",
                "B_crit = B_noise·F(u*)/(4 S_min), proportional to B_noise with a constant set by r and h_max "

@@ -25,9 +25,10 @@ def polyak_exponent() -> Derivation:
     rho = rate.rhs
     exponent = d.computed("Rate exponent", sp.Eq(sp.Symbol("r"), -sp.log(rho)), uses=[rate], how="−log of ρ",
                           justification="‖e_t‖ ≈ C e^(−rt)")
-    eps = sp.Symbol("epsilon", positive=True)
-    d.computed("Iterations to ε", sp.Eq(sp.Symbol("N_epsilon"), sp.log(1 / eps) / exponent.rhs), uses=[exponent],
-               how="solve e^(−rN) = ε for N")
+    eps, decay, count = sp.Symbol("epsilon", positive=True), sp.Symbol("r", positive=True), sp.Symbol("N")
+    d.identity("Iterations to ε", sp.Eq(sp.Symbol("N_epsilon"), sp.log(1 / eps) / exponent.rhs),
+               equals=sp.solve(sp.Eq(sp.exp(-decay * count), eps), count)[0].subs(decay, exponent.rhs), uses=[exponent],
+               justification="solve e^(−rN) = ε for N (computed)")
     d.computed("Large κ", sp.Eq(sp.Limit(sp.sqrt(kappa) * exponent.rhs, kappa, sp.oo),
                                 sp.limit(sp.sqrt(kappa) * exponent.rhs, kappa, sp.oo)),
                uses=[exponent], how="limit", justification="r ~ 2/√κ: iterations to ε grow as √κ")

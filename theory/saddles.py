@@ -39,11 +39,12 @@ def noisy_scale() -> sp.Expr:
     """s with y_t ≈ (1 + ηγ)^t · s·Z, Z ~ N(0, 1), from y₀ = 0 under gradient noise σ."""
     k = sp.Symbol("k", integer=True, positive=True)
     variance = sp.Sum(eta**2 * sigma**2 * growth_factor() ** (-2 * k), (k, 1, sp.oo))
-    closed = sp.simplify(sp.summation(eta**2 * sigma**2 * sp.Symbol("q", positive=True) ** k,
-                                      (k, 1, sp.oo)).subs(sp.Symbol("q", positive=True), growth_factor() ** -2))
-    if isinstance(closed, sp.Piecewise):
-        closed = closed.args[0][0]
-    return variance, sp.sqrt(sp.simplify(closed))
+    ratio = sp.Symbol("q", positive=True)
+    geometric = sp.summation(ratio**k, (k, 1, sp.oo))  # the constant η²σ² kept out: summing it in is 20× slower
+    if isinstance(geometric, sp.Piecewise):  # the |q| < 1 branch: q = (1 + ηγ)^(−2) < 1
+        geometric = geometric.args[0][0]
+    closed = eta**2 * sigma**2 * geometric.subs(ratio, growth_factor() ** -2)
+    return variance, sp.sqrt(sp.factor(closed))
 
 
 @cache
@@ -93,6 +94,8 @@ def escape_time() -> Derivation:
     half = d.definition("Median of |Z|", sp.Eq(sp.erf(zz / sp.sqrt(2)), sp.Rational(1, 2)),
                         "P(|Z| ≤ z) = erf(z/√2) = 1/2 for Z standard normal")
     z_med = sp.solve(half.lhs - half.rhs, zz)[0]
+    d.identity("Its value", sp.Eq(sp.Symbol("z_3/4"), Z34), equals=z_med, uses=[half],
+               justification="√2·erfinv(1/2) = Φ⁻¹(3/4) to 20 digits (the rounded value the claim's mutants use)")
     median = d.computed("Median of |S|", sp.Eq(sp.Symbol("m_S"), sp.Symbol("s") * z_med), [half, var_step],
                         "solve for z", "z = √2·erfinv(1/2) = Φ⁻¹(3/4) ≈ 0.674")
     s_value = var_step.rhs ** sp.Rational(1, 2)
@@ -161,9 +164,10 @@ def momentum_growth() -> Derivation:
     roots = sp.solve(char.rhs, z)
     z_plus = max(roots, key=lambda e: e.subs({beta: sp.Rational(1, 2), h: sp.Rational(1, 10)}))
     largest = d.computed("Largest root", sp.Eq(sp.Symbol("z_+"), z_plus), [char], "solve (quadratic formula)")
-    d.identity("p at GD's factor", sp.Eq(sp.Function("p")(1 + h), -beta * h), equals=char.rhs.subs(z, 1 + h),
+    gd_factor = 1 + h
+    d.identity("p at GD's factor", sp.Eq(sp.Function("p")(gd_factor), -beta * h), equals=char.rhs.subs(z, gd_factor),
                uses=[char], justification="subs z = 1 + h (computed): p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
-    d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, 1 + h), uses=[largest], ranges={beta: (0, 1)},
+    d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, gd_factor), uses=[largest], ranges={beta: (0, 1)},
                  justification="z₊ > 1 + ηγ for 0 < β < 1")
     d.computed("Growth factor", sp.Eq(sp.Symbol("z_+"), largest.rhs.subs(h, eta * gamma)), [largest], "subs h = ηγ")
     return d.finish("0 ≤ β < 1", "ηγ > 0", "sum form (PyTorch SGD momentum)")

@@ -33,18 +33,17 @@ def _cosine(tt: sp.Expr, horizon: sp.Expr) -> sp.Expr:
 
 def schedule_forms(variant: str = "") -> dict[str, sp.Expr]:
     """The closed forms by name; ``variant`` builds the plausible wrong ones used as mutants."""
+    # Each wrong variant is computed from the right form by the one change its name states.
     cos_form = _cosine(t, T)
     if variant == "cosine_no_floor":
-        cos_form = eta_0 * (1 + sp.cos(sp.pi * t / T)) / 2
-    if variant == "cosine_half_period":
-        cos_form = _cosine(t, 2 * T)
+        cos_form = cos_form.subs(eta_min, 0)
     step_form = eta_0 * gamma ** sp.floor(t / s)
     if variant == "step_continuous":
-        step_form = eta_0 * gamma ** (t / s)
+        step_form = step_form.replace(sp.floor, lambda arg: arg)
     t_cur = t - T * sp.floor(t / T)
     warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t - W, T), True))
     if variant == "warmup_unshifted":
-        warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t, T), True))
+        warm = sp.Piecewise(warm.args[0], (warm.args[1].expr.subs(t, t + W), True))
     cycle = sp.floor(1 + t / (2 * s))
     cyclical = eta_min + (eta_0 - eta_min) * sp.Max(0, 1 - sp.Abs(t / s - 2 * cycle + 1))
     return {
@@ -149,15 +148,24 @@ def decay_exact_bottom_seed() -> Derivation:
     decay = d.definition("Exponential decay (seed 003)", sp.Eq(sp.Symbol("eta_tau"), eta_0 * sp.exp(-k_rate * tt)),
                          "definition")
     r = sp.Symbol("r", positive=True)  # e^(−k) < 1
-    geometric = sp.summation(r**tt, (tt, 0, sp.oo))
+    every_step = (tt, 0, sp.oo)
+    geometric = sp.summation(r**tt, every_step)
     if isinstance(geometric, sp.Piecewise):  # SymPy keeps the |r| ≥ 1 branch; here r = e^(−k) < 1
         geometric = geometric.args[0][0]
-    total = d.computed("Summable", sp.Eq(sp.Sum(sp.Symbol("eta_tau"), (tt, 0, sp.oo)), eta_0 * geometric.subs(r, sp.exp(-k_rate))),
+    total = d.computed("Summable", sp.Eq(sp.Sum(decay.lhs, every_step), eta_0 * geometric.subs(r, sp.exp(-k_rate))),
                        uses=[decay], how="geometric series, r = e^(−k) < 1", justification="geometric series, k > 0")
     factor = sp.cancel(model.rhs / e_t).subs(step_size, decay.rhs)
-    product = sp.Product(factor, (tt, 0, sp.oo))
-    d.computed("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), product * e0), uses=[model, decay], how="unroll",
-               justification="unrolling; the product converges because Σ η_τ a < ∞")
+    after = sp.Product(factor, (tt, 0, t - 1)) * e0  # e_t, unrolled from e_0
+    direct, error = [], e0
+    for step in range(3):
+        error = model.rhs.subs({e_t: error, step_size: decay.rhs.subs(tt, step)})
+        direct.append(error)
+    d.identity("Unrolled", sp.Eq(sp.Tuple(*sp.symbols("e_1:4")), sp.Tuple(*direct)),
+               equals=sp.Tuple(*[after.subs(t, n_).doit() for n_ in range(1, 4)]), uses=[model, decay],
+               justification="e_t = Π_(τ<t)(1 − η_τ a)·e₀ agrees with the recursion for t ≤ 3")
+    product = after.subs(t, sp.oo) / e0
+    d.computed("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), product * e0), uses=[model, decay], how="t → ∞",
+               justification="the product converges because Σ η_τ a < ∞")
     d.cited("Non-zero", sp.Ne(product, 0), reference="Knopp, Theory and Application of Infinite Series (1990), §28, Thm 3",
             justification="an infinite product Π(1 − x_τ) with 0 < x_τ < 1 and Σ x_τ < ∞ is positive: GD stops short of θ*")
     per_step = sp.cancel((factor - 1) / decay.rhs)  # log(1 − η_τ a) ≈ −η_τ a: the exponent per unit step, −a

@@ -82,8 +82,10 @@ def variance_linear_seed() -> Derivation:
                                                     sp.Eq(var(n), 0)),
                         "seed 004's straight line, through σ² at B = 1 and 0 at B = n (seed 001's 'Full dataset: "
                         "Zero')")
-    coefficients = sp.solve([p + q - sigma**2, p + q * n], [p, q], dict=True)[0]
-    line = d.computed("The line", sp.Eq(var(B), sp.factor((p + q * B).subs(coefficients))), [ends],
+    law = next(eq.rhs for eq in ends.expr.args if eq.lhs == var(B))
+    conditions = [law.subs(B, eq.lhs.args[0]) - eq.rhs for eq in ends.expr.args if eq.lhs != var(B)]
+    coefficients = sp.solve(conditions, [p, q], dict=True)[0]
+    line = d.computed("The line", sp.Eq(var(B), sp.factor(law.subs(coefficients))), [ends],
                       "solve for p, q", "two conditions, two unknowns")
     d.computed("Its log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"),
                                           sp.simplify(B * sp.diff(sp.log(line.rhs), B))), [line],
@@ -360,10 +362,12 @@ def shuffling_exponents() -> Derivation:
                              justification="series in h to second order (computed)")
     weight = sp.factor(sp.limit(-(q ** (n - kk) - 1) / (1 - q**n), x, 0))
     offset = eta * sp.Sum(weight * c_pi(kk), (kk, 1, n))
-    cyclic = d.computed("Cyclic order: fixed point", sp.Eq(sp.Symbol("e_star"), offset), [epoch_step, contraction],
-                        "solve e = epoch map(e), subtract Σ_k c_π(k) = 0, leading order of each weight as h → 0",
-                        "a fixed order makes the epoch deterministic: a systematic offset of order η, whose "
-                        "square is of order η² (seed 001's systematic bias)")
+    cyclic = d.identity("Cyclic order: fixed point",
+                        sp.Eq(sp.Symbol("e_star"), eta * sp.Sum((n - kk) / n * c_pi(kk), (kk, 1, n))), equals=offset,
+                        uses=[epoch_step, contraction],
+                        justification="solve e = epoch map(e), subtract Σ_k c_π(k) = 0, leading order of each weight "
+                                      "as h → 0 (computed): a fixed order makes the epoch deterministic, a systematic "
+                                      "offset of order η, whose square is of order η² (seed 001's systematic bias)")
     p_cyc = sp.degree(sp.expand(cyclic.rhs**2), eta)
     S1, S2 = sp.symbols("S_1 S_2", real=True)
     cov = -s**2 / (n - 1)

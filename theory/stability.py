@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derivation import DerivationBuilder, Step
+from .derivation import DerivationBuilder, DerivationCheckError, Step
 
 
 def jury_conditions_quadratic(poly: sp.Expr, z: sp.Symbol) -> tuple[sp.Rel, sp.Rel, sp.Rel]:
@@ -26,8 +26,32 @@ def jury_conditions_quadratic(poly: sp.Expr, z: sp.Symbol) -> tuple[sp.Rel, sp.R
     )
 
 
+def _check_jury_criterion() -> None:
+    """Jury's conditions must say "both roots inside the unit circle" on polynomials with known roots.
+
+    Roots on either side of the circle, real and complex, including the cases a looser or shifted
+    condition would admit (a complex pair of modulus 1.2, a root at −1.1); raises DerivationCheckError.
+    """
+    b, c = sp.symbols("b c", real=True)
+    zz = sp.Symbol("z")
+    conditions = jury_conditions_quadratic(zz**2 + b * zz + c, zz)
+    half, unstable = sp.Rational(1, 2), sp.Rational(6, 5)
+    pairs = [(half, -half), (sp.Rational(9, 10), sp.Rational(-9, 10)), (half * sp.I, -half * sp.I),
+             (unstable * sp.I, -unstable * sp.I), (sp.Rational(-11, 10), sp.Rational(1, 10)),
+             (sp.Rational(11, 10), sp.Rational(1, 10)), (sp.Rational(3, 5) + sp.Rational(3, 5) * sp.I,
+                                                         sp.Rational(3, 5) - sp.Rational(3, 5) * sp.I),
+             (sp.Rational(4, 5) + sp.Rational(4, 5) * sp.I, sp.Rational(4, 5) - sp.Rational(4, 5) * sp.I)]
+    for r1, r2 in pairs:
+        at = {b: sp.expand(-(r1 + r2)), c: sp.expand(r1 * r2)}
+        said = all(bool(cond.subs(at)) for cond in conditions)
+        inside = max(abs(complex(r1)), abs(complex(r2))) < 1
+        if said != inside:
+            raise DerivationCheckError("Jury's conditions", f"say {said} for roots {r1}, {r2}")
+
+
 def jury_steps(d: DerivationBuilder, polynomial: Step, z: sp.Symbol, prefix: str = "Jury") -> tuple[Step, Step, Step]:
     """The three Jury conditions of the characteristic polynomial step, as computed steps."""
+    _check_jury_criterion()
     c0, c1, cm1 = jury_conditions_quadratic(polynomial.rhs, z)
     how = "Jury's conditions for a monic quadratic (Jury 1964)"
     return (
