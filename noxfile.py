@@ -75,7 +75,8 @@ def certificates(session):
     """The certificate leg alone: the PEP worst cases of the certified claims (PEPit + Clarabel)."""
     session.install("-e", ".[pep]")
     session.run("convergence", "verify", "gd.descent-lemma", "gd.convex-rate", "gd.convex-rate-tight",
-                "gd.nonconvex-stationarity", "gd.quadratic-rate", "nesterov.*", "momentum.polyak-global-seed",
+                "gd.nonconvex-stationarity", "gd.nonconvex-stationarity-tight", "gd.quadratic-rate", "nesterov.*",
+                "momentum.polyak-global-seed",
                 "vr.saga-rate",
                 "--profile", "quick", "--out", "out/certificates", *session.posargs)
 

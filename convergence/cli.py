@@ -210,12 +210,19 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _goal_mark(resolution: dict[str, Any]) -> str:
+    """'' when the resolution goal is met, else ' (misses goal)' or ' (misses goal, explained)'."""
+    if resolution.get("meets_goal"):
+        return ""
+    return " (misses goal, explained)" if resolution.get("explained") else " (misses goal)"
+
+
 def _print_summary(results: dict[str, Any]) -> None:
     records = results["claims"]
     width = max((len(r["id"]) for r in records), default=2)
     # resolves: the smallest change of the theory the measurement refutes (convergence/resolution.py)
-    resolves = {r["id"]: (r.get("resolution") or {}).get("text", "—")
-                 + ("" if (r.get("resolution") or {}).get("meets_goal") else " (misses goal)") for r in records}
+    resolves = {r["id"]: (r.get("resolution") or {}).get("text", "—") + _goal_mark(r.get("resolution") or {})
+                for r in records}
     rw = max((len(v) for v in resolves.values()), default=8)
     print(f"\n{'claim':<{width}}  {'verdict':<12}  {'expected':<9}  {'mutants':<7}  {'resolves':<{rw}}"
           f"  {'time/s':>7}  status")
@@ -226,9 +233,11 @@ def _print_summary(results: dict[str, Any]) -> None:
               f"  {resolves[r['id']]:<{rw}}  {r['runtime_s']:>7.2f}  {status}")
     t = results["totals"]
     met = sum(bool((r.get("resolution") or {}).get("meets_goal")) for r in records)
+    explained = sum(bool((r.get("resolution") or {}).get("explained")) for r in records)
     print(f"\n{t['passed']}/{t['claims']} claims pass; verdicts as expected: {t['as_expected']}/{t['claims']};"
           f" mutants refuted: {t['mutants_killed']}/{t['mutants']};"
-          f" resolution goal met: {met}/{t['claims']} ('convergence power' lists why not)")
+          f" resolution goal met: {met}/{t['claims']}" + (f", miss explained: {explained}" if explained else "")
+          + " ('convergence power' lists why not)")
     for r in records:
         if r["verdict"] == "ERROR":
             print(f"error in {r['id']}: {r['summary']}", file=sys.stderr)

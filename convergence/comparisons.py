@@ -48,11 +48,18 @@ apart is not in the verdict: it is the claim's *resolution* (tightness, see
 claim's bound is known not to be attained (its statement says so) and names
 the companion claim that states the tight constant; the resolution report then
 does not hold the bound to the 2 % tightness goal.
+
+**Explained misses.** ``resolution_note="why, with numbers"`` (any kind,
+keyword only) records why the claim cannot reach its resolution goal (a bound
+with no known tight constant, a sample size the time budget cannot buy). It
+changes no verdict and no resolution: ``convergence power`` and the report show
+the miss as *explained*, with the note, instead of an unexplained MISS. The
+note must state at least one number.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any, ClassVar
 
@@ -114,6 +121,14 @@ def _measurement_arrays(measurement: Measurement) -> tuple[Any, ...]:
 @dataclass(frozen=True)
 class Comparison:
     kind: ClassVar[str] = ""
+    # Why the claim misses its resolution goal (module docstring, "Explained misses"); None if it does not.
+    resolution_note: str | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        note = self.resolution_note
+        if note is not None and (not isinstance(note, str) or not any(ch.isdigit() for ch in note)):
+            raise ClaimDefinitionError("tolerance", f"{self.kind} 'resolution_note' must be text stating the "
+                                       f"numbers of the miss, got {note!r}")
 
     def judge(self, theory: Any, measurement: Measurement) -> Outcome:  # pragma: no cover
         raise NotImplementedError
@@ -130,6 +145,7 @@ class _Elementwise(Comparison):
     atol: float = 0.0
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         object.__setattr__(self, "rtol", _require("rtol", self.rtol, self.kind))
         object.__setattr__(self, "atol", _require("atol", self.atol, self.kind))
 
@@ -349,6 +365,7 @@ class Exponent(Comparison):
     alternative: Any = _MISSING
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         object.__setattr__(self, "alpha", _require("alpha", self.alpha, self.kind))
         if self.alternative is _MISSING:
             raise ClaimDefinitionError("tolerance", "exponent comparison needs the named 'alternative'")
@@ -403,6 +420,7 @@ class Stochastic(Comparison):
     relative: bool = True
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         object.__setattr__(self, "alpha", _require("alpha", self.alpha, self.kind))
         object.__setattr__(self, "resolution", _require("resolution", self.resolution, self.kind))
         if not 0 < self.alpha < 1:

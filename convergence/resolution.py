@@ -51,7 +51,10 @@ directions; exponent claims <= 0.05; exact claims, and tight claims whose
 tolerance is at rounding level (rtol <= 1e-6), <= 1e-6; bounds are attained
 within 2 % unless the comparison declares them loose (``Upper(loose="id")``,
 naming the companion claim with the tight constant). The quick profile may be
-up to 2.5 times wider.
+up to 2.5 times wider. A claim that cannot reach its goal says why, with numbers,
+in its comparison's ``resolution_note``: the miss is then recorded as
+``explained`` (still ``meets_goal: false``), never for missing evidence
+(non-finite data, an error).
 """
 
 from __future__ import annotations
@@ -262,6 +265,9 @@ def goal_for(comparison: Comparison, profile: str, unit_name: str = "") -> dict[
     loose = getattr(comparison, "loose", None)
     if loose:
         goal["loose"] = loose
+    note = getattr(comparison, "resolution_note", None)
+    if note:
+        goal["note"] = note  # why the claim cannot reach the goal (comparisons: "Explained misses")
     return goal
 
 
@@ -357,4 +363,6 @@ def assess(comparison: Comparison, theory: Any, measurement: Measurement, profil
     why = why or sampling_note(comparison, resolution)
     if ok and why.startswith("bound declared loose") and statement is not None and "loose" not in statement.lower():
         ok, why = False, "bound declared loose, but the statement does not say so"
-    return {**resolution, "goal": goal, "meets_goal": ok, "why": why}
+    # A miss the claim explains (``resolution_note``) stays a miss (meets_goal False), marked as explained.
+    explained = not ok and bool(goal.get("note")) and resolution.get("status") in ("consistent", "refuted")
+    return {**resolution, "goal": goal, "meets_goal": ok, "why": why, "explained": explained}

@@ -243,3 +243,57 @@ def complex_step_directional(value, x: np.ndarray, d: np.ndarray, step: float = 
     real-analytic f written with complex-safe operations (Squire & Trapp 1998).
     """
     return np.imag(value(x + 1j * step * d)) / step
+
+
+@dataclass(frozen=True)
+class StationarityWorstCase:
+    """1-D L-smooth f on which GD with η = 1/L keeps |f′| = g for T steps: the exact worst case.
+
+    With d = g/L (one step's length) and knots at kd: f′(x) = Lx for x ≤ d (a
+    bowl, minimum f(0) = f_inf = 0); on [d, Td] f′ = g − L·tri(x − d), tri the
+    triangle wave of period d (f′ falls from g to g/2 with slope −L and rises
+    back: |f″| = L); f′ = g for x ≥ Td. From x₀ = Td, GD visits the knots
+    (T − t)d, each with f′ = g, so min_{t<T} f′(x_t)² = g² while
+    f(x₀) − f_inf = g²(3T − 1)/(4L): g² = 4LΔ/(3T − 1) (theory/gd_tight.py).
+
+    The knots are a repelling fixed phase: an iterate a distance e > 0 to the
+    right of a knot (where f″ = −L) lands 2e to the right of the next one, so a
+    rounding error doubles every step. Choose L and d powers of two to keep the
+    run exact: then every iterate (T − t)d, every step ηf′ and every f′(x_t) is
+    a float computed without rounding (T < 2^52).
+    """
+
+    g: np.ndarray  # (runs, 1)
+    L: np.ndarray  # (runs, 1)
+    T: np.ndarray  # (runs, 1): the horizon the instance is tuned to
+
+    @property
+    def step(self):
+        return self.g / self.L
+
+    @property
+    def x0(self):
+        return self.T * self.step
+
+    f_inf = 0.0
+
+    def _tri(self, y):
+        s = np.mod(y, self.step)
+        return np.minimum(s, self.step - s)
+
+    def grad(self, x):
+        d = self.step
+        middle = self.g - self.L * self._tri(x - d)
+        return np.where(x <= d, self.L * x, np.where(x >= self.T * d, self.g, middle))
+
+    def value(self, x):
+        d, g, L = self.step, self.g, self.L
+        y = np.clip(x - d, 0.0, (self.T - 1) * d)  # position inside the middle part
+        full = np.floor(y / d)
+        s = y - full * d
+        # ∫₀^s tri = s²/2 on the rising half, d²/4 − (d − s)²/2 on the falling half (d²/4 per period).
+        tri_int = np.where(s <= d / 2, s * s / 2, d * d / 4 - (d - s) ** 2 / 2)
+        middle = g * y - L * (full * d * d / 4 + tri_int)
+        bowl = L * np.minimum(x, d) ** 2 / 2
+        tail = g * np.maximum(x - self.T * d, 0.0)
+        return np.sum(bowl + np.where(x > d, middle, 0.0) + tail, axis=1)

@@ -6,7 +6,7 @@ own comparison, convergence/resolution.py); this module only words them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .markup import text
@@ -43,7 +43,8 @@ def summary_cell(record: Mapping[str, Any]) -> str:
     if not isinstance(res, Mapping):
         return "—"
     cell = text(res.get("text") or "—")
-    note = f"goal {_goal(res.get('goal'))}" if res.get("meets_goal") else "misses goal"
+    note = f"goal {_goal(res.get('goal'))}" if res.get("meets_goal") else (
+        "misses goal (explained)" if res.get("explained") else "misses goal")
     return cell + f" #linebreak() #muted[{text(note)}]"
 
 
@@ -65,5 +66,32 @@ def section_field(record: Mapping[str, Any]) -> str:
         meaning = EXPLAIN["consistent"]
     verdict = "met" if res.get("meets_goal") else "not met"
     why = res.get("why") or ""
+    goal_record = res.get("goal") if isinstance(res.get("goal"), Mapping) else {}
+    if not res.get("meets_goal") and res.get("explained") and goal_record.get("note"):
+        why = f"{why}; why the goal cannot be reached: {goal_record['note']}" if why else str(goal_record["note"])
     goal = f"goal {_goal(res.get('goal'))}: {verdict}" + (f" ({why})" if why else "")
     return f"#field([Resolves], [{text(res.get('text') or '—')} ({text(meaning)}); {text(goal)}])"
+
+
+def misses_note(records: Sequence[Mapping[str, Any]], link: Callable[[Any], str]) -> str:
+    """The closing note of the summary: every claim that misses its resolution goal, and why.
+
+    A miss the claim explains (its comparison's ``resolution_note``) is listed with that note; any
+    other miss is listed as not explained, with the resolution's own reason.
+    """
+    items = []
+    for record in records:
+        res = record.get("resolution")
+        if not isinstance(res, Mapping) or res.get("meets_goal") is True:
+            continue
+        goal = res.get("goal") if isinstance(res.get("goal"), Mapping) else {}
+        shown = text(res.get("text") or "no resolution")
+        if res.get("explained") and goal.get("note"):
+            items.append(f"- {link(record.get('id'))}: {shown}; explained: {text(goal['note'])}")
+        else:
+            items.append(f"- {link(record.get('id'))}: {shown}; not explained"
+                         + (f" ({text(res['why'])})" if res.get("why") else ""))
+    if not items:
+        return ""
+    return "*Resolution goals not met.* Each claim below misses its goal; most say why, with numbers.\n\n" + \
+        "\n".join(items) + "\n"

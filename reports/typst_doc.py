@@ -33,7 +33,7 @@ from .markup import (
     typst_string,
     verdict_badge,
 )
-from .resolution_text import section_field, summary_cell
+from .resolution_text import misses_note, section_field, summary_cell
 from .unverifiable import UNVERIFIABLE
 
 TITLE = "Convergence claims: derived, measured, judged"
@@ -318,6 +318,7 @@ sampled), out of all its steps; the others are definitions, assumptions or cited
 Rows shaded red have a verdict that differs from the expected one.
 
 {summary_table}
+{misses_note(records, lambda claim_id: _link(claim_id, labelled))}
 """
 
 

@@ -169,13 +169,62 @@ def test_loose_bound_needs_the_statement_to_say_so_and_the_companion_to_exist():
     assert rows([record], {"gd.convex-rate"})[0]["status"] == "MISS"
 
 
+def test_explained_miss_is_a_miss_with_its_reason_and_does_not_fail_the_table():
+    import io
+
+    from reports.resolution_text import section_field, summary_cell
+
+    meas = Measurement(values=THEORY * 0.5)
+    note = "no tight constant is known; the worst instance built reaches 50 % of the bound"
+    res = assess(Upper(rtol=0.0, resolution_note=note), THEORY, meas, "full")
+    assert not res["meets_goal"] and res["explained"] and res["goal"]["note"] == note
+    plain = assess(Upper(rtol=0.0), THEORY, meas, "full")
+    assert not plain["meets_goal"] and not plain["explained"]
+    met = assess(Upper(rtol=0.0, resolution_note=note), THEORY, Measurement(values=THEORY), "full")
+    assert met["meets_goal"] and not met["explained"]  # a note never hides a goal that is met
+    records = [{"id": "vr.x", "verdict": "CONFIRMED", "resolution": res},
+               {"id": "vr.y", "verdict": "CONFIRMED", "resolution": plain}]
+    cells = rows(records)
+    assert [c["status"] for c in cells] == ["explained", "MISS"] and note in cells[0]["why"]
+    stream = io.StringIO()
+    from convergence.power import print_table
+
+    assert print_table(records[:1], "full", stream) == 0  # explained: the table does not fail
+    assert "0/1 claims meet their resolution goal, 1 explain their miss" in stream.getvalue()
+    assert print_table(records, "full", io.StringIO()) == 1
+    assert "(explained)" in summary_cell({"resolution": res}) and note in section_field({"resolution": res})
+    from reports.resolution_text import misses_note
+
+    closing = misses_note(records + [{"id": "ok.z", "resolution": met}], lambda i: f"[{i}]")
+    assert "[vr.x]" in closing and "explained" in closing and note in closing and "[vr.y]" in closing
+    assert "not explained" in closing and "[ok.z]" not in closing
+    assert misses_note([{"id": "ok.z", "resolution": met}], str) == ""
+
+
+def test_non_finite_data_is_never_explained_away():
+    note = "the sample the budget allows resolves 5 %"
+    res = assess(Tight(rtol=0.01, resolution_note=note), THEORY, Measurement(values=THEORY * np.nan), "full")
+    assert not res["meets_goal"] and not res["explained"]
+
+
+@pytest.mark.parametrize("note", ["", "too slow", 3])
+def test_resolution_note_must_state_numbers(note):
+    from convergence.errors import ClaimDefinitionError
+
+    for make in (lambda: Upper(rtol=0.0, resolution_note=note),
+                 lambda: Stochastic(alpha=1e-3, resolution=0.05, resolution_note=note),
+                 lambda: Exponent(alpha=1e-3, alternative=-1.0, resolution_note=note)):
+        with pytest.raises(ClaimDefinitionError):
+            make()
+
+
 def test_power_command_prints_every_selected_claim_against_its_goal(capsys):
     from convergence.cli import main
 
     status = main(["power", "gd.descent-lemma", "gd.quadratic-rate", "--profile", "quick"])
     out = capsys.readouterr().out
     assert status == 0 and "gd.descent-lemma" in out and "gd.quadratic-rate" in out
-    assert "2/2 claims meet their resolution goal (quick profile" in out
+    assert "2/2 claims meet their resolution goal, 0 explain their miss (quick profile" in out
 
 
 def test_statistical_comparison_at_rounding_level_carries_a_note():

@@ -21,6 +21,7 @@ from empirics.problems_smooth import (
     LessardPiecewiseQuadratic,
     Rosenbrock,
     Softplus,
+    StationarityWorstCase,
     TrigBowl,
     Washboard,
     complex_step_directional,
@@ -105,12 +106,13 @@ def _finite_difference(f, x, h=1e-6):
 @pytest.mark.parametrize("problem, scale", [
     (Rosenbrock(), 1.0), (TrigBowl(0.7, 2.5), 2.0), (Washboard(1.3, 2.0, 0.9), 3.0),
     (LessardPiecewiseQuadratic(), 3.0), (Huber(2.0, 0.5), 1.0),
+    (StationarityWorstCase(np.array([[1.5]]), np.array([[2.0]]), np.array([[5.0]])), 2.0),
 ])
 def test_gradients_match_values(problem, scale):
     rng = np.random.default_rng(0)
     if isinstance(problem, (Rosenbrock, Huber)):
         dim = 2
-    elif isinstance(problem, (Washboard, LessardPiecewiseQuadratic)):
+    elif isinstance(problem, (Washboard, LessardPiecewiseQuadratic, StationarityWorstCase)):
         dim = 1
     else:
         dim = 3
@@ -127,6 +129,27 @@ def test_washboard_smoothness_and_fixed_phase():
     x0 = np.array([[7 * w.period + w.fixed_phase]])
     traj = run(gradient_descent(1 / w.L), w.grad, x0, 7, observe=lambda z: np.abs(w.grad(z)[:, 0]))
     np.testing.assert_allclose(traj.observations[:, 0], w.L * w.period, rtol=1e-9)
+
+
+@pytest.mark.parametrize("T", [1, 2, 7, 300])
+def test_stationarity_worst_case_is_smooth_and_attains_4L_delta_over_3T_minus_1(T):
+    w = StationarityWorstCase(np.array([[0.5]]), np.array([[4.0]]), np.array([[float(T)]]))  # d = 1/8: exact
+    x = np.linspace(-1, float(w.x0[0, 0]) + 1, 200001)[:, None]
+    g = w.grad(x)[:, 0]
+    assert np.max(np.abs(np.diff(g)) / np.diff(x[:, 0])) <= 4.0 * (1 + 1e-9)  # L-smooth
+    assert w.value(x).min() >= w.f_inf - 1e-12 and w.value(np.zeros((1, 1)))[0] == w.f_inf  # f_inf attained
+    traj = run(gradient_descent(1 / 4.0), w.grad, w.x0, T - 1, observe=lambda z: np.abs(w.grad(z)[:, 0]))
+    assert np.all(traj.observations[:, 0] == 0.5)  # every iterate t < T sits on a knot with |f′| = g
+    delta = w.value(w.x0)[0] - w.f_inf
+    assert 0.5**2 == pytest.approx(4 * 4.0 * delta / (3 * T - 1), rel=1e-14)
+
+
+def test_stationarity_worst_case_knots_repel_rounding():
+    """Why the claims use powers of two: 1e-12 to the right of a knot grows ×2 per step."""
+    w = StationarityWorstCase(np.array([[1.0]]), np.array([[1.0]]), np.array([[60.0]]))
+    traj = run(gradient_descent(1.0), w.grad, np.array([[50.0 + 2**-40]]), 20, observe=lambda z: z[:, 0].copy())
+    offsets = traj.observations[:, 0] - (50.0 - np.arange(21))
+    np.testing.assert_allclose(offsets[1:6] / offsets[:5], 2.0, rtol=1e-3)
 
 
 def test_lrp_is_smooth_and_strongly_convex():

@@ -49,3 +49,45 @@ def convex_rate_tight() -> Derivation:
     d.identity("Against the textbook bound", sp.Eq(sp.Symbol("ratio"), (L * R**2 / (2 * T)) / exact.rhs),
                equals=(2 * T + 1) / T, justification="L R²/(2T) overstates the worst case by (2T + 1)/T")
     return d.finish("f convex and L-smooth", "η = 1/L", "R = ‖x₀ − x*‖", result=exact)
+
+
+g = sp.Symbol("g", positive=True)  # |f′| at every iterate of the attaining instance
+y = sp.Symbol("y", nonnegative=True)  # position inside one step's segment
+dstep = sp.Symbol("d", positive=True)  # the length of one GD step, g/L
+
+
+def nonconvex_stationarity_tight() -> Derivation:
+    """min_{t<T} ‖∇f(x_t)‖² = 4LΔ/(3T − 1) on a 1-D washboard instance; the worst case over the class (cited)."""
+    from .gd_convergence import Delta, T
+
+    d = DerivationBuilder()
+    step = d.assumption("Step length", sp.Eq(dstep, g / L),
+                        "η = 1/L and |f′| = g at every iterate: every step has length g/L; x_t = (T − t)d, f_inf = f(0) = 0")
+    dip = d.definition("Derivative on a middle segment", sp.Eq(sp.Symbol("f'"), sp.Piecewise(
+        (g - L * y, y <= dstep / 2), (g - L * (dstep - y), True))),
+        "y = x − kd on [kd, (k+1)d], 1 ≤ k < T: f′ falls with slope −L from g to its lowest value and rises back "
+        "to g with slope +L (|f″| = L)")
+    lowest = d.computed("Lowest derivative on a segment", sp.Eq(sp.Symbol("f'_min"),
+                                                               dip.rhs.args[0][0].subs(y, dstep / 2).subs(dstep, step.rhs)),
+                        uses=[dip, step], how="subs y = d/2, d = g/L")
+    d.inequality("f increases on [d, Td]", sp.Gt(lowest.lhs, 0), given=[lowest], justification="f′ ≥ g/2 > 0 there, f′ = Lx ≥ 0 on [0, d], f′ = Lx < 0 for x < 0: f_inf = f(0) = 0")
+    middle = d.computed("Decrease over a middle step", sp.Eq(sp.Symbol("D_mid"), sp.factor(
+        (sp.integrate(dip.rhs.args[0][0], (y, 0, dstep / 2)) + sp.integrate(dip.rhs.args[1][0], (y, dstep / 2, dstep)))
+        .subs(dstep, step.rhs))), uses=[dip, step], how="integrate f′ over the two halves, d = g/L")
+    last = d.computed("Decrease over the last step", sp.Eq(sp.Symbol("D_last"), sp.integrate(L * y, (y, 0, dstep)).subs(
+        dstep, step.rhs)), uses=[step], how="integrate f′ = Ly over [0, d] (f″ = L, f′(0) = 0), d = g/L")
+    total = d.computed("Δ = f(x₀) − f_inf", sp.Eq(Delta, sp.factor((T - 1) * middle.rhs + last.rhs)),
+                       uses=[middle, last], how="sum the T − 1 middle steps and the last")
+    g2 = sp.Symbol("m", positive=True)  # min_{t<T} ‖∇f(x_t)‖²
+    solved = d.computed("Smallest squared gradient", sp.Eq(g2, sp.solve(sp.Eq(total.lhs, total.rhs), g**2)[0]),
+                        uses=[total], how="solve for g²",
+                        justification="m = min_{t<T} ‖∇f(x_t)‖² = g²: every iterate has |f′| = g")
+    exact = d.identity("Hand form", sp.Eq(g2, 4 * L * Delta / (3 * T - 1)), equals=solved,
+                       justification="Δ = g²/(2L) + (T − 1)·3g²/(4L) = g²(3T − 1)/(4L)")
+    d.cited("Worst case over the class", sp.Le(g2, exact.rhs),
+            "Abbaszadehpeivasti, de Klerk & Zamani (2022), Optim. Lett. 16, 1649–1661 (step lengths 1/L)",
+            "for every L-smooth f bounded below by f_inf and η = 1/L; with the instance above the bound is attained")
+    d.identity("Against the textbook bound", sp.Eq(sp.Symbol("ratio"), (2 * L * Delta / T) / exact.rhs),
+               equals=(3 * T - 1) / (2 * T), justification="2LΔ/T overstates the worst case by (3T − 1)/(2T) → 3/2")
+    return d.finish("f L-smooth (not necessarily convex), bounded below by f_inf", "η = 1/L", "Δ = f(x₀) − f_inf",
+                    result=exact)
