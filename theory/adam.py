@@ -114,8 +114,9 @@ def first_step() -> Derivation:
     step = d.computed("First step", sp.Eq(sp.Symbol("Delta_1"),
                                           sp.simplify(eta * m1_hat.rhs / (sp.sqrt(v1_hat.rhs) + epsilon))),
                       [m1_hat, v1_hat], "subs into η m̂/(√v̂ + ε)", "√(g²) = |g|; ε added to √v̂ (seed 004)")
-    d.identity("ε → 0", sp.Eq(sp.Limit(sp.Symbol("Delta_1"), epsilon, 0), eta * g / sp.Abs(g)),
-               equals=sp.limit(step.rhs, epsilon, 0), uses=[step],
+    vanishing = sp.Limit(sp.Symbol("Delta_1"), epsilon, 0)  # the limit shown is the limit taken
+    d.identity("ε → 0", sp.Eq(vanishing, eta * g / sp.Abs(g)),
+               equals=sp.limit(step.rhs, *vanishing.args[1:3]), uses=[step],
                justification="limit (computed): η·sign(g) per coordinate, whatever |g|")
     return d.finish("g ≠ 0 real", "ε > 0", "β₁, β₂ ∈ (0, 1) (they cancel)", result=step)
 
@@ -206,10 +207,10 @@ def std_seed() -> Derivation:
                              "the variance")
     step = eta * G[t] / (sp.sqrt(sp.Symbol("v_hat_t")) + epsilon)
     adam_step = d.definition("Adam step", sp.Eq(sp.Symbol("Delta_t"), step), "bias-corrected, ε added to √v̂")
-    d.computed("Constant gradient (σ = 0)", sp.Eq(sp.Symbol("Delta_t"), adam_step.rhs.subs(
-        {sp.Symbol("v_hat_t"): g**2, G[t]: g})), [adam_step],
-               "subs v̂_t = g², g_t = g",
-               "v̂_t = g² while σ = 0: the step is ≈ η, not ηg/ε as a std normaliser would give")
+    d.identity("Constant gradient (σ = 0)", sp.Eq(sp.Symbol("Delta_t"), eta * g / (sp.Abs(g) + epsilon)),
+               equals=adam_step.rhs.subs({sp.Symbol("v_hat_t"): g**2, G[t]: g}), uses=[adam_step],
+               justification="subs v̂_t = g², g_t = g (computed): v̂_t = g² while σ = 0, so the step is ≈ η, not "
+                             "ηg/ε as a std normaliser would give")
     return d.finish("stationary gradients with mean μ and standard deviation σ", "seed's reading", result=predicted)
 
 
