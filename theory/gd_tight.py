@@ -25,7 +25,13 @@ def convex_rate_tight() -> Derivation:
         (L * r**2 / 2, r <= delta), (L * delta * r - L * delta**2 / 2, True))),
         "radial: f(x) = h(‖x‖); L-smooth and convex, minimiser 0, f* = 0")
     kink = d.assumption("Kink tuned to the horizon", sp.Eq(delta, R / (2 * T + 1)), "‖x₀‖ = R, η = 1/L")
-    linear_piece = huber.rhs.args[1][0]
+    (quadratic_piece, _), (linear_piece, _) = huber.rhs.args
+    d.identity("C¹ with curvature L", sp.Eq(sp.Tuple(sp.Symbol("jump"), sp.Symbol("slope_jump"), sp.Symbol("h''")),
+                                              sp.Tuple(0, 0, L)),
+               equals=sp.Tuple(*[sp.expand((linear_piece - quadratic_piece).diff(r, order).subs(r, delta))
+                                 for order in (0, 1)], sp.diff(quadratic_piece, r, 2)), uses=[huber],
+               justification="value and slope agree at the kink r = δ and the quadratic piece has curvature L "
+                             "(computed): f is convex and L-smooth")
     step = d.computed("One GD step on the linear piece", sp.Eq(sp.Symbol("r_+"), r - sp.diff(linear_piece, r) / L),
                       uses=[huber], how="diff",
                       justification="∇f(x) = Lδ x/‖x‖ for ‖x‖ ≥ δ: a step of length δ towards 0")
