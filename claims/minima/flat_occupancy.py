@@ -57,11 +57,10 @@ high curvature the runs visit, and so the discretisation bias.
 
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
 from empirics.landscapes import DoubleWell
-from empirics.statistics import CLAIM_ALPHA
+from empirics.statistics import CLAIM_ALPHA, mean_interval
 from theory.saddles import a_f, a_s, flat_occupancy
 
 ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 claims × 1e-4 ≤ 1 %)
@@ -94,10 +93,9 @@ def experiment(params, rng):
         x = np.where(active, x - eta_b * (well.grad(x) + sigma_b * rng.standard_normal(len(x))), x)
         flat_steps += (x < 0) & active & (t > burn_b)
     p_run = (flat_steps / (steps_b - burn_b)).reshape(len(etas), runs)
-    p = p_run.mean(axis=1)
-    sem = p_run.std(axis=1, ddof=1) / np.sqrt(runs)
-    q = stats.t.ppf(1 - ALPHA / (2 * k), runs - 1)
-    lo_p, hi_p = p - q * sem, p + q * sem
+    # Student t across runs, Bonferroni over the k judged points (the larger steps are shown only).
+    occupancy = mean_interval(p_run, ALPHA, axis=1, points=k)
+    p, lo_p, hi_p = occupancy.estimate, occupancy.lower, occupancy.upper
     ratio = p / (1 - p)
     lo, hi = lo_p / (1 - lo_p), hi_p / (1 - hi_p)
     a_s_pts = 8 * params["depth"] / ws_pts**2
