@@ -50,6 +50,12 @@ class Optimizer:
     step: InPlaceStep | None = None
 
 
+def _descend(x: np.ndarray, eta: Any, direction: np.ndarray, out: np.ndarray) -> None:
+    """out ← x − η·direction, rounded as the pure ``x - eta * direction`` (η·d first)."""
+    np.multiply(eta, direction, out=out)
+    np.subtract(x, out, out=out)
+
+
 def gradient_descent(eta: Any) -> Optimizer:
     """x ← x − η∇f(x)."""
 
@@ -60,8 +66,7 @@ def gradient_descent(eta: Any) -> Optimizer:
         return x - eta * grad(x), state
 
     def step(x, out, state, grad):
-        np.multiply(eta, grad(x), out=out)
-        np.subtract(x, out, out=out)
+        _descend(x, eta, grad(x), out)
         return state
 
     return Optimizer("gd", init, update, step)
@@ -102,8 +107,7 @@ def heavy_ball(eta: Any, beta: Any, form: str = "sum") -> Optimizer:
             v += g  # 1.0·g is g exactly: the sum form's weight costs nothing
         else:
             v += np.multiply(gradient_weight, g, out=out)
-        np.multiply(eta, v, out=out)
-        np.subtract(x, out, out=out)
+        _descend(x, eta, v, out)
         return state
 
     return Optimizer(f"heavy-ball-{form}", init, update, step)
@@ -129,12 +133,11 @@ def nesterov_lookahead(eta: Any, beta: Any) -> Optimizer:
 
     def step(x, out, state, grad):
         (v,) = state
-        np.multiply(lookahead, v, out=out)
-        g = grad(np.subtract(x, out, out=out))  # g may alias out: read it before out is reused
+        _descend(x, lookahead, v, out)
+        g = grad(out)  # may alias out: read before out is reused
         v *= beta
         v += g
-        np.multiply(eta, v, out=out)
-        np.subtract(x, out, out=out)
+        _descend(x, eta, v, out)
         return state
 
     return Optimizer("nesterov-lookahead", init, update, step)
