@@ -106,6 +106,19 @@ def _within(x: np.ndarray, bound: float) -> bool:
     return bool(np.vecdot(pieces, pieces).sum() + np.dot(rest, rest) <= bound)
 
 
+def blown_up(x: np.ndarray, blowup: float, bound: float | None = None) -> np.ndarray | None:
+    """Runs whose iterate is non-finite or beyond ``blowup`` in norm; None when none can be.
+
+    The per-step divergence test of a time loop: one sum of squares over the batch
+    (``_within``) clears every run at once in the common case; the per-run norms are
+    computed only when it does not. ``bound`` is ``_sum_bound(x, blowup)``, which a loop
+    may compute once.
+    """
+    if _within(x, _sum_bound(x, blowup) if bound is None else bound):
+        return None
+    return _blown_up(x, blowup)
+
+
 def _retaining(grad: GradFn) -> GradFn:
     """``grad``, keeping its latest result alive until the next one has been computed.
 
@@ -192,10 +205,9 @@ def run(
                 x_next, spare = spare, x
             else:
                 x_next, state = optimizer.update(x, state, grad)
-            if not _within(x_next, bound):  # rare: some run may be blown up
-                bad = _blown_up(x_next, blowup)
-                if bad.any():
-                    state = _mark_diverged(t, bad, x, x_next, state, diverged, diverged_at, last_finite)
+            bad = blown_up(x_next, blowup, bound)
+            if bad is not None and bad.any():
+                state = _mark_diverged(t, bad, x, x_next, state, diverged, diverged_at, last_finite)
             x = x_next
             if t in wanted:
                 recorded.append(_record(observe, x, diverged))
