@@ -88,33 +88,31 @@ def _sum_bound(x: np.ndarray, blowup: float) -> float:
     return min(blowup * blowup, _LARGEST_SQUARE) * (1.0 - _SUM_MARGIN)
 
 
-def _within(x: np.ndarray, bound: float) -> bool:
-    """Whether Σ x² ≤ bound (False for NaN, inf or bound < 0).
+def _sum_of_squares(x: np.ndarray) -> float:
+    """Σ x² by BLAS dot products of at most ``_DOT_PIECE`` entries.
 
-    BLAS dot products of at most ``_DOT_PIECE`` entries (the rows of a 2-D view, in
-    one call): OpenBLAS runs a longer dot product on several threads, which doubles
-    its CPU time and, on a loaded machine, costs far more than the sum itself.
+    OpenBLAS runs a longer dot product on several threads, which doubles its CPU time
+    and, on a loaded machine, costs far more than the sum itself; the pieces are the
+    rows of a 2-D view, summed in one call.
     """
-    if bound < 0:
-        return False
+    if x.size <= _DOT_PIECE:  # the common small batch: one call, no view
+        return np.vdot(x, x)
     flat = x.reshape(-1)
-    if flat.size <= _DOT_PIECE:  # the common small batch: one call
-        return bool(np.dot(flat, flat) <= bound)
     whole = flat.size // _DOT_PIECE * _DOT_PIECE
     pieces = flat[:whole].reshape(-1, _DOT_PIECE)
     rest = flat[whole:]
-    return bool(np.vecdot(pieces, pieces).sum() + np.dot(rest, rest) <= bound)
+    return np.vecdot(pieces, pieces).sum() + np.dot(rest, rest)
 
 
 def blown_up(x: np.ndarray, blowup: float, bound: float | None = None) -> np.ndarray | None:
     """Runs whose iterate is non-finite or beyond ``blowup`` in norm; None when none can be.
 
-    The per-step divergence test of a time loop: one sum of squares over the batch
-    (``_within``) clears every run at once in the common case; the per-run norms are
-    computed only when it does not. ``bound`` is ``_sum_bound(x, blowup)``, which a loop
-    may compute once.
+    The per-step divergence test of a time loop: the sum of squares over the whole batch
+    clears every run at once in the common case (a NaN or an infinity makes it fail, and so
+    does a negative bound); the per-run norms are computed only when it does not. ``bound``
+    is ``_sum_bound(x, blowup)``, which a loop may compute once.
     """
-    if _within(x, _sum_bound(x, blowup) if bound is None else bound):
+    if _sum_of_squares(x) <= (_sum_bound(x, blowup) if bound is None else bound):
         return None
     return _blown_up(x, blowup)
 
