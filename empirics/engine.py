@@ -14,8 +14,11 @@ Per-step cost is kept close to a hand-written in-place loop
   allocates nothing and the previous iterate is still at hand when a run turns
   out to have diverged;
 * the divergence test runs at every step, so the step it reports is exact, but
-  costs one BLAS dot product over the whole batch; the per-run norms are
-  computed only in the rare steps where that sum is too large;
+  costs one sum of squares over the whole batch (BLAS dot products, ``blown_up``);
+  the per-run norms are computed only in the rare steps where that sum is too
+  large (checking on a cadence instead would be cheaper but not exact: an
+  oscillating momentum iterate can cross the blow-up norm and fall back below it
+  between two checks, and divergence is data claims read);
 * a diverged run is not frozen by copying the batch at every step: its row of
   x and of the state is zeroed once, where it does no harm (its observations
   read ``inf``) and keeps the batch's sum small.
