@@ -38,7 +38,7 @@ def tests(session):
 
 @nox.session(default=False)
 def verify(session):
-    session.install("-e", ".")
+    session.install("-e", ".[verify]")
     session.run("convergence", "verify", "--profile", "full", "--report", "--out", "out", *session.posargs)
 
 
@@ -50,7 +50,7 @@ def report(session):
 
 @nox.session(default=False)
 def calibrate(session):
-    session.install("-e", ".[distributed]")
+    session.install("-e", ".[verify,distributed]")
     session.run("convergence", "calibrate", "--seeds", "20", "--out", "out/calibration", *session.posargs)
 
 
@@ -62,7 +62,7 @@ def lint(session):
 
 @nox.session(default=False)
 def benchmarks(session):
-    session.install("-e", ".")
+    session.install("-e", ".[verify]")
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
     session.run("python", "benchmarks/engine_overhead.py")
     session.run("python", "benchmarks/catalogue_speed.py", "--full")

@@ -1,10 +1,27 @@
 """The trajectory engine: run a batch of optimizers, divergence as data.
 
-The only Python loop is over time. Runs whose iterate becomes non-finite or
-exceeds ``blowup`` in norm are marked diverged and frozen (no NaN or overflow
-warning escapes: the loop runs under ``np.errstate``). Observations are taken
-on a checkpoint grid (e.g. log-spaced), so memory grows with the number of
-checkpoints, not with T × runs.
+The only Python loop is over time. A run whose iterate becomes non-finite or
+exceeds ``blowup`` in norm is marked diverged at that step; its last finite
+iterate is kept as its final point (no NaN or overflow warning escapes: the
+loop runs under ``np.errstate``). Observations are taken on a checkpoint grid
+(e.g. log-spaced), so memory grows with the number of checkpoints, not with
+T × runs.
+
+Per-step cost is kept close to a hand-written in-place loop
+(``benchmarks/engine_overhead.py``):
+
+* optimizers with an in-place ``step`` write into a second buffer, so a step
+  allocates nothing and the previous iterate is still at hand when a run turns
+  out to have diverged;
+* the divergence test runs at every step, so the step it reports is exact, but
+  costs one sum of squares over the whole batch (BLAS dot products, ``blown_up``);
+  the per-run norms are computed only in the rare steps where that sum is too
+  large (checking on a cadence instead would be cheaper but not exact: an
+  oscillating momentum iterate can cross the blow-up norm and fall back below it
+  between two checks, and divergence is data claims read);
+* a diverged run is not frozen by copying the batch at every step: its row of
+  x and of the state is zeroed once, where it does no harm (its observations
+  read ``inf``) and keeps the batch's sum small.
 """
 
 from __future__ import annotations
@@ -14,18 +31,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optimizers import GradFn, Optimizer
+from .optimizers import GradFn, Optimizer, State
 
 Observer = Callable[[np.ndarray], np.ndarray]
+
+# The one-dot test accepts a batch when Σ x² ≤ (1 − _SUM_MARGIN)·bound. The computed
+# sum of N non-negative terms is within N·2⁻⁵³ of the exact one (relative), and so
+# is each run's, so the margin makes the test exact below _DOT_TEST_MAX_SIZE entries.
+_SUM_MARGIN = 1e-6
+_DOT_TEST_MAX_SIZE = 10**8
+# The largest squared norm the one-dot test may accept without overflowing.
+_LARGEST_SQUARE = 1e300
+# Longest BLAS dot product that OpenBLAS computes on one thread.
+_DOT_PIECE = 8192
 
 
 @dataclass(frozen=True)
 class Trajectory:
     """Observations at ``checkpoints`` (shape (len(checkpoints), runs, ...)).
 
-    ``diverged[r]`` tells whether run r blew up; ``diverged_at[r]`` the step at
-    which it was detected (−1 if never). Observations of a diverged run after
-    its divergence are ``inf``.
+    ``diverged[r]`` tells whether run r blew up; ``diverged_at[r]`` the first step
+    whose iterate was non-finite or beyond the blow-up norm (−1 if never).
+    Observations of a diverged run from that step on are ``inf``; its
+    ``x_final`` row is its last iterate before that step.
     """
 
     checkpoints: np.ndarray
@@ -44,13 +72,91 @@ def log_checkpoints(steps: int, count: int = 60) -> np.ndarray:
 def _blown_up(x: np.ndarray, blowup: float) -> np.ndarray:
     """Runs whose iterate is non-finite or beyond ``blowup`` in norm.
 
-    One reduction of squared norms per step (a NaN fails the comparison; an overflowing square
+    One reduction of squared norms (a NaN fails the comparison; an overflowing square
     is +inf); a threshold whose square overflows needs the plain norm instead.
     """
     flat = x.reshape(x.shape[0], -1)
     if blowup < 1e150:
         return ~(np.einsum("ij,ij->i", flat, flat) <= blowup * blowup)
     return ~np.isfinite(flat).all(axis=1) | (np.linalg.norm(flat, axis=1) > blowup)
+
+
+def _sum_bound(x: np.ndarray, blowup: float) -> float:
+    """Bound on Σ x² under which no run can be blown up (−1: always test per run).
+
+    A NaN or an infinity makes the sum NaN or +inf, which fails the bound too.
+    """
+    if x.size > _DOT_TEST_MAX_SIZE or not blowup >= 1e-100:
+        return -1.0
+    return min(blowup * blowup, _LARGEST_SQUARE) * (1.0 - _SUM_MARGIN)
+
+
+def _sum_of_squares(x: np.ndarray) -> float:
+    """Σ x² by BLAS dot products of at most ``_DOT_PIECE`` entries.
+
+    OpenBLAS runs a longer dot product on several threads, which doubles its CPU time
+    and, on a loaded machine, costs far more than the sum itself; the pieces are the
+    rows of a 2-D view, summed in one call.
+    """
+    if x.size <= _DOT_PIECE:  # the common small batch: one call, no view
+        return np.vdot(x, x)
+    flat = x.reshape(-1)
+    whole = flat.size // _DOT_PIECE * _DOT_PIECE
+    pieces = flat[:whole].reshape(-1, _DOT_PIECE)
+    rest = flat[whole:]
+    return np.vecdot(pieces, pieces).sum() + np.dot(rest, rest)
+
+
+def blown_up(x: np.ndarray, blowup: float, bound: float | None = None) -> np.ndarray | None:
+    """Runs whose iterate is non-finite or beyond ``blowup`` in norm; None when none can be.
+
+    The per-step divergence test of a time loop: the sum of squares over the whole batch
+    clears every run at once in the common case (a NaN or an infinity makes it fail, and so
+    does a negative bound); the per-run norms are computed only when it does not. ``bound``
+    is ``_sum_bound(x, blowup)``, which a loop may compute once.
+    """
+    if _sum_of_squares(x) <= (_sum_bound(x, blowup) if bound is None else bound):
+        return None
+    return _blown_up(x, blowup)
+
+
+def _retaining(grad: GradFn) -> GradFn:
+    """``grad``, keeping its latest result alive until the next one has been computed.
+
+    Why: glibc returns the top of the heap to the system when the large blocks there
+    are freed, which a step that frees all its temporaries at its end does, and the
+    next step then faults every page of them back in (measured: 5–7× slower steps on
+    (1000, 100) batches). A live gradient above them keeps the heap's top in use.
+    """
+    held = [None]
+
+    def retained(x: np.ndarray) -> np.ndarray:
+        held[0] = grad(x)
+        return held[0]
+
+    return retained
+
+
+def _zero_rows(array: np.ndarray, rows: np.ndarray, runs: int) -> np.ndarray:
+    """A copy of a per-run array with ``rows`` zeroed (anything else unchanged).
+
+    A copy, not a write: a pure update may return state it shares with others.
+    """
+    if not isinstance(array, np.ndarray) or array.ndim == 0 or array.shape[0] != runs:
+        return array
+    array = array.copy()
+    array[rows] = 0
+    return array
+
+
+def _record(observe: Observer, x: np.ndarray, diverged: np.ndarray) -> np.ndarray:
+    """One checkpoint's observations, ``inf`` for diverged runs.
+
+    Copied, because the engine reuses x's buffer and an observer may return a view of it.
+    """
+    obs = np.array(observe(x), dtype=float)
+    obs[diverged] = np.inf
+    return obs
 
 
 def run(
@@ -65,8 +171,9 @@ def run(
     """Run ``steps`` updates from ``x0`` (runs, dim), observing at checkpoints.
 
     Args:
-        optimizer: the pure optimizer.
-        grad: gradient of the objective, batched.
+        optimizer: the optimizer (its in-place ``step`` is used when it has one).
+        grad: gradient of the objective, batched; each run's row must depend on that
+            run's row of x only (a diverged run's row keeps being updated, from zero).
         x0: starting points, shape (runs, dim).
         steps: number of updates T.
         observe: maps x (runs, dim) to per-run observations (default: x itself).
@@ -77,32 +184,57 @@ def run(
         A Trajectory.
     """
     x = np.array(x0, dtype=float)
-    observe = observe or (lambda z: z.copy())
+    observe = observe or (lambda z: z)
     checkpoints = np.arange(steps + 1) if checkpoints is None else np.asarray(checkpoints, dtype=int)
     wanted = set(int(t) for t in checkpoints)
     runs = x.shape[0]
     diverged = np.zeros(runs, dtype=bool)
     diverged_at = np.full(runs, -1)
+    last_finite = np.empty_like(x)  # rows of diverged runs: the iterate before divergence
+    bound = _sum_bound(x, blowup)
+    grad = _retaining(grad)
+    in_place = optimizer.step is not None
+    spare = np.empty_like(x) if in_place else None
     recorded = []
     with np.errstate(all="ignore"):
         state = optimizer.init(x)
         if 0 in wanted:
-            recorded.append(observe(x))
+            recorded.append(_record(observe, x, diverged))
         for t in range(1, steps + 1):
-            x_next, state_next = optimizer.update(x, state, grad)
-            bad = _blown_up(x_next, blowup)
-            if bad.any():
-                diverged_at[bad & ~diverged] = t
-                diverged |= bad
-            if diverged.any():
-                # Freeze diverged runs at their last finite state; the healthy runs move on.
-                keep = ~diverged[:, None]
-                x = np.where(keep, x_next, x)
-                state = tuple(np.where(keep, s_next, s) for s_next, s in zip(state_next, state))
-            else:  # the common case: no copy of x or the state
-                x, state = x_next, state_next
+            if in_place:
+                state = optimizer.step(x, spare, state, grad)
+                x_next, spare = spare, x
+            else:
+                x_next, state = optimizer.update(x, state, grad)
+            bad = blown_up(x_next, blowup, bound)
+            if bad is not None and bad.any():
+                state = _mark_diverged(t, bad, x, x_next, state, diverged, diverged_at, last_finite)
+            x = x_next
             if t in wanted:
-                obs = np.asarray(observe(x), dtype=float)
-                mask = diverged.reshape((runs,) + (1,) * (obs.ndim - 1))
-                recorded.append(np.where(mask, np.inf, obs))
+                recorded.append(_record(observe, x, diverged))
+    x[diverged] = last_finite[diverged]
     return Trajectory(checkpoints, np.stack(recorded), x, diverged, diverged_at)
+
+
+def _mark_diverged(
+    t: int,
+    bad: np.ndarray,
+    x: np.ndarray,
+    x_next: np.ndarray,
+    state: State,
+    diverged: np.ndarray,
+    diverged_at: np.ndarray,
+    last_finite: np.ndarray,
+) -> State:
+    """Record the runs that blew up at step t and zero their rows of x_next and the state.
+
+    Runs that diverged earlier and blew up again (from zero) are only zeroed again.
+    Updates ``diverged``, ``diverged_at``, ``last_finite`` and x_next in place;
+    returns the state.
+    """
+    new = bad & ~diverged
+    diverged_at[new] = t
+    last_finite[new] = x[new]
+    diverged |= new
+    x_next[bad] = 0.0
+    return tuple(_zero_rows(s, bad, x.shape[0]) for s in state)

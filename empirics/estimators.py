@@ -1,4 +1,4 @@
-"""Estimators: threshold bisection, linear-rate and slope fits.
+"""Estimators: threshold bisection, growth over the second half, crossing times, rates and slopes.
 
 Each returns plain arrays; the claim decides what is compared with theory.
 Confidence intervals for stochastic claims live in ``empirics.statistics``.
@@ -40,6 +40,74 @@ def bisect_threshold(
         hi = np.where(bad, mid, hi)
         lo = np.where(bad, lo, mid)
     return lo, hi
+
+
+# An amplitude below this at mid-run means the run contracted: an unstable linear recurrence keeps
+# at least its O(1) initial share, while a stable one that far down is near float64's subnormals
+# (below ~2.2e-308), where rounding stops the decay and late ≥ early would read as growth.
+UNDERFLOW_FLOOR = 1e-200
+
+
+def grows(early: np.ndarray, late: np.ndarray, diverged: np.ndarray | bool = False,
+          floor: float = UNDERFLOW_FLOOR) -> np.ndarray:
+    """The stability classifier of a bisection: did each run's amplitude grow over the second half?
+
+    ``early`` and ``late`` are amplitudes at T/2 and T (for an oscillating second-order
+    recurrence, an amplitude of two consecutive iterates, e.g. their max or hypot). A run
+    grows when it diverged, or when ``late > early`` and ``early ≥ floor`` (the underflow
+    guard, see ``UNDERFLOW_FLOOR``). A NaN amplitude of a run not marked diverged counts
+    as not growing.
+    """
+    early = np.asarray(early, dtype=float)
+    return np.asarray(diverged, dtype=bool) | ((late > early) & (early >= floor))
+
+
+def second_half_growth(early: np.ndarray, late: np.ndarray, diverged: np.ndarray | bool = False,
+                       floor: float = UNDERFLOW_FLOOR) -> np.ndarray:
+    """Each run's growth factor late/early over the second half, for maps and figures.
+
+    ``inf`` for a diverged run, 0 where ``early < floor`` (contracted, see ``grows``), so
+    it exceeds 1 exactly where ``grows`` holds (up to the rounding of the quotient).
+    """
+    early = np.asarray(early, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.asarray(late, dtype=float) / early
+    ratio = np.where(early < floor, 0.0, ratio)
+    return np.where(diverged, np.inf, ratio)
+
+
+def crossing_fraction(before: np.ndarray, after: np.ndarray, level) -> np.ndarray:
+    """Where within one step a positive sequence going from ``before`` to ``after`` crosses ``level``.
+
+    Log-linear: the fraction φ with before·(after/before)^φ = level, i.e.
+    φ = log(level/before)/log(after/before), exact for a geometric sequence; for a crossing
+    (level between the two) φ lies in [0, 1]. Up- and down-crossings alike; ratios, not
+    differences of logs, so a level close to ``before`` loses no digits to cancellation.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(level / before) / np.log(after / before)
+
+
+def first_crossing(values: np.ndarray, axis_values: np.ndarray, level) -> np.ndarray:
+    """Per run, the log-linearly interpolated axis value where ``values`` (K, R) first drops to ``level``.
+
+    ``axis_values`` (K,) is the recording grid (steps, gradient evaluations); ``level`` a
+    scalar or (R,). A run already at or below the level at the first record crosses at
+    ``axis_values[0]``; a run that never reaches it gets ``inf``.
+    """
+    values = np.asarray(values, dtype=float)
+    axis_values = np.asarray(axis_values, dtype=float)
+    level = np.broadcast_to(np.asarray(level, dtype=float), values.shape[1:])
+    below = values <= level
+    reached = below.any(axis=0)
+    first = np.argmax(below, axis=0)
+    prev = np.maximum(first - 1, 0)
+    cols = np.arange(values.shape[1])
+    fraction = np.where(first > 0, crossing_fraction(values[prev, cols], values[first, cols], level), 0.0)
+    # A zero value or a flat step gives NaN or ±inf: the crossing is then at the step's end or start.
+    fraction = np.clip(np.nan_to_num(fraction), 0.0, 1.0)
+    a0, a1 = axis_values[prev], axis_values[first]
+    return np.where(reached, a0 + fraction * (a1 - a0), np.inf)
 
 
 def linear_rate(errors: np.ndarray, t: np.ndarray, start: int, stop: int) -> np.ndarray:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .estimators import crossing_fraction
 from .statistics import Interval, mean_interval
 
 
@@ -59,7 +60,8 @@ def crossing_times(
         θ_{t+1} = (1 − h)θ_t − (h/a)(σ/√B) ξ_t,   ξ_t ~ N(0, 1) (shared across configurations
                                                    when ``common_noise``)
         m̂_t = mean over the group's runs of θ_t²
-        S = t − 1 + (log m̂_{t−1} − log m*)/(log m̂_{t−1} − log m̂_t)  at the first t with m̂_t ≤ m*
+        S = t − 1 + log(m*/m̂_{t−1})/log(m̂_t/m̂_{t−1})  at the first t with m̂_t ≤ m*
+        (``estimators.crossing_fraction``)
 
     Args:
         rng: the claim's generator.
@@ -93,8 +95,7 @@ def crossing_times(
     first_done = np.full(key.max() + 1, np.inf)
     active = np.arange(configs)
     theta = np.full((configs, groups, runs_per_group), float(theta0))
-    log_target = np.log(target_second_moment)
-    log_prev = np.full((configs, groups), np.log(theta0**2))
+    m_prev = np.full((configs, groups), float(theta0) ** 2)
     crossing = np.full((configs, groups), np.inf)
     pending = np.ones((configs, groups), dtype=bool)
     t = 0
@@ -103,19 +104,19 @@ def crossing_times(
             t += 1
             xi = rng.standard_normal((1 if common_noise else active.size, groups, runs_per_group))
             theta = contraction[active, None, None] * theta - noise_gain[active, None, None] * xi
-            log_m = np.log(np.mean(theta * theta, axis=2))  # (active, groups)
-            hit = pending[active] & (log_m <= log_target)
-            fraction = (log_prev - log_target) / (log_prev - log_m)
+            m = np.mean(theta * theta, axis=2)  # (active, groups)
+            hit = pending[active] & (m <= target_second_moment)
+            fraction = crossing_fraction(m_prev, m, target_second_moment)
             crossing[active] = np.where(hit, t - 1 + fraction, crossing[active])
             pending[active] &= ~hit
-            log_prev = log_m
+            m_prev = m
             done = ~pending[active].any(axis=1)
             np.minimum.at(first_done, key[active[done]], t)
             keep = ~done
             if race is not None:
                 keep &= t <= race * first_done[key[active]]
             if not keep.all():
-                active, theta, log_prev = active[keep], theta[keep], log_prev[keep]
+                active, theta, m_prev = active[keep], theta[keep], m_prev[keep]
     return crossing.T, t
 
 

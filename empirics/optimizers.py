@@ -5,6 +5,16 @@ where ``grad`` maps a batch (runs, dim) to gradients of the same shape.
 Hyper-parameters may be scalars or arrays of shape (runs, 1), so a grid of
 step sizes or momenta runs as one batch.
 
+An optimizer may also carry ``step(x, out, state, grad) -> state``, the same
+update written into a preallocated ``out`` with the state arrays updated in
+place. The engine uses it when present: a pure update allocates a fresh array
+for every intermediate, which costs as much as the arithmetic on large batches.
+``step`` performs the same floating-point operations in the same order, so its
+iterates are bit-identical to ``update``'s (tested). It never writes to ``x``
+or to the gradient (which a problem may return as a shared array) and never
+overwrites ``out`` before it has finished reading the gradient (which may
+alias its argument).
+
 Conventions (documented once here and tested in tests/):
 
 * heavy ball, **sum** form:  v ← βv + g,        x ← x − ηv   (Polyak with step η;
@@ -24,15 +34,26 @@ import numpy as np
 
 GradFn = Callable[[np.ndarray], np.ndarray]
 State = tuple[np.ndarray, ...]
+InPlaceStep = Callable[[np.ndarray, np.ndarray, State, GradFn], State]
 
 
 @dataclass(frozen=True)
 class Optimizer:
-    """A named pure optimizer: ``init`` builds the state, ``update`` takes one step."""
+    """A named pure optimizer: ``init`` builds the state, ``update`` takes one step.
+
+    ``step``, when given, is ``update`` in place (see the module docstring).
+    """
 
     name: str
     init: Callable[[np.ndarray], State]
     update: Callable[[np.ndarray, State, GradFn], tuple[np.ndarray, State]]
+    step: InPlaceStep | None = None
+
+
+def _descend(x: np.ndarray, eta: Any, direction: np.ndarray, out: np.ndarray) -> None:
+    """out ← x − η·direction, rounded as the pure ``x - eta * direction`` (η·d first)."""
+    np.multiply(eta, direction, out=out)
+    np.subtract(x, out, out=out)
 
 
 def gradient_descent(eta: Any) -> Optimizer:
@@ -44,7 +65,11 @@ def gradient_descent(eta: Any) -> Optimizer:
     def update(x, state, grad):
         return x - eta * grad(x), state
 
-    return Optimizer("gd", init, update)
+    def step(x, out, state, grad):
+        _descend(x, eta, grad(x), out)
+        return state
+
+    return Optimizer("gd", init, update, step)
 
 
 def heavy_ball(eta: Any, beta: Any, form: str = "sum") -> Optimizer:
@@ -74,7 +99,18 @@ def heavy_ball(eta: Any, beta: Any, form: str = "sum") -> Optimizer:
         v = beta * v + gradient_weight * grad(x)
         return x - eta * v, (v,)
 
-    return Optimizer(f"heavy-ball-{form}", init, update)
+    def step(x, out, state, grad):
+        (v,) = state
+        g = grad(x)
+        v *= beta
+        if form == "sum":
+            v += g  # 1.0·g is g exactly: the sum form's weight costs nothing
+        else:
+            v += np.multiply(gradient_weight, g, out=out)
+        _descend(x, eta, v, out)
+        return state
+
+    return Optimizer(f"heavy-ball-{form}", init, update, step)
 
 
 def nesterov_lookahead(eta: Any, beta: Any) -> Optimizer:
@@ -93,4 +129,15 @@ def nesterov_lookahead(eta: Any, beta: Any) -> Optimizer:
         v = beta * v + grad(x - eta * beta * v)
         return x - eta * v, (v,)
 
-    return Optimizer("nesterov-lookahead", init, update)
+    lookahead = eta * beta  # the product update forms first, (η·β)·v
+
+    def step(x, out, state, grad):
+        (v,) = state
+        _descend(x, lookahead, v, out)
+        g = grad(out)  # may alias out: read before out is reused
+        v *= beta
+        v += g
+        _descend(x, eta, v, out)
+        return state
+
+    return Optimizer("nesterov-lookahead", init, update, step)

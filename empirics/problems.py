@@ -23,11 +23,17 @@ class DiagonalQuadratic:
     x_star: np.ndarray | float = 0.0
 
     def value(self, x: np.ndarray) -> np.ndarray:
-        e = x - self.x_star
+        e = self._error(x)
         return 0.5 * np.sum(self.curvatures * e * e, axis=-1)
 
     def grad(self, x: np.ndarray) -> np.ndarray:
-        return self.curvatures * (x - self.x_star)
+        return self.curvatures * self._error(x)
+
+    def _error(self, x: np.ndarray) -> np.ndarray:
+        """x − x*, without a pass over the batch when x* = 0 (x − 0 is x exactly)."""
+        if isinstance(self.x_star, (int, float)) and self.x_star == 0:
+            return x
+        return x - self.x_star
 
     @property
     def L(self) -> np.ndarray:

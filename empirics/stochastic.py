@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine import blown_up
 from .schedules import as_schedule
 
 SCHEMES = ("with_replacement", "without_replacement", "reshuffle", "cyclic")
@@ -302,12 +303,16 @@ def run_sgd(
             x_next = x - step * g
             if project is not None:
                 x_next = project(x_next)
-            bad = ~np.isfinite(x_next).all(axis=1) | (np.linalg.norm(x_next, axis=1) > blowup)
-            diverged_at[bad & ~diverged] = t
-            diverged |= bad
-            x = np.where(diverged[:, None], x, x_next)
-            if velocity is not None:
-                velocity = np.where(diverged[:, None], 0.0, velocity)
+            bad = blown_up(x_next, blowup)
+            if bad is not None:
+                diverged_at[bad & ~diverged] = t
+                diverged |= bad
+            if diverged.any():  # freeze diverged runs; no copy while none has
+                x = np.where(diverged[:, None], x, x_next)
+                if velocity is not None:
+                    velocity = np.where(diverged[:, None], 0.0, velocity)
+            else:
+                x = x_next
             if x_avg is not None:
                 x_avg = x_avg + (x - x_avg) / t
             if t in wanted:

@@ -268,26 +268,6 @@ def gradient_descent(problem, x0: np.ndarray, eta: float, steps: int, checkpoint
     return Recording(wanted, problem.n * wanted.astype(float), trajectory.observations, trajectory.x_final)
 
 
-def first_crossing(values: np.ndarray, axis_values: np.ndarray, level) -> np.ndarray:
-    """Per run, the log-linearly interpolated axis value where ``values`` (K, R) first drops to ``level``.
-
-    ``level`` is a scalar or (R,). Returns inf for runs that never reach it.
-    """
-    values = np.asarray(values, dtype=float)
-    level = np.broadcast_to(np.asarray(level, dtype=float), values.shape[1:])
-    below = values <= level
-    reached = below.any(axis=0)
-    first = np.argmax(below, axis=0)
-    prev = np.maximum(first - 1, 0)
-    cols = np.arange(values.shape[1])
-    v0, v1 = values[prev, cols], values[first, cols]
-    a0, a1 = axis_values[prev], axis_values[first]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(first > 0, np.log(v0 / level) / np.log(v0 / v1), 0.0)
-    frac = np.clip(np.nan_to_num(frac), 0.0, 1.0)
-    return np.where(reached, a0 + frac * (a1 - a0), np.inf)
-
-
 # --------------------------------------------------------------------------- a ridge family with per-run regulariser
 
 @dataclass(frozen=True, eq=False)

@@ -40,7 +40,8 @@ CALIBRATION_REGRESSIONS = [
 ]
 
 
-@pytest.mark.parametrize(("claim_id", "seed"), CALIBRATION_REGRESSIONS, ids=[f"{c}@{s}" for c, s in CALIBRATION_REGRESSIONS])
+@pytest.mark.parametrize(("claim_id", "seed"), CALIBRATION_REGRESSIONS,
+                         ids=[f"{c}@{s}" for c, s in CALIBRATION_REGRESSIONS])
 def test_calibration_failure_stays_fixed(claim_id, seed):
     claim = next(c for c in CLAIMS if c.id == claim_id)
     record = run_claim(claim, RunOptions(profile="quick", seed=seed))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from empirics.engine import log_checkpoints, run
 from empirics.estimators import bisect_threshold, fit_slope, linear_rate
-from empirics.optimizers import gradient_descent, heavy_ball, nesterov_lookahead
+from empirics.optimizers import Optimizer, gradient_descent, heavy_ball, nesterov_lookahead
 from empirics.problems import DiagonalQuadratic, Linear, rotated_quadratic
 
 
@@ -62,6 +62,75 @@ def test_divergence_is_data_and_no_warning_escapes():
     assert traj.diverged.tolist() == [False, True]
     assert traj.diverged_at[1] > 0 and traj.diverged_at[0] == -1
     assert np.isinf(traj.observations[-1, 1]) and np.isfinite(traj.x_final).all()
+
+
+def _reference_run(optimizer, grad, x0, steps, blowup):
+    """The engine's semantics written plainly: pure updates, per-run test and freeze at every step."""
+    x = np.array(x0, dtype=float)
+    state = optimizer.init(x)
+    diverged, diverged_at, seen = np.zeros(len(x), bool), np.full(len(x), -1), [x.copy()]
+    with np.errstate(all="ignore"):
+        for t in range(1, steps + 1):
+            x_next, state_next = optimizer.update(x, state, grad)
+            bad = ~np.isfinite(x_next).all(axis=1) | (np.linalg.norm(x_next, axis=1) > blowup)
+            diverged_at[bad & ~diverged] = t
+            diverged |= bad
+            keep = ~diverged[:, None]
+            x = np.where(keep, x_next, x)
+            state = tuple(np.where(keep, a, b) for a, b in zip(state_next, state))
+            seen.append(np.where(keep, x, np.inf))
+    return np.stack(seen), x, diverged, diverged_at
+
+
+def _pure(optimizer):
+    return Optimizer(optimizer.name, optimizer.init, optimizer.update)
+
+
+OSCILLATING = [  # runs that blow up at different steps, some in the middle of an oscillation
+    lambda eta: gradient_descent(eta),
+    lambda eta: heavy_ball(eta, 0.9, "sum"),
+    lambda eta: heavy_ball(eta, 0.6, "ema"),
+    lambda eta: nesterov_lookahead(eta, 0.8),
+]
+
+
+@pytest.mark.parametrize("make", OSCILLATING)
+@pytest.mark.parametrize("pure", [False, True])
+def test_divergence_step_and_last_finite_point_are_exact(make, pure):
+    # A 1-D momentum iterate oscillates while its envelope grows: it crosses the blow-up
+    # norm, falls back below it and crosses again, so a test skipping steps would be late.
+    curv = np.array([1.0, 0.3])
+    etas = np.geomspace(0.3, 40.0, 23)[:, None]
+    x0 = np.tile([1.0, -0.5], (23, 1))
+    optimizer = _pure(make(etas)) if pure else make(etas)
+    problem = DiagonalQuadratic(curv, x_star=np.array([0.2, 0.0]))
+    seen, x_final, diverged, diverged_at = _reference_run(optimizer, problem.grad, x0, 400, 1e20)
+    traj = run(optimizer, problem.grad, x0, 400, blowup=1e20)
+    assert 3 < diverged.sum() < 23 and len(set(diverged_at[diverged])) > 3
+    np.testing.assert_array_equal(traj.diverged, diverged)
+    np.testing.assert_array_equal(traj.diverged_at, diverged_at)
+    np.testing.assert_array_equal(traj.observations, seen)
+    np.testing.assert_array_equal(traj.x_final, x_final)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(OSCILLATING), st.lists(st.floats(0.01, 2.5), min_size=1, max_size=5),
+       st.integers(1, 30), st.integers(0, 2**32 - 1))
+def test_in_place_step_is_bit_identical_to_the_pure_update(make, etas, steps, seed):
+    rng = np.random.default_rng(seed)
+    x0 = rng.standard_normal((len(etas), 3))
+    problem = DiagonalQuadratic(rng.uniform(0.1, 1.0, 3), x_star=rng.standard_normal(3))
+    optimizer = make(np.array(etas)[:, None])
+    assert optimizer.step is not None
+    in_place = run(optimizer, problem.grad, x0, steps)
+    pure = run(_pure(optimizer), problem.grad, x0, steps)
+    np.testing.assert_array_equal(in_place.observations, pure.observations)
+
+
+def test_an_observer_returning_a_view_is_not_overwritten():
+    problem = DiagonalQuadratic(np.array([0.5]))
+    traj = run(gradient_descent(0.5), problem.grad, np.ones((2, 1)), 6, observe=lambda x: x[:, 0])
+    np.testing.assert_array_equal(traj.observations[:, 0], 0.75 ** np.arange(7))
 
 
 def test_log_checkpoints_cover_both_ends():

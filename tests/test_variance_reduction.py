@@ -10,7 +10,6 @@ from empirics.finite_sum import Logistic
 from empirics.variance_reduction import (
     RidgeFamily,
     component_grad,
-    first_crossing,
     null_direction_logistic,
     null_direction_ridge,
     saga,
@@ -115,12 +114,6 @@ def test_sgd_constant_schedule_reaches_floor(ridge):
     rec = sgd(ridge, x0, lambda t: 0.0, 5, rng, np.array([0, 5]), observe=lambda x: suboptimality(ridge, x))
     assert np.all(rec.observations == 0)
 
-
-def test_first_crossing_interpolates_geometric_decay():
-    axis = np.arange(0, 11, dtype=float)
-    values = (0.5 ** axis)[:, None]
-    assert first_crossing(values, axis, 0.5 ** 3.5)[0] == pytest.approx(3.5)
-    assert np.isinf(first_crossing(values, axis, 1e-9)[0])
 
 
 def test_svrg_alpha_is_johnson_zhang_form_and_region():

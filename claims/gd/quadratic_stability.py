@@ -14,7 +14,7 @@ import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
-from empirics.estimators import bisect_threshold
+from empirics.estimators import bisect_threshold, grows
 from empirics.optimizers import gradient_descent
 from empirics.problems import DiagonalQuadratic
 from theory.gd import quadratic_stability
@@ -30,9 +30,7 @@ def _grows(curvatures: np.ndarray, steps: int):
         traj = run(gradient_descent(eta[:, None]), problem.grad, x0, steps,
                    observe=lambda x: np.abs(x[:, 0]), checkpoints=np.array([steps // 2, steps]))
         early, late = traj.observations
-        # |θ| below 1e-200 at T/2 means contraction (an unstable run keeps |θ| ≥ |θ₀| = 1); the
-        # guard keeps float64 underflow into subnormals from ever being read as growth.
-        return traj.diverged | ((late > early) & (early > 1e-200))
+        return grows(early, late, traj.diverged)
 
     return unstable
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
-from empirics.estimators import bisect_threshold
+from empirics.estimators import bisect_threshold, grows, second_half_growth
 from empirics.optimizers import heavy_ball
 from empirics.problems import DiagonalQuadratic
 from theory.momentum import stability_region
@@ -31,22 +31,14 @@ from theory.symbols import beta, w
 from ._constant_gradient import steps_needed
 
 
-def _growth(betas: np.ndarray, h: np.ndarray, form: str, half: int) -> np.ndarray:
-    """Ratio of two-step amplitudes at T and T/2 for heavy ball on ½θ² with η = h (λ = 1)."""
+def _amplitudes(betas: np.ndarray, h: np.ndarray, form: str, half: int):
+    """Two-step amplitudes at T/2 and T, and divergence, of heavy ball on ½θ² with η = h (λ = 1)."""
     problem = DiagonalQuadratic(np.ones((len(betas), 1)))
     checkpoints = np.array([half - 1, half, 2 * half - 1, 2 * half])
     traj = run(heavy_ball(h[:, None], betas[:, None], form), problem.grad, np.ones((len(betas), 1)), 2 * half,
                observe=lambda x: x[:, 0].copy(), checkpoints=checkpoints)
     obs = traj.observations
-    early = np.hypot(obs[0], obs[1])
-    late = np.hypot(obs[2], obs[3])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = late / early
-    # A run whose amplitude fell below 1e-200 by T/2 is contracting: a root of modulus ≥ 1 keeps
-    # the amplitude at least its O(1) initial share. Without this guard, iterates that underflow
-    # into subnormals (where rounding stops the decay) would give 0/0 or x/0 and look unstable.
-    ratio = np.where(early < 1e-200, 0.0, ratio)
-    return np.where(traj.diverged, np.inf, ratio)
+    return np.hypot(obs[0], obs[1]), np.hypot(obs[2], obs[3]), traj.diverged
 
 
 def experiment(params, rng):
@@ -59,14 +51,14 @@ def experiment(params, rng):
     for form in forms:
         w_form = weights[form]
         # Brackets: stable at h = (1 + β)/w (half the boundary), unstable at 4(1 + β)/w (twice it).
-        lo, hi = bisect_threshold(lambda h, f=form: _growth(betas, h, f, half) > 1,
+        lo, hi = bisect_threshold(lambda h, f=form: grows(*_amplitudes(betas, h, f, half)),
                                   (1 + betas) / w_form, 4 * (1 + betas) / w_form, params["halvings"])
         thresholds.append(0.5 * (lo + hi)), ws.append(w_form), bs.append(betas)
     threshold, w_all, b_all = np.concatenate(thresholds), np.concatenate(ws), np.concatenate(bs)
 
     # A measured stability map for the sum form on a (β, ηλ) grid.
     gb, gh = np.meshgrid(np.linspace(-0.95, 0.95, params["map_size"]), np.linspace(0.02, 4.5, params["map_size"]))
-    growth = _growth(gb.ravel(), gh.ravel(), "sum", half).reshape(gb.shape)
+    growth = second_half_growth(*_amplitudes(gb.ravel(), gh.ravel(), "sum", half)).reshape(gb.shape)
     figure = Figure(
         title="Heavy ball (sum form) on ½λθ²: measured log10 growth over T/2 steps",
         xlabel="momentum β", ylabel="ηλ",

@@ -17,7 +17,7 @@ import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
-from empirics.estimators import bisect_threshold
+from empirics.estimators import bisect_threshold, grows
 from empirics.optimizers import nesterov_lookahead
 from empirics.problems import DiagonalQuadratic
 from theory.nesterov import quadratic_stability
@@ -31,8 +31,8 @@ def _grows(curv: np.ndarray, betas: np.ndarray, steps: int):
     def unstable(eta: np.ndarray) -> np.ndarray:
         traj = run(nesterov_lookahead(eta[:, None], betas[:, None]), problem.grad, np.ones((len(curv), 1)), steps,
                    observe=lambda x: np.abs(x[:, 0]), checkpoints=checkpoints)
-        o = traj.observations
-        return traj.diverged | (np.maximum(o[2], o[3]) > np.maximum(o[0], o[1]))
+        o = traj.observations  # two consecutive iterates: the amplitude of an oscillation
+        return grows(np.maximum(o[0], o[1]), np.maximum(o[2], o[3]), traj.diverged)
 
     return unstable
 

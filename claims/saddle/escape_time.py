@@ -34,6 +34,7 @@ import sympy as sp
 from scipy import stats
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
+from empirics.estimators import crossing_fraction
 from empirics.statistics import CLAIM_ALPHA
 from theory.saddle_escape import escape_time_cases
 from theory.saddle_escape import q as Q
@@ -53,7 +54,7 @@ def _crossing(growth_step, y0, steps, radius, rng=None, noise=None):
         y = growth_step(y, xi)
         new = np.isnan(tau) & (np.abs(y) >= radius)
         if new.any():
-            tau[new] = (t - 1) + np.log(radius / np.abs(prev[new])) / np.log(np.abs(y[new]) / np.abs(prev[new]))
+            tau[new] = (t - 1) + crossing_fraction(np.abs(prev[new]), np.abs(y[new]), radius)
         if not np.isnan(tau).any():
             break
     return tau

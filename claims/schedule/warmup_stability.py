@@ -30,7 +30,7 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
-from empirics.estimators import bisect_threshold
+from empirics.estimators import bisect_threshold, grows
 from empirics.schedules import constant, warmup
 from empirics.stochastic import ExactGradientOracle, run_sgd
 from theory.schedules import warmup_threshold
@@ -50,7 +50,7 @@ def _final_growth(theta0, m, warm_steps, final_steps, rng):
         traj = run_sgd(ExactGradientOracle(_quartic_grad(m[:, None])), theta0[:, None], warm_steps + final_steps,
                        rng, schedule, observe=lambda x: np.abs(x[:, 0]),
                        checkpoints=np.array([warm_steps, warm_steps + final_steps]))
-        return traj.diverged | (traj.observations[1] > traj.observations[0])
+        return grows(traj.observations[0], traj.observations[1], traj.diverged)
 
     return unstable
 

@@ -46,9 +46,9 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
-from empirics.estimators import fit_slope
+from empirics.estimators import first_crossing, fit_slope
 from empirics.statistics import CLAIM_ALPHA, mean_interval
-from empirics.variance_reduction import RidgeFamily, first_crossing, null_direction_ridge, saga
+from empirics.variance_reduction import RidgeFamily, null_direction_ridge, saga
 from theory.variance_reduction import vr_complexity_exponent
 
 ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 claims × 1e-4 ≤ 1 %)
