@@ -134,3 +134,36 @@ def test_a_failing_check_refuses_the_claim_in_one_line_naming_file_and_step():
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith("claims/gd/broken.py: field 'derivation': step 'Hand form'")
+
+
+def test_one_symbol_inequality_proved_by_solving_where_it_fails():
+    d = DerivationBuilder()
+    k = sp.Symbol("k", positive=True, integer=True)
+    # k^(−1/2) ≤ 2(√k − √(k − 1)): the assumptions alone give no sign; the wrong-sign set over k ≥ 1 is empty.
+    step = d.inequality("Below its integral", sp.Le(a / sp.sqrt(k), 2 * a * (sp.sqrt(k) - sp.sqrt(k - 1))),
+                        ranges={k: (1, 10**6)})
+    assert step.check.method == "symbolic" and "solveset" in step.check.detail
+    with pytest.raises(DerivationCheckError):  # 3/√k is not below it at k = 1
+        DerivationBuilder().inequality("Wrong", sp.Le(3 * a / sp.sqrt(k), 2 * a * (sp.sqrt(k) - sp.sqrt(k - 1))),
+                                       ranges={k: (1, 10**6)})
+
+
+def test_where_without_equals_checks_the_typed_left_side():
+    v, eta = sp.Symbol("v"), sp.Symbol("eta", positive=True)
+    stationary = eta * a / (2 - eta)
+    right = DerivationBuilder().identity("Small steps", sp.Eq(sp.Limit(v / eta, eta, 0), a / 2), where={v: stationary})
+    assert right.check.method == "symbolic"
+    with pytest.raises(DerivationCheckError):  # v·η instead of v/η on the left
+        DerivationBuilder().identity("Small steps", sp.Eq(sp.Limit(v * eta, eta, 0), a / 2), where={v: stationary})
+
+
+def test_identity_at_instances_compares_evaluated_sums():
+    n, j = sp.Symbol("n", integer=True, positive=True), sp.Symbol("j", integer=True, positive=True)
+    summed = sp.Sum(j, (j, 1, n))
+    right = DerivationBuilder().identity("Reversed", sp.Eq(sp.Symbol("S"), sp.Sum(n - j + 1, (j, 1, n))),
+                                        equals=summed, instances={n: range(1, 5)})
+    assert right.check.method == "symbolic" and "listed values" in right.check.detail
+    with pytest.raises(DerivationCheckError) as info:
+        DerivationBuilder().identity("Reversed", sp.Eq(sp.Symbol("S"), sp.Sum(n - j, (j, 1, n))),
+                                     equals=summed, instances={n: range(1, 5)})
+    assert "n = 1" in info.value.detail

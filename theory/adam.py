@@ -155,10 +155,12 @@ def max_step_bound() -> Derivation:
     m_star = (1 - beta_1) * _closed_sum(m_sum.function.subs(G[t - k], history.rhs) / (1 - beta_1), t)
     v_star = (1 - beta_2) * _closed_sum(v_sum.function.subs(G[t - k], history.rhs) / (1 - beta_2), t)
     attained = m_star / sp.sqrt(v_star) * sp.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    d.identity("Attained", sp.Eq(sp.Symbol("ratio") / sp.Symbol("B_t"), 1),
-               equals=sp.sqrt(sp.simplify((attained / bound.rhs) ** 2)), uses=[sums, history, bound],
-               justification="subs the history into the sums, geometric summation, ratio to B_t (computed): "
-               "on that history m_t = (1 − β₁)Σ r^k and v_t = (1 − β₂)Σ r^k, so the bound is an equality")
+    ratio = sp.Symbol("ratio")
+    d.identity("Attained", sp.Eq(ratio**2, bound.lhs**2), where={ratio: attained, bound.lhs: bound.rhs},
+               uses=[sums, history, bound],
+               justification="subs the history into the sums, geometric summation (computed); both sides are "
+               "positive, so ratio = B_t: on that history m_t = (1 − β₁)Σ r^k and v_t = (1 − β₂)Σ r^k, "
+               "so the bound is an equality")
     substituted = bound.rhs.subs(r**t, 0).subs({beta_1**t: 0, beta_2**t: 0})
     squared = d.identity("Limit t → ∞, squared (β₁² < β₂)",
                          sp.Eq(sp.Limit(sp.Symbol("B_t"), t, sp.oo) ** 2, (1 - beta_1) ** 2 / ((1 - beta_2) * (1 - r))),
@@ -302,9 +304,19 @@ def convex_convergence_seed() -> Derivation:
     gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
                                                sp.factor(f_bar.rhs.subs(x, 1) - f_bar.rhs.subs(x, -1))), [f_bar],
                      "f̄(1) − f̄(−1)", "x = +1 is the worst point of F")
-    average_regret = sp.Symbol("R_T") / sp.Symbol("T")
-    identity = d.definition("Regret identity", sp.Eq(sp.Symbol("A_T"), gap.rhs - average_regret),
-                            "A_T = (1/T)Σ_t f_t(+1) − f_t(x_t) for T a multiple of 3, R_T the regret against x* = −1")
+    horizon, played = sp.Symbol("T"), sp.Symbol("S_T")  # S_T = Σ_(t≤T) f_t(x_t)
+    advantage, regret = sp.Symbol("A_T"), sp.Symbol("R_T")
+    sums = d.definition("Average advantage and regret", sp.And(
+        sp.Eq(advantage, (horizon * f_bar.rhs.subs(x, 1) - played) / horizon),
+        sp.Eq(regret, played - horizon * f_bar.rhs.subs(x, -1))),
+        "A_T = (1/T)Σ_t (f_t(+1) − f_t(x_t)), R_T = Σ_t (f_t(x_t) − f_t(−1)) the regret against x* = −1, "
+        "S_T = Σ_t f_t(x_t); for T a multiple of 3, Σ_t f_t(±1) = T f̄(±1)")
+    forms = {eq.lhs: eq.rhs for eq in sums.expr.args}
+    average_regret = regret / horizon
+    in_regret = sp.solve(sp.Eq(regret, forms[regret]), played)[0]
+    identity = d.identity("Regret identity", sp.Eq(advantage, gap.rhs - average_regret),
+                          equals=sp.expand(forms[advantage].subs(played, in_regret)), uses=[sums, gap],
+                          justification="eliminate S_T (computed): A_T = f̄(1) − f̄(−1) − R_T/T")
     claim = d.cited("Seed's claim", sp.Eq(sp.Limit(average_regret, sp.Symbol("T"), sp.oo), 0),
                     "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Corollary 4.2",
                     "'Adam converges on convex problems': R_T/T → 0; Reddi et al. (2018) show the corollary's "

@@ -211,7 +211,8 @@ class DerivationBuilder:
 
     def identity(self, label: str, expr: Any, equals: Any = None, uses: Sequence[Step | str] = (),
                  justification: str = "", generic: bool = False,
-                 where: Mapping[sp.Basic, Any] | None = None) -> Step:
+                 where: Mapping[sp.Basic, Any] | None = None,
+                 instances: Mapping[sp.Symbol, Iterable[Any]] | None = None) -> Step:
         """A readable hand form, proved equal to a computed one.
 
         With ``equals`` (a Step or an expression computed from earlier steps),
@@ -221,7 +222,13 @@ class DerivationBuilder:
         generic branch of a sum's case split (e.g. β ≠ 1 in a geometric sum),
         for special cases the stated assumptions exclude; the check says so.
         ``where`` expands abbreviations of the hand form (e.g. ``{c: (1 + β − h)/(2√β)}``)
-        before comparing. A number typed rounded (a Float) must match to the digits shown.
+        before comparing (limits and derivatives of them are then taken); without ``equals``
+        they are expanded on both sides, so the left side is checked too, e.g.
+        ``Eq(Limit(v/η, η, 0), σ²/(2a))`` with ``where={v: …}``.
+        A number typed rounded (a Float) must match to the digits shown.
+        ``instances`` (e.g. ``{T: range(1, 5)}``) compares the two forms at each listed value
+        instead, sums evaluated, for forms SymPy cannot compare in general (a re-indexed sum
+        with a symbolic bound); the check says so and the justification names the values.
         """
         expr = sp.sympify(expr)
         used = list(self._resolve_uses(label, uses, required=False))
@@ -240,7 +247,14 @@ class DerivationBuilder:
             else:
                 hand = expr.rhs if isinstance(expr, sp.Rel) else expr
         if where:
-            hand = hand.subs(dict(where))
+            sides = [hand, target] if equals is None else [hand]
+            sides = [side.subs(dict(where)) for side in sides]
+            # a limit or derivative of an expanded abbreviation: take it
+            sides = [side.doit() if side.has(sp.Limit, sp.Derivative) else side for side in sides]
+            hand, target = sides if equals is None else (sides[0], target)
+        if instances:
+            return self._add(Step(label, expr, justification, IDENTITY, tuple(dict.fromkeys(used)),
+                                  check=_check_instances(label, hand, target, instances)))
         method = prove_equal(hand, target)
         if method is None and generic:
             method = prove_equal(_generic(hand), _generic(target))
@@ -286,7 +300,7 @@ class DerivationBuilder:
         low, high = _sides(expr)
         low, high = _substitute(low, replacements), _substitute(high, replacements)
         strict = isinstance(expr, (sp.StrictLessThan, sp.StrictGreaterThan))
-        check = prove_nonnegative(slack, strict)
+        check = prove_nonnegative(slack, strict, ranges or {})
         if check is None:
             seed = zlib.crc32(label.encode("utf-8"))
             check = sample_nonnegative(label, slack, low, high, ranges or {}, points, seed)
@@ -423,6 +437,24 @@ def _relations_equal(a: sp.Rel, b: sp.Rel) -> str | None:
     return prove_equal(a_high - a_low, b_high - b_low)
 
 
+def _check_instances(label: str, hand: sp.Basic, target: sp.Basic,
+                     instances: Mapping[sp.Symbol, Iterable[Any]]) -> Check:
+    """``hand`` equals ``target`` at every combination of the listed values (sums evaluated)."""
+    symbols = list(instances)
+    combinations: list[dict[sp.Symbol, Any]] = [{}]
+    for symbol in symbols:
+        combinations = [{**c, symbol: sp.sympify(v)} for c in combinations for v in instances[symbol]]
+    if not combinations or combinations == [{}]:
+        raise DerivationCheckError(label, "instances lists no value")
+    for at in combinations:
+        a, b = sp.sympify(hand).subs(at).doit(), sp.sympify(target).subs(at).doit()
+        if prove_equal(a, b) is None:
+            shown = ", ".join(f"{k} = {v}" for k, v in at.items())
+            raise DerivationCheckError(label, f"at {shown} the hand form differs from the computed one by "
+                                              f"{_short(_residual(a, b))}")
+    return Check("symbolic", "equal at listed values of " + ", ".join(str(s) for s in symbols))
+
+
 def _generic(expr: sp.Basic) -> sp.Basic:
     """``expr`` with sums evaluated and every case split replaced by its generic (otherwise) branch."""
     expr = sp.piecewise_fold(sp.sympify(expr).doit())
@@ -446,8 +478,15 @@ def _substitute(expr: sp.Expr, replacements: Mapping[sp.Basic, Any]) -> sp.Expr:
     return expr.subs(dict(replacements)) if replacements else expr
 
 
-def prove_nonnegative(slack: sp.Expr, strict: bool) -> Check | None:
-    """A symbolic proof that ``slack >= 0`` (``> 0`` if strict) from the symbols' assumptions."""
+def prove_nonnegative(slack: sp.Expr, strict: bool,
+                      ranges: Mapping[sp.Symbol, tuple[Any, Any]] | None = None) -> Check | None:
+    """A symbolic proof that ``slack >= 0`` (``> 0`` if strict) from the symbols' assumptions.
+
+    Tried in order: the sign SymPy's assumptions give the difference (as it is, expanded,
+    factored, simplified), then, when one symbol is left once factors of known sign are set
+    aside, the set where the difference has the wrong sign, solved over that symbol's domain
+    (its assumptions, narrowed by ``ranges``), must be empty.
+    """
     wanted = "is_positive" if strict else "is_nonnegative"
     # Cheap rewritings first; simplify only on small expressions without case splits (it can take seconds).
     rewritings = [("sign of the difference", lambda e: e), ("expanded difference", sp.expand),
@@ -461,6 +500,54 @@ def prove_nonnegative(slack: sp.Expr, strict: bool) -> Check | None:
             continue
         if getattr(candidate, wanted, None) is True:
             return Check("symbolic", how)
+    return _univariate_proof(slack, strict, ranges or {})
+
+
+def _univariate_proof(slack: sp.Expr, strict: bool, ranges: Mapping[sp.Symbol, tuple[Any, Any]]) -> Check | None:
+    """``slack`` = (factors of known sign) × g(x) with one real symbol x: g has the right sign on x's domain.
+
+    The wrong-sign set {x : g(x) < 0} ({g ≤ 0} if strict) is solved with ``solveset``
+    over the domain; only an empty set is a proof (a condition set or an error is not).
+    An integer symbol is solved over the real interval that contains its values.
+    """
+    if sp.count_ops(slack) > 60 or slack.has(sp.Piecewise, sp.Sum, sp.Integral, sp.Limit, sp.Max, sp.Min):
+        return None
+    try:
+        factors = sp.Mul.make_args(sp.factor(slack))
+    except Exception:
+        return None
+    known = "is_positive" if strict else "is_nonnegative"
+    rest = sp.Mul(*[f for f in factors if getattr(f, known, None) is not True])
+    if len(rest.free_symbols) != 1 or rest.is_number:
+        return None
+    (x,) = rest.free_symbols
+    domain = _domain(x, ranges.get(x))
+    if domain is None:
+        return None
+    real = sp.Dummy("x", real=True)
+    try:
+        wrong = sp.solveset((rest.subs(x, real) <= 0) if strict else (rest.subs(x, real) < 0), real, domain)
+    except Exception:
+        return None
+    if wrong is sp.S.EmptySet:
+        return Check("symbolic", f"no sign change in {x} (solveset)")
+    return None
+
+
+def _domain(symbol: sp.Symbol, bounds: tuple[Any, Any] | None) -> sp.Set | None:
+    """The real interval a symbol ranges over: its stated range, else its sign assumptions."""
+    if bounds is not None:
+        return sp.Interval(*(sp.sympify(b) for b in bounds))
+    if symbol.is_positive:
+        return sp.Interval.open(0, sp.oo) if not symbol.is_integer else sp.Interval(1, sp.oo)
+    if symbol.is_nonnegative:
+        return sp.Interval(0, sp.oo)
+    if symbol.is_negative:
+        return sp.Interval.open(-sp.oo, 0) if not symbol.is_integer else sp.Interval(-sp.oo, -1)
+    if symbol.is_nonpositive:
+        return sp.Interval(-sp.oo, 0)
+    if symbol.is_real:
+        return sp.S.Reals
     return None
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
+from .momentum import stability_region
 from .stability import jury_steps
-from .symbols import L, beta, eta, h, kappa, t, z
+from .symbols import L, beta, eta, h, kappa, t, w, z
 
 T = sp.Symbol("T", positive=True)
 R = sp.Symbol("R", positive=True)
@@ -119,8 +120,10 @@ def quadratic_stability() -> Derivation:
     d.identity("Stable interval", sp.And(sp.Lt(0, h), sp.Lt(h, 2 * (1 + beta) / (1 + 2 * beta))),
                equals=sp.And(sp.Lt(sp.solve(sp.Eq(c1.lhs, 0), h)[0], h), sp.Lt(h, threshold.rhs)), uses=[c1, threshold],
                justification="for 0 ≤ β < 1: p(−1) > 0 ⇔ h < 2(1 + β)/(1 + 2β); then |β(1 − h)| < 1 holds too")
-    d.inequality("Compare heavy ball", sp.Le(threshold.rhs, 2 * (1 + beta)), uses=[threshold], ranges={beta: (0, 1)},
-                 justification="momentum.stability-region: Nesterov's region is smaller")
+    heavy_ball = stability_region().result.subs(w, 1)
+    d.inequality("Compare heavy ball", sp.Le(threshold.rhs, heavy_ball), uses=[threshold], ranges={beta: (0, 1)},
+                 justification="heavy ball's largest stable h in the sum form (momentum.stability-region, w = 1): "
+                               "Nesterov's region is smaller")
     return d.finish("0 ≤ β < 1", "η, λ > 0", result=threshold)
 
 

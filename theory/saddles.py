@@ -79,17 +79,22 @@ def escape_time() -> Derivation:
                              "O(r²/(γ ln(r/δ))), small for r ≪ √γ")
     xi = sp.IndexedBase("xi")
     kk = sp.Symbol("k", integer=True, positive=True)
+    y_now = sp.Symbol("y_t")
     noisy = d.definition("With gradient noise σ from y₀ = 0",
-                         sp.Eq(sp.Symbol("y_t+1"), growth_factor() * sp.Symbol("y_t") - eta * sigma * xi[t + 1]),
+                         sp.Eq(sp.Symbol("y_t+1"), growth_factor() * y_now - eta * sigma * xi[t + 1]),
                          "ξ_k independent standard normal")
-    unrolled = unroll(growth_factor(), lambda k_: -eta * sigma * xi[k_], 0, kk, t)
-    scaled = sp.Sum(sp.powsimp(sp.expand_power_base(unrolled.function / growth_factor() ** t), force=True),
+    multiplier = noisy.rhs.coeff(y_now)
+    kick = noisy.rhs - multiplier * y_now  # the noise entering at step t + 1
+    unrolled = unroll(multiplier, lambda k_: kick.subs(t, k_ - 1), 0, kk, t)
+    scaled = sp.Sum(sp.powsimp(sp.expand_power_base(unrolled.function / multiplier**t), force=True),
                     *unrolled.limits)
-    d.computed("Rescaled iterate", sp.Eq(sp.Symbol("y_t") / growth_factor() ** t, scaled), [noisy],
-               "unroll, divide by (1 + ηγ)^t", "S_t converges to a Gaussian S as t → ∞")
-    variance, s = noisy_scale()
-    var_step = d.computed("Its variance", sp.Eq(sp.Symbol("s") ** 2, sp.simplify(s**2)), [noisy],
-                          "Σ_k η²σ²(1 + ηγ)^(−2k) (independent ξ_k), geometric summation")
+    rescaled = d.computed("Rescaled iterate", sp.Eq(y_now / multiplier**t, scaled), [noisy],
+                          "unroll, divide by (1 + ηγ)^t", "S_t converges to a Gaussian S as t → ∞")
+    weight = rescaled.rhs.function.coeff(xi[kk]) ** 2  # Var of the k-th term (ξ_k independent, unit variance)
+    ratio = sp.simplify(weight.subs(kk, kk + 1) / weight)  # (1 + ηγ)^(−2) < 1
+    var_step = d.computed("Its variance", sp.Eq(sp.Symbol("s") ** 2, sp.simplify(sp.factor(weight.subs(kk, 1) / (1 - ratio)))),
+                          [rescaled], "Σ_(k≥1) of the squared weights of ξ_k (independent, unit variance), "
+                          "geometric summation with ratio (1 + ηγ)^(−2)")
     zz = sp.Symbol("z", positive=True)
     half = d.definition("Median of |Z|", sp.Eq(sp.erf(zz / sp.sqrt(2)), sp.Rational(1, 2)),
                         "P(|Z| ≤ z) = erf(z/√2) = 1/2 for Z standard normal")
@@ -135,9 +140,10 @@ def stops_dead_seed() -> Derivation:
     tt = sp.Symbol("t", integer=True, nonnegative=True)
     linear = sp.diff(f.rhs, ys).subs(ys, 0) + sp.diff(f.rhs, ys, 2).subs(ys, 0) * ys
     grow = sp.rsolve(yt(tt + 1) - (ys - eta * linear).subs(ys, yt(tt)), yt(tt), {yt(0): y0})
-    d.computed("What GD does", sp.Eq(sp.Symbol("y_t"), grow.subs(tt, t)), [f], "linearise ∂f/∂y at 0, rsolve",
-               "near the saddle |y| grows by 1 + ηγ per step from any y₀ ≠ 0; only y₀ = 0 (the stable "
-               "manifold, measure zero) stays on it")
+    d.identity("What GD does", sp.Eq(sp.Symbol("y_t"), y0 * (1 + eta * gamma) ** t), equals=grow.subs(tt, t), uses=[f],
+               justification="linearise ∂f/∂y at 0 and solve the recursion (computed): near the saddle |y| grows by "
+                             "1 + ηγ per step from any y₀ ≠ 0; only y₀ = 0 (the stable manifold, measure zero) "
+                             "stays on it")
     curvature = d.computed("Curvature at the minima", sp.Eq(sp.Symbol("f_yy"), sp.diff(f.rhs, ys, 2).subs(
         {ys: points.args[0][1]})), [f, mins], "diff twice, subs y = ±√γ")
     u = sp.Symbol("u", positive=True)

@@ -145,15 +145,20 @@ def decay_exact_bottom_seed() -> Derivation:
     step_size = sp.Symbol("eta_t")
     model = d.definition("GD on ½a(θ − θ*)²", sp.Eq(sp.Symbol("e_t+1"), (1 - step_size * a) * e_t),
                          "e = θ − θ*; each step multiplies the error by 1 − ηₜa")
-    decay = d.definition("Exponential decay (seed 003)", sp.Eq(sp.Symbol("eta_tau"), eta_0 * sp.exp(-k_rate * tt)),
-                         "definition")
-    r = sp.Symbol("r", positive=True)  # e^(−k) < 1
+    decay = d.definition("Exponential decay (seed 003)",
+                         sp.Eq(sp.Symbol("eta_tau"), schedule_forms()["exponential"].subs(t, tt)),
+                         "definition (the schedule the experiments run)")
+    ratio = sp.simplify(decay.rhs.subs(tt, tt + 1) / decay.rhs)  # e^(−k): the same factor every step
+    if ratio.has(tt):
+        raise ArithmeticError("the decay is not geometric")
+    r = sp.Symbol("r", positive=True)
     every_step = (tt, 0, sp.oo)
     geometric = sp.summation(r**tt, every_step)
     if isinstance(geometric, sp.Piecewise):  # SymPy keeps the |r| ≥ 1 branch; here r = e^(−k) < 1
         geometric = geometric.args[0][0]
-    total = d.computed("Summable", sp.Eq(sp.Sum(decay.lhs, every_step), eta_0 * geometric.subs(r, sp.exp(-k_rate))),
-                       uses=[decay], how="geometric series, r = e^(−k) < 1", justification="geometric series, k > 0")
+    total = d.computed("Summable", sp.Eq(sp.Sum(decay.lhs, every_step), decay.rhs.subs(tt, 0) * geometric.subs(r, ratio)),
+                       uses=[decay], how="geometric series, ratio η_(τ+1)/η_τ = e^(−k) < 1",
+                       justification="geometric series, k > 0")
     factor = sp.cancel(model.rhs / e_t).subs(step_size, decay.rhs)
     after = sp.Product(factor, (tt, 0, t - 1)) * e0  # e_t, unrolled from e_0
     direct, error = [], e0

@@ -135,7 +135,7 @@ def noise_ball() -> Derivation:
     stationary = d.computed("Stationary point", sp.Eq(v, sp.factor(sp.solve(sp.Eq(v, rec.rhs.subs(v_t, v)), v)[0])),
                             [rec], "solve v = recursion(v)", "valid for 0 < ηa < 2")
     d.identity("Small steps", sp.Eq(sp.Limit(v / eta, eta, 0), sigma**2 / (2 * a)),
-               equals=sp.limit(stationary.rhs / eta, eta, 0), uses=[stationary],
+               where={v: stationary.rhs}, uses=[stationary],
                justification="limit (computed): the ball shrinks in proportion to η (seed 000)")
     lam_i, sig_i = sp.Symbol("lambda_i", positive=True), sp.Symbol("sigma_i", positive=True)
     d.computed("Many dimensions, per eigendirection", sp.Eq(sp.Symbol("P_ii"),
@@ -285,7 +285,7 @@ def nonconvex_bound() -> Derivation:
                           "f(x − ηg) ≤ f(x) − η∇f(x)ᵀg + Lη²‖g‖²/2; P_t = ∇f(x_t)ᵀg_t, N_t = ‖g_t‖²")
     noise = d.assumption("Unbiased noise of variance σ²", sp.And(sp.Eq(_E(inner), G2), sp.Eq(_E(norm), G2 + sigma**2)),
                          "E g_t = ∇f(x_t), E‖g_t‖² = ‖∇f‖² + σ²; G_t = E‖∇f(x_t)‖²")
-    descent_rhs = smooth.expr.rhs.subs({inner: G2, norm: G2 + sigma**2})
+    descent_rhs = smooth.expr.rhs.subs({eq.lhs.args[0]: eq.rhs for eq in noise.expr.args})
     descent = d.computed("Descent lemma in expectation", sp.Le(f_next, descent_rhs), [smooth, noise],
                          "expectation (linear in P_t and N_t)")
     avg = sp.Symbol("G_avg", nonnegative=True)
@@ -294,9 +294,11 @@ def nonconvex_bound() -> Derivation:
                         "sum of the per-step increments (linear in G_t, Σ_t G_t = T·G_avg)",
                         "E f_(t+1) − E f_t telescopes to E f_T − f₀")
     below = d.assumption("Bounded below", sp.Le(f_0 - f_T, Delta), "Δ = f(x₀) − f_inf bounds the total decrease")
-    inequality = d.inequality("Telescoping over T steps",
-                              sp.Le(eta * (1 - L * eta / 2) * T * avg, Delta + T * L * eta**2 * sigma**2 / 2),
-                              given=[summed, below], justification="add the two previous inequalities")
+    added = sp.Le(0, below.rhs + T * increment)  # f_T ≤ f₀ + T·increment plus f₀ − f_T ≤ Δ
+    inequality = d.identity("Telescoping over T steps",
+                            sp.Le(eta * (1 - L * eta / 2) * T * avg, Delta + T * L * eta**2 * sigma**2 / 2),
+                            equals=added, uses=[summed, below],
+                            justification="the sum of the two previous inequalities (computed), rearranged")
     bound = sp.solve(sp.Eq(inequality.expr.lhs, inequality.expr.rhs), avg)[0]
     solved = d.computed("Average squared gradient", sp.Le(avg, bound), [inequality],
                         "solve for G_avg", "dividing by η(1 − Lη/2) > 0 needs η < 2/L")

@@ -96,8 +96,11 @@ def saga_bound() -> Derivation:
     exact = d.computed("T⁰/c", sp.Eq(T(0) / c, sp.simplify(D0 + F0 / c_v.subs(gamma, gamma_v))), [choice],
                        "subs Φ₀ = F₀, R₀ = D₀, divide by c",
                        "φ_i⁰ = x₀ makes the table term F₀ = f(x₀) − f*; ‖x_k − x*‖² ≤ T^k/c")
-    c0 = d.computed("Theorem's constant", sp.Eq(sp.Symbol("C_0"), D0 + sp.factor((2 * gamma * n).subs(gamma, gamma_v)) * F0),
-                    [choice], "subs γ", "the statement bounds 2γ(1 − γμ)n ≤ 2γn = n/(μn + L)")
+    c0 = d.computed("Theorem's constant", sp.Eq(sp.Symbol("C_0"), D0 + sp.factor((1 / c_v).subs(gamma * mu, 0)
+                                                                                   .subs(gamma, gamma_v)) * F0),
+                    [choice], "1/c with 1 − γμ ≤ 1, subs γ", "the statement bounds 2γ(1 − γμ)n ≤ 2γn = n/(μn + L)")
+    d.identity("The constant by hand", sp.Eq(c0.lhs, D0 + n * F0 / (mu * n + L)), equals=c0, uses=[c0],
+               justification="2γn = n/(μn + L) at γ = 1/(2(μn + L))")
     d.inequality("The constant is an upper bound", sp.Le(exact.rhs, c0.rhs), uses=[exact, c0],
                  justification="the difference is 2γ²μnF₀ ≥ 0")
     d.computed("Bound", sp.Le(sp.Symbol("R_k"), (1 - rho.rhs) ** k * c0.rhs), [decrease, rho, c0],
