@@ -46,6 +46,12 @@ class Figure:
     ``theory_x``: the name of the theory input drawn on the x-axis; with
     ``theory_grid`` (a dict of input arrays) the runner evaluates the theory on
     that dense grid and adds it as a ``theory`` line (and one per mutant).
+    ``theory_curves``: further ``(label, grid)`` pairs evaluated the same way,
+    each a ``theory`` line labelled "theory, <label>", for a figure that shows
+    the derivation at several parameter values (one curve per β, say); they
+    share ``theory_x``. So no figure needs to re-type its theory in NumPy.
+    ``draw_mutants``: also draw each mutant, on ``theory_grid`` (or, without
+    one, on the first of ``theory_curves``).
     """
 
     title: str
@@ -57,6 +63,7 @@ class Figure:
     theory_x: str | None = None
     theory_grid: dict[str, Any] | None = None
     draw_mutants: bool = False
+    theory_curves: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)

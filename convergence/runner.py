@@ -124,17 +124,21 @@ def describe_theory(claim: Claim) -> dict[str, Any]:
 
 
 def _figure_with_theory(claim: Claim, measurement: Measurement) -> dict[str, Any] | None:
-    """The experiment's figure, plus the theory drawn on its dense grid."""
+    """The experiment's figure, plus the theory drawn on its dense grid(s) (mutants on the main grid)."""
     figure: Figure | None = measurement.figure
     if figure is None:
         return None
     series = [_thin(s) for s in figure.series]
-    if figure.theory_grid is not None and figure.theory_x is not None:
-        grid = figure.theory_grid
-        x = np.asarray(grid[figure.theory_x], dtype=float)
-        theory_y = evaluate(claim.theory.result, grid, claim.params.symbols)
-        series.append(Series("theory", x, np.broadcast_to(theory_y, x.shape), kind="line", role="theory"))
-        if figure.draw_mutants:
+    if figure.theory_x is not None:
+        main = [("theory", figure.theory_grid)] if figure.theory_grid is not None else []
+        curves = main + [(f"theory, {label}", grid) for label, grid in figure.theory_curves]
+        for label, grid in curves:
+            x = np.asarray(grid[figure.theory_x], dtype=float)
+            theory_y = evaluate(claim.theory.result, grid, claim.params.symbols)
+            series.append(Series(label, x, np.broadcast_to(theory_y, x.shape), kind="line", role="theory"))
+        if figure.draw_mutants and curves:
+            grid = curves[0][1]
+            x = np.asarray(grid[figure.theory_x], dtype=float)
             for mutant in claim.mutants:
                 y = evaluate(mutant.resolve(claim.theory.result), grid, claim.params.symbols)
                 series.append(Series(f"mutant: {mutant.description}", x, np.broadcast_to(y, x.shape),
@@ -142,6 +146,7 @@ def _figure_with_theory(claim: Claim, measurement: Measurement) -> dict[str, Any
     data = to_jsonable(figure)
     data["series"] = to_jsonable(series)
     data.pop("theory_grid", None)
+    data.pop("theory_curves", None)
     return data
 
 

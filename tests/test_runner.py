@@ -32,3 +32,23 @@ def test_long_series_are_thinned_and_say_so():
     assert "1 in 3 of" in thinned.label
     short = Series("t", x[:10], x[:10])
     assert _thin(short) is short
+
+
+def test_theory_curves_are_the_derivation_on_each_grid():
+    """Each (label, grid) of ``theory_curves`` is the claim's own derivation on that grid; mutants on the first."""
+    from claims.momentum.window import CLAIM
+    from convergence.measurement import Figure
+    from convergence.runner import _figure_with_theory
+
+    k = np.arange(1.0, 6.0)
+    curves = tuple((f"β = {b:g}", {"k": k, "beta": np.full_like(k, b)}) for b in (0.5, 0.9))
+    figure = Figure("share", "k", "share", theory_x="k", theory_curves=curves, draw_mutants=True)
+    data = _figure_with_theory(CLAIM, Measurement(values=np.zeros(1), figure=figure))
+    theory = [s for s in data["series"] if s["role"] == "theory"]
+    assert [s["label"] for s in theory] == ["theory, β = 0.5", "theory, β = 0.9"]
+    for s, b in zip(theory, (0.5, 0.9)):
+        assert np.allclose(s["x"], k) and np.allclose(s["y"], 1 - b**k)
+    mutants = [s for s in data["series"] if s["role"] == "mutant"]
+    assert len(mutants) == len(CLAIM.mutants)
+    assert np.allclose(mutants[0]["y"], np.minimum(1, k * 0.5))  # Min(1, k(1 − β)) at the first curve's β
+    assert "theory_curves" not in data and "theory_grid" not in data

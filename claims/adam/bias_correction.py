@@ -71,9 +71,9 @@ def experiment(params, rng):
                    values[show & (inputs["b"] == 0)], kind="scatter"),
             Series("bias-corrected m̂_t, v̂_t (measured)", inputs["t"][show & (inputs["b"] == 1)],
                    values[show & (inputs["b"] == 1)], kind="scatter"),
-            Series("theory, corrected (b = 1)", grid, np.ones_like(grid), role="theory"),
         ),
-        theory_x="t", theory_grid={"t": grid, "beta": np.full_like(grid, betas[-1]), "b": np.zeros_like(grid)},
+        theory_x="t", theory_curves=tuple((label, {"t": grid, "beta": np.full_like(grid, betas[-1]), "b": np.full_like(grid, b)})
+                                          for label, b in (("raw (b = 0)", 0.0), ("corrected (b = 1)", 1.0))),
     )
     return Measurement(values=values, inputs=inputs, figure=figure,
                        details={"constant_gradients": constants.tolist(), "phases": period,

@@ -127,17 +127,19 @@ def experiment(params, rng):
         Series("limit t → ∞ (β₁=0.9, β₂=0.999)", None, limit, kind="hline", role="theory"),
         Series("Kingma & Ba (1 − β₁)/√(1 − β₂)", None, kb, kind="hline", role="mutant"),
     ]
+    curves = []
     for b in {(pr[0], pr[1]) for pr in problems} - {(0.9, 0.999)}:
         mask = (inputs["beta1"] == b[0]) & (inputs["beta2"] == b[1])
         series.append(Series(f"adversarial maxima (β₁={b[0]}, β₂={b[1]})", inputs["t"][mask], worst[mask],
                              kind="scatter"))
         tt = np.geomspace(1, inputs["t"][mask].max(), 100)
-        series.append(Series(f"bound (β₁={b[0]}, β₂={b[1]})", tt, bound(tt, b[0], b[1]), role="theory"))
+        curves.append((f"β₁={b[0]}, β₂={b[1]}", {"t": tt, "beta1": np.full_like(tt, b[0]),
+                                                  "beta2": np.full_like(tt, b[1])}))
     figure = Figure(
         title="Worst-case bias-corrected Adam step |Δ_t|/η over all gradient histories",
         xlabel="step t", ylabel="|Δ_t| / η", xscale="log", yscale="log", series=tuple(series),
-        theory_x="t", theory_grid={"t": grid_t, "beta1": np.full_like(grid_t, 0.9),
-                                   "beta2": np.full_like(grid_t, 0.999)},
+        theory_x="t", theory_curves=(("β₁=0.9, β₂=0.999", {"t": grid_t, "beta1": np.full_like(grid_t, 0.9),
+                                                            "beta2": np.full_like(grid_t, 0.999)}), *curves),
     )
     return Measurement(
         values=worst, inputs=inputs, figure=figure, samples=starts,

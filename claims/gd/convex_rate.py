@@ -104,7 +104,9 @@ def experiment(params, rng):
     figure = Figure(
         title="GD, η = 1/L: (f(x_T) − f*)/(L R²) against T",
         xlabel="T", ylabel="(f(x_T) − f*) / (L‖x₀ − x*‖²)", xscale="log", yscale="log",
-        series=series + (Series("bound 1/(2T)", grid, 1 / (2 * grid), role="theory"),),
+        series=series,
+        # With L = R = 1 the derivation's LR²/(2T) is the normalised bound 1/(2T).
+        theory_x="T", theory_grid={"T": grid, "L": np.ones_like(grid), "R": np.ones_like(grid)}, draw_mutants=True,
     )
     return Measurement(
         values=values, inputs={"L": L_all, "R": R_all, "T": T_all}, figure=figure,

@@ -52,8 +52,8 @@ def experiment(params, rng):
     figure = Figure(
         title="Overshooting step sizes (h = ηλ > 1): does the error grow?", xlabel="h = ηλ",
         ylabel="grows (1) / converges (0)",
-        series=(Series("measured growth indicator", h_values, grows, kind="scatter"),
-                Series("seed 000: overshooting diverges (1)", [1.0, 3.0], [1.0, 1.0], role="theory")),
+        series=(Series("measured growth indicator", h_values, grows, kind="scatter"),),
+        theory_x="h", theory_grid={"h": np.linspace(1.0, 3.0, 201)}, draw_mutants=True,
     )
     converging = (grows == 0) & overshoots
     return Measurement(

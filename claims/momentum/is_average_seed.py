@@ -49,8 +49,9 @@ def experiment(params, rng):
         title="Sum of the velocity's weights after t steps (constant gradient 1)",
         xlabel="t", ylabel="Σ weights", xscale="log",
         series=tuple(Series(f"sum form, β = {b:g}", checkpoints, weight_sum[:, i], kind="scatter") for i, b in enumerate(betas))
-        + tuple(Series(f"Adam m / v, β = {b:g}", checkpoints, adam_over_v[:, i], kind="scatter") for i, b in enumerate(betas))
-        + (Series("seed: an average (weights sum to 1)", [1, params["steps"]], [1, 1], role="theory"),),
+        + tuple(Series(f"Adam m / v, β = {b:g}", checkpoints, adam_over_v[:, i], kind="scatter") for i, b in enumerate(betas)),
+        # The seed's weight sum 1 depends on neither t nor β: a flat line over the steps.
+        theory_x="t", theory_grid={"t": np.array([1.0, params["steps"]])},
     )
     T = np.broadcast_to(checkpoints[:, None], weight_sum.shape).astype(float)
     return Measurement(

@@ -47,8 +47,9 @@ def experiment(params, rng):
     figure = Figure(
         title="Share of the velocity carried by the last k gradients (sum form)",
         xlabel="k", ylabel="share of total weight",
-        series=tuple(Series(f"measured β = {b:g}", ks, share[:, i], kind="scatter") for i, b in enumerate(betas))
-        + tuple(Series(f"1 − β^k, β = {b:g}", ks, 1 - b**ks, role="theory") for b in betas),
+        series=tuple(Series(f"measured β = {b:g}", ks, share[:, i], kind="scatter") for i, b in enumerate(betas)),
+        theory_x="k", theory_curves=tuple((f"β = {b:g}", {"k": ks.astype(float), "beta": np.full(len(ks), b)})
+                                          for b in betas),
     )
     i9 = int(np.argmin(np.abs(betas - 0.9)))
     return Measurement(

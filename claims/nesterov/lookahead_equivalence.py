@@ -69,8 +69,10 @@ def experiment(params, rng):
     figure = Figure(
         title="PyTorch nesterov=True iterate against the mapped lookahead iterate x − ηβv",
         xlabel="x − ηβv (lookahead run)", ylabel="p (PyTorch run)",
-        series=(Series("PyTorch p_t", mapped[::7], values[::7], kind="scatter"),
-                Series("identity", [mapped.min(), mapped.max()], [mapped.min(), mapped.max()], role="theory")),
+        series=(Series("PyTorch p_t", mapped[::7], values[::7], kind="scatter"),),
+        # The derivation x − ηβv at v = 0 is x itself: drawn against the mapped iterate, the identity line.
+        theory_x="x", theory_grid={"x": np.array([mapped.min(), mapped.max()]), "v": np.zeros(2), "eta": np.zeros(2),
+                                   "beta": np.zeros(2)},
     )
     return Measurement(
         values=values, inputs={"x": x_all, "v": v_all, "eta": e_all, "beta": b_all}, figure=figure,

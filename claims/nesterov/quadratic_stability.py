@@ -47,9 +47,9 @@ def experiment(params, rng):
     figure = Figure(
         title="Bisected stability threshold of constant-β Nesterov on ½λx²",
         xlabel="β", ylabel="h* = η*λ",
-        series=(Series("bisected threshold", b, h_star, kind="scatter"),
-                Series("heavy ball 2(1 + β) (for comparison)", grid, 2 * (1 + grid), role="mutant")),
-        theory_x="beta", theory_grid={"beta": grid},
+        series=(Series("bisected threshold", b, h_star, kind="scatter"),),
+        # The first mutant is heavy ball's threshold 2(1 + β), shown for comparison.
+        theory_x="beta", theory_grid={"beta": grid}, draw_mutants=True,
     )
     return Measurement(
         values=h_star, inputs={"beta": b}, figure=figure,

@@ -47,12 +47,13 @@ def experiment(params, rng):
     grid_h = np.geomspace(min(params["eta_gamma"]), max(params["eta_gamma"]), 100)
     measured = tuple(Series(f"measured, β = {bv:g}", h[b == bv], ratio[b == bv], kind="scatter")
                      for bv in params["betas"])
-    roots = tuple(Series(f"largest root, β = {bv:g}", grid_h,
-                         0.5 * (1 + bv + grid_h + np.sqrt((1 + bv + grid_h) ** 2 - 4 * bv)), role="theory")
-                  for bv in params["betas"])
+    # The derivation's largest root per β, drawn against ηγ with γ = 1; the mutants (GD's 1 + ηγ first) on the
+    # first β's grid.
+    roots = tuple((f"largest root, β = {bv:g}", {"eta": grid_h, "gamma": np.ones_like(grid_h),
+                                                 "beta": np.full_like(grid_h, bv)}) for bv in params["betas"])
     figure = Figure(title="Growth factor along negative curvature: heavy ball (sum form) vs GD",
                     xlabel="ηγ", ylabel="growth factor per step", xscale="log",
-                    series=measured + roots + (Series("GD 1 + ηγ (mutant)", grid_h, 1 + grid_h, role="mutant"),))
+                    series=measured, theory_x="eta", theory_curves=roots, draw_mutants=True)
     return Measurement(
         values=ratio, inputs={"eta": eta_v, "beta": b, "gamma": np.full_like(b, gam)}, figure=figure,
         details={"steps_per_point_max": total, "speedup_over_gd_in_log_growth": (np.log(ratio) / np.log(1 + h)).tolist()},

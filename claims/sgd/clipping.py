@@ -112,12 +112,16 @@ def experiment(params, rng):
         "c": np.concatenate([c0, c1, [cv]]),
         "p": np.full(n0 + n1 + 1, pv), "A": np.full(n0 + n1 + 1, Av), "lambda": np.full(n0 + n1 + 1, lv),
     }
+    step_bounds = np.concatenate([e0 * c0, eta1 * c1])
+    grid = np.linspace(step_bounds.min(), step_bounds.max(), 100)
     figure = Figure(
         title="Clipping: largest steps equal ηc (j = 0, 1)", xlabel="ηc", ylabel="measured step",
         series=(Series("j = 0: largest SGD step (heavy-tailed noise)", e0 * c0, moves, kind="scatter"),
-                Series("j = 1: late steps of clipped GD, ηλ > 2", eta1 * c1, late_min, kind="scatter"),
-                Series("bound ηc", np.sort(np.concatenate([e0 * c0, eta1 * c1])),
-                       np.sort(np.concatenate([e0 * c0, eta1 * c1])), kind="line", role="theory")),
+                Series("j = 1: late steps of clipped GD, ηλ > 2", eta1 * c1, late_min, kind="scatter")),
+        # The derivation's j = 0 branch ηc, drawn against ηc by setting c = 1 (the other inputs are inert there).
+        theory_x="eta", theory_grid={"eta": grid, "j": np.zeros_like(grid), "c": np.ones_like(grid),
+                                     "p": np.full_like(grid, pv), "A": np.full_like(grid, Av),
+                                     "lambda": np.full_like(grid, lv)},
     )
     return Measurement(
         values=values, inputs=inputs, figure=figure, samples=R,
