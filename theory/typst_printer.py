@@ -86,13 +86,29 @@ def _is_model_term(term: sp.Expr) -> bool:
             and all(isinstance(a, sp.Symbol) for a in term.args))
 
 
+def _degree(term: sp.Expr, symbol: sp.Symbol) -> int:
+    """``sp.degree(term, symbol)``, read off directly for a monomial (building a Poly per term made printing slow)."""
+    exponent = 0
+    for factor in sp.Mul.make_args(term):
+        if symbol not in factor.free_symbols:
+            continue
+        if factor == symbol:
+            exponent += 1
+        elif (isinstance(factor, sp.Pow) and factor.base == symbol and factor.exp.is_Integer
+              and factor.exp >= 0):
+            exponent += int(factor.exp)
+        else:
+            return sp.degree(term, symbol)  # anything else (a sum, a negative or symbolic power): SymPy decides
+    return exponent
+
+
 def _by_leading_degree(terms: list) -> list:
     """A polynomial in one symbol of degree >= 2 reads from its highest power down: z² − (1 + β)z + β."""
     symbols = set().union(*(term.free_symbols for term in terms))
     best, best_degrees = None, None
     for symbol in sorted(symbols, key=lambda s: s.name):
         try:
-            degrees = [sp.degree(term, symbol) for term in terms]
+            degrees = [_degree(term, symbol) for term in terms]
         except Exception:
             continue
         if max(degrees) >= 2 and len(set(degrees)) > 1 and (best is None or max(degrees) > max(best_degrees)):
