@@ -30,9 +30,11 @@ def _constant_gradient_step(weight: sp.Expr, d: DerivationBuilder):
     # SymPy cannot see |β| < 1 from assumptions, so the limit of β^t is taken explicitly.
     limit = d.computed("Limit", sp.Eq(sp.Limit(v_t, t, sp.oo), sp.simplify(sp.expand(closed.rhs).subs(_b**t, 0))),
                        uses=[closed], how="β^t → 0", justification="βᵗ → 0 because 0 < β < 1")
-    return d.computed("Step relative to plain GD", sp.Eq(sp.Symbol("Delta_theta") / (eta * g),
+    step = sp.Symbol("Delta_theta")
+    return d.identity("Step relative to plain GD", sp.Eq(step / (eta * g),
                                                          sp.simplify(eta * limit.rhs / (eta * g)).subs(_b, beta)),
-                      uses=[limit], how="divide by ηg", justification="the step is ηv; GD's step under the same gradient is ηg")
+                      where={step: eta * limit.rhs.subs(_b, beta)}, uses=[limit],
+                      justification="the step is Δθ = ηv_∞; GD's step under the same gradient is ηg (computed ratio)")
 
 
 def amplification() -> Derivation:
