@@ -64,7 +64,7 @@ def test_escape_time_law_deterministic():
 
 
 def test_noisy_scale_matches_simulation_variance():
-    _, s = saddles.noisy_scale()
+    s = saddles.noisy_scale()
     val = float(s.subs({saddles.eta: 0.1, saddles.gamma: 1.0, saddles.sigma: 1.0}))
     # stationary variance of y/(1+ηγ)^t: η²σ²/((1+ηγ)² − 1)
     assert val**2 == pytest.approx(0.01 / (1.1**2 - 1))
