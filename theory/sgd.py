@@ -261,8 +261,9 @@ def convex_sqrt_t_bound() -> Derivation:
     per_term = d.inequality("Each step below its integral", sp.Le(steps.rhs.subs(tt, k), 2 * c * (sp.sqrt(k) - sp.sqrt(k - 1))),
                             uses=[steps], ranges={k: (1, 10**6)},
                             justification="k^(−½) ≤ ∫_(k−1)^k s^(−½) ds, the integrand is decreasing")
-    steps_sum = sp.summation(per_term.expr.rhs, (k, 1, T))
-    summed = d.computed("Sum of the steps", sp.Le(sp.Sum(c / sp.sqrt(k), (k, 1, T)), steps_sum), [per_term],
+    every_step = (k, 1, T)
+    steps_sum = sp.summation(per_term.expr.rhs, every_step)
+    summed = d.computed("Sum of the steps", sp.Le(sp.Sum(per_term.expr.lhs, every_step), steps_sum), [per_term],
                         "summation (telescoping)", "Σ_(k≤T) k^(−½) ≤ 2√T")
     bound = sp.simplify((tele.rhs + G**2 * noise_weight * steps_sum) / T)
     avg = d.identity("Jensen on the average", sp.Le(sp.Symbol("E_gap_avg"), (D**2 / (2 * c) + c * G**2) / sp.sqrt(T)),
