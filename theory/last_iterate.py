@@ -155,11 +155,15 @@ def last_iterate_log() -> Derivation:
                              equals=margin.subs({p: sp.sqrt(T), q: sp.sqrt(j)}), uses=[iterate, per_term],
                              justification="with the drift bound, x_(t,j) ≥ 1/(2√T) − a_j·2(√T − √j) = 1/(4√T) + "
                                            "this margin")
-    extra = sp.Symbol("n", integer=True, nonnegative=True)
+    above = sp.Symbol("m", nonnegative=True)  # √T − √j ≥ 0
     d.inequality("The margin is positive", sp.Gt(margin_step.rhs, 0), uses=[margin_step],
-                 subs={T: j + extra}, ranges={j: (1, 10**4), extra: (0, 10**4)},
-                 justification="j ≤ T (T = j + n): 0 < 1/(4√T) < x_(t,j) ≤ 1/(2√T) for j < t")
-    H_of = {n_: sp.Sum(a(j) * x[t, j], (j, 1, n_ - 1)) - b(n_) * x[t, n_] for n_ in (t, i)}
+                 subs={T: (q + above) ** 2, j: q**2},
+                 justification="j ≤ T: with √j = q > 0 and √T = q + m, m ≥ 0, every term is positive, so "
+                               "0 < 1/(4√T) < x_(t,j) ≤ 1/(2√T) for j < t")
+    h_i = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))
+    at_iterate = h_i.replace(lambda e: isinstance(e, sp.Indexed) and e.base == x and len(e.indices) == 1,
+                             lambda e: x[t, e.indices[0]])  # H_i at x_t
+    H_of = {n_: at_iterate.subs(i, n_) for n_ in (t, i)}
     difference = (H_of[t] - H_of[i]).subs(x[t, t], 0)
     d.identity("Oracle index is t",
                sp.Eq(H(t) - H(i), sp.Sum(a(j) * x[t, j], (j, i, t - 1)) + b(i) * x[t, i]),
@@ -207,7 +211,6 @@ def last_iterate_log() -> Derivation:
     d.identity("Log factor", sp.Eq(sp.Limit(per_log, T, sp.oo), sp.Rational(3, 64)),
                equals=sp.limit(per_log.subs(scaled_value, lead * sp.harmonic(T)), T, sp.oo), uses=[expand_step],
                justification="limit of (3/64)H_T/log T (computed): 3/64 > 1/32, Harvey et al.'s lower-bound constant; not O(1/√T)")
-    h_i = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))
     at_origin = h_i.replace(lambda e: isinstance(e, sp.Indexed), lambda e: 0).doit()
     origin = d.computed("f(0)", sp.Eq(sp.Function("f")(0), at_origin), [construction], "subs x = 0",
                         "every H_i vanishes at 0, so f* ≤ f(0) = 0")

@@ -372,7 +372,8 @@ def shuffling_exponents() -> Derivation:
                                       "offset of order η, whose square is of order η² (seed 001's systematic bias)")
     p_cyc = sp.degree(sp.expand(cyclic.rhs**2), eta)
     S1, S2 = sp.symbols("S_1 S_2", real=True)
-    cov = -s**2 / (n - 1)
+    pair = next(st for st in without_replacement().steps if st.label == "Covariance of two distinct draws")
+    cov = pair.rhs.subs(sigma, s)  # −s²/(n − 1), solved in sgd.without-replacement
     perm = d.assumption("Uniform reshuffling", sp.And(sp.Eq(sp.Function("Var")(c_pi(kk)), s**2),
                                                       sp.Eq(sp.Function("Cov")(c_pi(kk), c_pi(sp.Symbol("l"))), cov)),
                         "a uniform permutation draws the c_i without replacement: every pair of positions has "
