@@ -15,7 +15,7 @@ CLAIMS = Path(__file__).resolve().parent.parent / "claims"
 # claim file -> why its hand-drawn theory/mutant series cannot come from the theory grid
 ALLOWED = {
     "adam/convex_convergence_seed.py": "hlines at x* and the worst point: where iterates go, not the derived quantity",
-    "adam/max_step.py": "hlines: the t → ∞ limit of the bound and the Kingma–Ba constant, not the bound on a t grid",
+    "adam/max_step.py": "hlines (t → ∞ limit, Kingma–Ba constant), both computed from SymPy expressions",
     "adam/per_coordinate.py": "per-coordinate steps; the derivation is their spread κ^(1−p), not the plotted step",
     "adam/std_seed.py": "the population mean square μ² + σ², the truth the seed's σ² misses, not the derivation",
     "gd/nonconvex_stationarity.py": "the plotted quantity is measured/bound, whose reference 1 is not the derivation",
@@ -35,7 +35,7 @@ ALLOWED = {
     "sgd/shuffling.py": "the derivation is an exponent; the lines are slope guides anchored at the data",
     "sgd/unbiased.py": "per-case ‖∇L‖ at the measured cases (scatter), no continuous axis",
     "sgd/variance_linear_seed.py": "the derivation is a slope; the lines are the two variance laws it compares",
-    "sgd/worked_example.py": "the ± predicted sd band around ȳ: the grid draws lines, not bands",
+    "sgd/worked_example.py": "a ± sd band around ȳ (the grid draws lines); its half-width is the derivation's",
     "vr/complexity.py": "the derivation is a log-slope; the lines are the complexity model it is the slope of",
     "vr/linear_vs_sgd.py": "the derivation is an exponent; the lines are rate guides anchored at the data",
     "vr/svrg_rate.py": "α(η, m) depends on L, η, m separately: per-instance scatter against μηm",

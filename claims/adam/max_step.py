@@ -119,7 +119,7 @@ def experiment(params, rng):
     default = (inputs["beta1"] == 0.9) & (inputs["beta2"] == 0.999)
     grid_t = np.geomspace(1, inputs["t"][default].max(), 300)
     kb = float(sp.N(kingma_ba_bound().subs({beta_1: 0.9, beta_2: 0.999})))
-    limit = float((1 - 0.9) / np.sqrt((1 - 0.999) * (1 - 0.81 / 0.999)))
+    limit = float(bound(np.inf, 0.9, 0.999))  # the derivation at t → ∞ (β^t → 0), not a re-typed formula
     series = [
         Series("adversarial maxima (β₁=0.9, β₂=0.999)", inputs["t"][default], worst[default], kind="scatter"),
         Series("random Gaussian histories (search starts)", np.repeat(inputs["t"][default], starts),

@@ -30,6 +30,7 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence.theory_eval import evaluate
 from empirics.finite_sum import Ridge
 from empirics.stochastic import ExactGradientOracle, FiniteSumOracle, Sampler, run_sgd
 from theory.sgd import B, n, worked_example
@@ -77,12 +78,15 @@ def experiment(params, rng):
     inputs = {"j": part, "t": np.concatenate([steps, [0, 0]]).astype(float), "eta": np.full(52, lr),
               "y_bar": np.full(52, y.mean()), "s": np.full(52, s_pop), "B": np.full(52, float(batch)),
               "n": np.full(52, float(size))}
+    # The band's half-width is the derivation's j = 1 branch (the stationary sd), not a typed-in number.
+    at_sd = {name: value[-2:-1] for name, value in inputs.items()}
+    predicted_sd = float(evaluate(CLAIM.theory.result, at_sd, CLAIM.params.symbols)[0])
     figure = Figure(
         title="Seed 001's example: batch GD path and SGD's stationary spread",
         xlabel="step t", ylabel="θ_t",
         series=(Series("seed's batch GD", steps, gd_path, kind="scatter"),
                 Series("ȳ ± predicted stationary sd of SGD", steps, np.full(50, y.mean()), kind="band",
-                       role="theory", lower=np.full(50, y.mean() - 0.0589), upper=np.full(50, y.mean() + 0.0589))),
+                       role="theory", lower=np.full(50, y.mean() - predicted_sd), upper=np.full(50, y.mean() + predicted_sd))),
         theory_x="t", theory_grid={"t": steps.astype(float), "j": np.zeros(50), "eta": np.full(50, lr),
                                    "y_bar": np.full(50, y.mean()), "s": np.full(50, s_pop),
                                    "B": np.full(50, float(batch)), "n": np.full(50, float(size))},
