@@ -136,13 +136,18 @@ def last_iterate_log() -> Derivation:
                          sp.Eq(x[t, j], sp.Piecewise((coord, j < t), (0, True))), [construction],
                          "x_t = −Σ_(s<t) h_s/√s, coordinate j: −(−b_j)/√j at step j, −a_j/√s at each later s",
                          "b_j/√j = 1/(2√T) for every j")
-    direct, value = [], B_J.subs(j, 1)  # x_(2,1) = b₁/√1, then −a₁/√s at each later step s
-    for later in (2, 3, 4):
-        if later > 2:
-            value = value - A_J.subs(j, 1) / sp.sqrt(later - 1)
+    # Coordinate 1 step by step: x_(2,1) = b₁/√1, then −a₁/√s at each later step s. The shown
+    # indices, the steps taken and the closed form's arguments come from the same two names, so
+    # the typeset left side cannot name another iterate than the one checked.
+    first, laters = 1, (2, 3, 4)
+    direct, value = [], B_J.subs(j, first)
+    for later in laters:
+        if later > laters[0]:
+            value = value - A_J.subs(j, first) / sp.sqrt(later - 1)
         direct.append(value)
-    d.identity("The iterate for j = 1, t ≤ 4", sp.Eq(sp.Tuple(x[2, 1], x[3, 1], x[4, 1]), sp.Tuple(*direct)),
-               equals=sp.Tuple(*[coord.subs({j: 1, t: later}).doit() for later in (2, 3, 4)]), uses=[iterate],
+    d.identity("The iterate for j = 1, t ≤ 4",
+               sp.Eq(sp.Tuple(*[x[later, first] for later in laters]), sp.Tuple(*direct)),
+               equals=sp.Tuple(*[coord.subs({j: first, t: later}).doit() for later in laters]), uses=[iterate],
                justification="the closed form agrees with the steps x_(t+1) = x_t − h_t/√t taken one by one")
     per_term = d.inequality("Each drift term below its integral",
                             sp.Le(1 / sp.sqrt(s), 2 * (sp.sqrt(s) - sp.sqrt(s - 1))), ranges={s: (1, 10**6)},
