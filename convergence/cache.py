@@ -245,12 +245,12 @@ class Plan:
     cache: ResultCache | None
 
 
-def plan(refs: Sequence[_Ref], options: Any, cache: ResultCache | None, prepare: Callable[[Any], Claim],
+def plan(refs: Sequence[_Ref], options: Any, cache: ResultCache | None, prepare: Callable[[list[Any]], list[Claim]],
          validate: Callable[[list[Claim]], None] | None = None) -> Plan:
     """Split the selected claims into cached records and claims to run.
 
-    ``refs`` name the selected claim files (id and path). ``prepare(ref)`` imports and checks
-    a claim that must run; all of them are prepared (and ``validate``d together) here, before
+    ``refs`` name the selected claim files (id and path). ``prepare(refs)`` imports and checks
+    the claims that must run; all of them are prepared (and ``validate``d together) here, before
     any runs, so a malformed claim is refused before minutes of experiments. A cached claim
     is never imported: its files are byte for byte those of a run that passed the checks.
     """
@@ -263,7 +263,7 @@ def plan(refs: Sequence[_Ref], options: Any, cache: ResultCache | None, prepare:
         hits = {r.id: cache.get(keys[r.id]) for r in refs}
         served = [{**record, "cached": True} for record in hits.values() if record is not None]
         to_run = [r for r in refs if hits[r.id] is None]
-    claims = [prepare(ref) for ref in to_run]
+    claims = prepare(to_run) if to_run else []
     if validate is not None:
         validate(claims)
     return Plan(len(refs), served, claims, keys, cache)
