@@ -15,7 +15,7 @@ Building blocks
     or the identity with ``fixed_order="identity"``, reused every epoch).
     Epoch schemes need ``n % batch == 0``.
 ``FiniteSumOracle(problem, sampler)``
-    g = (1/B) Σ_{i∈B} ∇f_i(x) for a finite sum of empirics/finite_sum.py.
+    g = (1/B) Σ_{i∈B} ∇f_i(x) for a finite sum of empirics/problems/finite_sums.py.
 ``ExactGradientOracle(grad, cost)``
     the exact gradient (noise-free runs that still use schedules or clipping).
 ``GaussianNoiseOracle(grad, scale, batch)``
@@ -132,7 +132,7 @@ class SharedSampler:
 
 @dataclass(frozen=True)
 class FiniteSumOracle:
-    """Mini-batch gradient of a finite sum (Ridge, Logistic of empirics/finite_sum.py)."""
+    """Mini-batch gradient of a finite sum (Ridge, Logistic of empirics/problems/finite_sums.py)."""
 
     problem: Any
     sampler: Sampler

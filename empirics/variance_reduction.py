@@ -1,7 +1,7 @@
 """Variance-reduced stochastic gradients: SVRG and SAGA, batched over runs, with cost accounting.
 
 Every method here runs R independent runs at once on one finite sum
-f(x) = (1/n) Σ_i f_i(x) (empirics/finite_sum.py): iterates are (R, d) arrays,
+f(x) = (1/n) Σ_i f_i(x) (empirics/problems/finite_sums.py): iterates are (R, d) arrays,
 hyper-parameters are scalars or (R,) arrays, and the only Python loop is over
 time. Cost is counted in **component-gradient evaluations**: a
 full gradient costs n, a sampled component gradient costs 1.
@@ -33,7 +33,7 @@ from scipy.special import expit
 
 from . import optimizers
 from .engine import run
-from .finite_sum import Logistic, Ridge
+from .problems import Logistic, Ridge
 
 # --------------------------------------------------------------------------- problems
 

@@ -117,7 +117,7 @@ def test_cache_serves_unchanged_and_reruns_what_changed(project):
     assert verify(project) == {EMA: False, GD: True}
 
     # An experiment helper two imports away (claim -> claims/momentum/_constant_gradient -> empirics.problems).
-    _edit_function(project / "empirics/problems.py", "rotated_quadratic")
+    _edit_function(project / "empirics/problems/quadratics.py", "rotated_quadratic")
     assert verify(project) == {EMA: False, GD: False}
 
     # A parameter of the profile.

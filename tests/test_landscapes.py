@@ -1,4 +1,4 @@
-"""Tests for empirics/landscapes.py and theory/saddles.py."""
+"""Tests for empirics/problems/nonconvex.py (Saddle, DoubleWell) and theory/saddles.py."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from empirics.landscapes import DoubleWell, Saddle
+from empirics.problems import DoubleWell, Saddle
 from theory import saddles
 from theory.typst_printer import to_typst
 

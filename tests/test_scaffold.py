@@ -71,3 +71,10 @@ def test_new_claim_lists_and_verify_names_the_first_todo(tmp_path):
     path.write_text(path.read_text().replace("TODO: the statement in one line.", "A statement.", 1))
     refused = cli("verify", "toy.*", "--profile", "quick", "--out", str(tmp_path / "out"), claims_dir=claims_dir)
     assert refused.returncode == 2 and "fresh_claim.py:3:" in refused.stderr
+
+
+def test_every_comparison_kind_has_a_scaffold():
+    """A new kind in convergence/comparisons.py needs its starting tolerance here (README: adding a kind)."""
+    from convergence.comparisons import KINDS as COMPARISON_KINDS
+
+    assert set(KINDS) == set(COMPARISON_KINDS)

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from empirics.engine import run
+from empirics.estimators import complex_step_directional
 from empirics.optimizers import gradient_descent, nesterov_lookahead
 from empirics.optimizers_momentum import accelerated_gradient, agm_momentum, nesterov_pytorch, nesterov_sutskever
-from empirics.problems_smooth import (
+from empirics.problems import (
     ChainQuadratic,
     DenseQuadratic,
     Huber,
@@ -24,7 +25,6 @@ from empirics.problems_smooth import (
     StationarityWorstCase,
     TrigBowl,
     Washboard,
-    complex_step_directional,
 )
 from theory import gd_convergence, momentum_tuning, nesterov
 from theory.symbols import beta, eta, k, kappa, lam, t
@@ -254,5 +254,5 @@ def _imports(path: Path) -> set[str]:
 def test_layering_of_section_abc_modules():
     for name in ("gd_convergence", "momentum_tuning", "nesterov"):
         assert "numpy" not in _imports(ROOT / "theory" / f"{name}.py")
-    for name in ("problems_smooth", "optimizers_momentum"):
+    for name in ("problems/smooth_convex", "problems/nonconvex", "problems/quadratics", "optimizers_momentum"):
         assert "sympy" not in _imports(ROOT / "empirics" / f"{name}.py")

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from empirics.engine import run
-from empirics.finite_sum import synthetic_ridge
 from empirics.optimizers import heavy_ball
+from empirics.problems import synthetic_ridge
 from empirics.schedules import inverse_time
 from empirics.stochastic import (
     ExactGradientOracle,

@@ -6,7 +6,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from empirics.finite_sum import Logistic
+from empirics.problems import Logistic
 from empirics.variance_reduction import (
     RidgeFamily,
     component_grad,

@@ -35,8 +35,7 @@ from convergence import Claim, Figure, Measurement, Mutant, Series, Source, Uppe
 from empirics.engine import run
 from empirics.estimators import fit_slope
 from empirics.optimizers import gradient_descent
-from empirics.problems import rotated_quadratic
-from empirics.problems_smooth import ChainQuadratic, Huber
+from empirics.problems import ChainQuadratic, Huber, rotated_quadratic
 from theory.gd_convergence import L, R, T, convex_rate
 
 from ._convex_worst_case import CERTIFICATE, PARAMS

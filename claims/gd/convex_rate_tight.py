@@ -23,7 +23,7 @@ import numpy as np
 from convergence import Claim, Figure, Measurement, Mutant, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
-from empirics.problems_smooth import Huber
+from empirics.problems import Huber
 from theory.gd_convergence import L, R, T
 from theory.gd_tight import convex_rate_tight
 

@@ -6,10 +6,10 @@ step: (1) a trigonometric bowl Σ ½x_i² + b(1 − cos ωx_i) (L = 1 + bω²,
 f_inf = 0, many local minima); (2) Rosenbrock's function from random starts
 near (−1.2, 1), with L the Hessian bound over a box containing the sublevel
 set {f ≤ f(x₀)} and f_inf = 0 (GD with this step never leaves the sublevel
-set, so the smooth analysis applies; see empirics.problems_smooth); (3) a
+set, so the smooth analysis applies; see empirics.problems); (3) a
 washboard (piecewise quadratic, curvature ±L) on which GD keeps |f'| = LP
 for m steps, at ~58 % of the bound for T near m; (4) the exact worst case,
-the washboard tuned to the horizon T (empirics.problems_smooth.
+the washboard tuned to the horizon T (empirics.problems.
 StationarityWorstCase, one run per T), on which min_{t<T} ‖∇f‖² =
 4LΔ/(3T − 1), i.e. 2T/(3T − 1) of the bound. The bound is compared as an
 upper bound at every (instance, T).
@@ -48,7 +48,7 @@ from certificates import Certificate, fixed_points, programs, worst_at
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
-from empirics.problems_smooth import Rosenbrock, StationarityWorstCase, TrigBowl, Washboard
+from empirics.problems import Rosenbrock, StationarityWorstCase, TrigBowl, Washboard
 from theory.gd_convergence import Delta, L, T, nonconvex_stationarity
 
 

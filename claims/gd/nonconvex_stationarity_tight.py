@@ -2,7 +2,7 @@
 
 The tight companion of gd.nonconvex-stationarity (whose textbook bound
 2LΔ/T, Δ = f(x₀) − f_inf, is (3T − 1)/(2T) → 3/2 times too large).
-Experiment: the attaining instance (empirics.problems_smooth.
+Experiment: the attaining instance (empirics.problems.
 StationarityWorstCase), a 1-D function built for each horizon T: a washboard
 whose derivative falls from g to g/2 and back with slopes ∓L between the
 knots kd (d = g/L, one GD step), ending in the bowl f = Lx²/2 below x = d, so
@@ -40,7 +40,7 @@ from certificates import Certificate, fixed_points, programs, worst_at
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
-from empirics.problems_smooth import StationarityWorstCase
+from empirics.problems import StationarityWorstCase
 from theory.gd_convergence import Delta, L, T
 from theory.gd_tight import nonconvex_stationarity_tight
 

@@ -21,8 +21,8 @@ by the attained points: ‖∇f‖² on points with ‖∇f‖ < 1 (by up to 99 
 import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
-from empirics.problems import random_rotation
-from empirics.problems_smooth import DenseQuadratic, Rosenbrock, Softplus, TrigBowl, complex_step_directional
+from empirics.estimators import complex_step_directional
+from empirics.problems import DenseQuadratic, Rosenbrock, Softplus, TrigBowl, random_rotation
 from theory.gd_convergence import G, steepest_descent
 
 

@@ -4,7 +4,7 @@ Theory: SGD x₊ = x − η(f'(x) + σξ) is the Euler–Maruyama scheme of Lang
 dynamics at temperature T = ησ²/2; its stationary density is Gibbs, e^{−f/T}/Z,
 up to O(ηa). The Laplace approximation of each basin (valid for T below the
 barrier) gives the ratio √(a_s/a_f) for equal depths. The suite's double well
-(empirics/landscapes.DoubleWell: D·h(x/w) with h(u) = (u² − 1)² and a
+(empirics.problems.DoubleWell: D·h(x/w) with h(u) = (u² − 1)² and a
 different width w on each side) makes the Gibbs ratio exactly w_f/w_s =
 √(a_s/a_f) at every temperature (derivation), so the only approximation left
 is the discretisation, an O(ηa_s) effect (e.g. the chain's variance in a
@@ -59,7 +59,7 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
-from empirics.landscapes import DoubleWell
+from empirics.problems import DoubleWell
 from empirics.statistics import CLAIM_ALPHA, mean_interval
 from theory.saddles import a_f, a_s, flat_occupancy
 

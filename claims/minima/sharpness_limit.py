@@ -1,6 +1,6 @@
 """minima.sharpness-limit — GD with step η cannot converge to a minimum sharper than 2/η.
 
-Experiment: the equal-depth double well (empirics/landscapes.DoubleWell) with
+Experiment: the equal-depth double well (empirics.problems.DoubleWell) with
 a tunable sharp minimum of curvature a_s = 8D/w_s². For each step size η in a
 grid (one batch), bisect the curvature a_s at which GD started next to the
 sharp minimum (offset 1e-9·w_s) stops converging to it: a run is "not
@@ -45,7 +45,7 @@ import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.estimators import bisect_threshold
-from empirics.landscapes import DoubleWell
+from empirics.problems import DoubleWell
 from theory.saddles import eta, sharpness_limit
 
 

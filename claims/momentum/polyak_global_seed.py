@@ -30,7 +30,7 @@ from certificates import Certificate, fixed_points, programs
 from convergence import Claim, Figure, Lower, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers import heavy_ball
-from empirics.problems_smooth import LessardPiecewiseQuadratic
+from empirics.problems import LessardPiecewiseQuadratic
 from theory.momentum_tuning import polyak_global_seed
 from theory.symbols import kappa
 

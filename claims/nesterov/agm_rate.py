@@ -32,7 +32,7 @@ from certificates import Certificate, fixed_points, programs
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers_momentum import accelerated_gradient, gradient_descent
-from empirics.problems_smooth import ChainQuadratic
+from empirics.problems import ChainQuadratic
 from empirics.statistics import CLAIM_ALPHA, mean_interval
 from theory.nesterov import agm_rate
 

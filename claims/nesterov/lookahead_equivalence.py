@@ -23,8 +23,7 @@ import numpy as np
 
 from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.optimizers_momentum import nesterov_lookahead, nesterov_pytorch, nesterov_sutskever
-from empirics.problems import rotated_quadratic
-from empirics.problems_smooth import Softplus
+from empirics.problems import Softplus, rotated_quadratic
 from theory.nesterov import lookahead_equivalence
 from theory.symbols import beta, eta
 

@@ -42,8 +42,7 @@ from certificates import Certificate, programs, worst_at
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
 from empirics.engine import run
 from empirics.optimizers import nesterov_lookahead
-from empirics.problems import DiagonalQuadratic, rotated_quadratic, separated_spectrum
-from empirics.problems_smooth import Huber
+from empirics.problems import DiagonalQuadratic, Huber, rotated_quadratic, separated_spectrum
 from theory.nesterov import strongly_convex_rate
 from theory.symbols import kappa, t
 

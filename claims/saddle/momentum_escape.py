@@ -17,8 +17,8 @@ constant-gradient amplification 1 + ηγ/(1 − β), which overstates the growth
 import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
-from empirics.landscapes import Saddle
 from empirics.optimizers import heavy_ball
+from empirics.problems import Saddle
 from theory.saddles import beta, eta, gamma, momentum_growth
 
 

@@ -26,8 +26,8 @@ import sympy as sp
 
 from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
-from empirics.landscapes import Saddle
 from empirics.optimizers import gradient_descent
+from empirics.problems import Saddle
 from theory.saddles import gamma, stops_dead_seed
 
 

@@ -10,7 +10,7 @@ batches of one draw are valid batches of each size).
 
 import numpy as np
 
-from empirics.finite_sum import synthetic_ridge
+from empirics.problems import synthetic_ridge
 
 
 def batch_errors(params, rng):

@@ -1,7 +1,7 @@
 """sgd.shuffling — at epoch ends E‖x − x*‖² ∝ η (i.i.d.), η² (fixed cyclic order), η³ (reshuffled).
 
 Experiment: a one-dimensional finite sum with equal curvatures, built as a
-ridge problem of empirics/finite_sum.py with every feature √a:
+ridge problem of empirics/problems/finite_sums.py with every feature √a:
 f_i(x) = ½(√a x − y_i)² = ½a(x − y_i/√a)², n components. Constant-step SGD runs
 with three sampling schemes (empirics/stochastic.py ``Sampler``): with
 replacement, a fixed cyclic order (one random order per run, reused every
@@ -37,7 +37,7 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
-from empirics.finite_sum import Ridge
+from empirics.problems import Ridge
 from empirics.statistics import CLAIM_ALPHA, slope_across_seeds
 from empirics.stochastic import FiniteSumOracle, Sampler, SharedSampler, run_sgd
 from theory.sgd import shuffling_exponents

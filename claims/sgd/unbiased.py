@@ -29,7 +29,7 @@ is now in details (``enumerated_vs_matrix_max_abs``), not the judged value.
 import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
-from empirics.finite_sum import synthetic_logistic, synthetic_ridge
+from empirics.problems import synthetic_logistic, synthetic_ridge
 from empirics.statistics import CLAIM_ALPHA, Interval, draws_for_half_width, mean_interval
 from empirics.stochastic import FiniteSumOracle, Sampler
 from theory.sgd import g_full, unbiased

@@ -20,7 +20,7 @@ the with-replacement formula σ²/B is off by (n − 1)/(n − B) − 1 ≥ 12 %
 import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
-from empirics.finite_sum import synthetic_ridge
+from empirics.problems import synthetic_ridge
 from empirics.statistics import CLAIM_ALPHA, draws_for_half_width, normal_interval
 from empirics.stochastic import random_permutations
 from theory.sgd import B, n, sigma, without_replacement

@@ -31,7 +31,7 @@ import sympy as sp
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
 from convergence.theory_eval import evaluate
-from empirics.finite_sum import Ridge
+from empirics.problems import Ridge
 from empirics.stochastic import ExactGradientOracle, FiniteSumOracle, Sampler, run_sgd
 from theory.sgd import B, n, worked_example
 from theory.symbols import eta

@@ -1,9 +1,8 @@
-"""Problem catalogue: objectives with exact gradients, smoothness and minimisers.
+"""Quadratics: f(x) = ½ (x − x*)ᵀ A (x − x*) in its diagonal, dense and worst-case forms.
 
-Each problem acts on a batch ``x`` of shape (runs, dim) and returns values of
-shape (runs,) and gradients of shape (runs, dim). Constants a claim relies on
-(``L``, ``mu``, ``x_star``, ``f_star``) are attributes, derived in closed form
-where known, so experiments never estimate what they can state.
+Spectra are stated, not estimated: ``L`` and ``mu`` are the extreme eigenvalues,
+and the helpers build random orthonormal bases around a given spectrum.
+Nesterov's chain quadratic is the first-order lower-bound instance.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-from scipy.special import expit, logsumexp
 
 
 @dataclass(frozen=True)
@@ -74,6 +72,64 @@ class Quadratic:
         return self.eigenvalues[..., 0]
 
 
+@dataclass(frozen=True)
+class DenseQuadratic:
+    """f(x) = ½xᵀAx + cᵀx (complex-safe value), A symmetric."""
+
+    A: np.ndarray
+    c: np.ndarray
+
+    def value(self, x):
+        return 0.5 * np.sum((x @ self.A) * x, axis=1) + x @ self.c
+
+    def grad(self, x):
+        return x @ self.A + self.c
+
+
+@dataclass(frozen=True)
+class ChainQuadratic:
+    """Nesterov's worst-case chain quadratic (Nesterov 2004, §2.1.2).
+
+    f(x) = (L/4)(½[x₁² + Σ_{i<n}(x_i − x_{i+1})² + x_n²] − x₁), i.e. ½xᵀAx − bᵀx with
+    A = (L/4)·tridiag(−1, 2, −1) and b = (L/4)e₁. λ_max(A) < L, minimiser
+    x*_i = 1 − i/(n+1), f* = (L/8)(−1 + 1/(n+1)).
+    """
+
+    n: int
+    L: float = 1.0
+
+    @property
+    def A(self) -> np.ndarray:
+        n = self.n
+        return self.L / 4 * (2 * np.eye(n) - np.eye(n, k=1) - np.eye(n, k=-1))
+
+    @property
+    def b(self) -> np.ndarray:
+        b = np.zeros(self.n)
+        b[0] = self.L / 4
+        return b
+
+    @property
+    def x_star(self) -> np.ndarray:
+        i = np.arange(1, self.n + 1)
+        return 1 - i / (self.n + 1)
+
+    @property
+    def f_star(self) -> float:
+        return self.L / 8 * (-1 + 1 / (self.n + 1))
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        g = 2 * x
+        g[:, 1:] -= x[:, :-1]
+        g[:, :-1] -= x[:, 1:]
+        g *= self.L / 4
+        g[:, 0] -= self.L / 4
+        return g
+
+    def value(self, x: np.ndarray) -> np.ndarray:
+        return 0.5 * np.sum(x * (self.grad(x) + self.b), axis=1) - x[:, 0] * self.L / 4
+
+
 def random_rotation(rng: np.random.Generator, dim: int, runs: int | None = None) -> np.ndarray:
     """Haar-distributed orthogonal matrix (or ``runs`` of them), via scipy.stats.ortho_group."""
     if runs is None:
@@ -103,57 +159,3 @@ def separated_spectrum(rng: np.random.Generator, runs: int, dim: int, mu: np.nda
     width = (L - mu)[:, None]
     interior = mu[:, None] + width * (gap + (1 - 2 * gap) * rng.random((runs, dim - 2)))
     return np.concatenate([mu[:, None], interior, L[:, None]], axis=1)
-
-
-@dataclass(frozen=True)
-class LogisticLoss:
-    """f(x) = mean_i log(1 + exp(−y_i a_iᵀx)); L = λ_max(AᵀA)/(4n)."""
-
-    features: np.ndarray  # (n, d)
-    labels: np.ndarray  # (n,) in {−1, +1}
-
-    def value(self, x: np.ndarray) -> np.ndarray:
-        margins = (x @ self.features.T) * self.labels
-        return np.mean(np.logaddexp(0.0, -margins), axis=-1)
-
-    def grad(self, x: np.ndarray) -> np.ndarray:
-        margins = (x @ self.features.T) * self.labels
-        weights = -self.labels * expit(-margins)
-        return weights @ self.features / self.features.shape[0]
-
-    @property
-    def L(self) -> float:
-        n = self.features.shape[0]
-        return float(np.linalg.eigvalsh(self.features.T @ self.features)[-1] / (4 * n))
-
-
-@dataclass(frozen=True)
-class LogSumExp:
-    """f(x) = log Σ_i exp(a_iᵀx); L = ½ λ_max(AᵀA) (Böhning's bound diag(p) − ppᵀ ≼ ½ I)."""
-
-    matrix: np.ndarray  # (m, d)
-
-    def value(self, x: np.ndarray) -> np.ndarray:
-        return logsumexp(x @ self.matrix.T, axis=-1)
-
-    def grad(self, x: np.ndarray) -> np.ndarray:
-        z = x @ self.matrix.T
-        p = np.exp(z - logsumexp(z, axis=-1, keepdims=True))
-        return p @ self.matrix
-
-    @property
-    def L(self) -> float:
-        return float(0.5 * np.linalg.eigvalsh(self.matrix.T @ self.matrix)[-1])
-
-
-@dataclass(frozen=True)
-class Linear:
-    """f(x) = gᵀx: a constant gradient (the setting of momentum's amplification)."""
-
-    g: np.ndarray
-
-    def value(self, x: np.ndarray) -> np.ndarray:
-        return x @ self.g
-
-    def grad(self, x: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(self.g, x.shape)

@@ -1,11 +1,16 @@
-"""Smooth test functions for sections A–C: worst cases and non-convex landscapes.
+"""Non-convex landscapes with exact constants.
 
-Every problem acts on a batch ``x`` of shape (runs, dim) (1-D problems on
-(runs, 1)) and exposes ``value``, ``grad`` and the constants a claim relies on
-(``L``, ``mu``, ``x_star``, ``f_star`` / ``f_inf``), in closed form. Values
-are written with operations that also accept complex arrays where the
-steepest-descent claim needs complex-step directional derivatives
-(``Rosenbrock``, ``TrigBowl``, ``Softplus`` and ``Quadratic``-like forms).
+* ``Rosenbrock`` (smooth on sublevel sets), ``TrigBowl`` (many local minima, f_inf = 0),
+  ``Washboard`` and ``StationarityWorstCase`` (1-D instances that keep GD's gradient large).
+* ``Saddle``: f(x, y) = ½(a x² − γ y²) + q·y⁴/4. With q = 0 it is the quadratic
+  saddle (GD multiplies y by exactly 1 + ηγ per step); with q = 1 the minima sit
+  at (0, ±√γ) with f = −γ²/4, and the x-axis {y = 0} is the saddle's stable manifold.
+* ``DoubleWell``: the quartic h(u) = (u² − 1)² rescaled differently on each side
+  of the barrier at 0: f(x) = D·h(x/w_f) for x < 0, D·h(x/w_s) for x ≥ 0. Both
+  minima (x = −w_f and x = +w_s) have f = 0 exactly (equal depths), the barrier
+  has height D, f is C¹ (h'(0) = 0 on both sides), and the curvatures at the
+  minima are a_f = 8D/w_f² and a_s = 8D/w_s² (h''(±1) = 8). It acts on (R,) or
+  (R, 1) arrays elementwise: its value has the shape of x.
 """
 
 from __future__ import annotations
@@ -13,94 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-
-@dataclass(frozen=True)
-class ChainQuadratic:
-    """Nesterov's worst-case chain quadratic (Nesterov 2004, §2.1.2).
-
-    f(x) = (L/4)(½[x₁² + Σ_{i<n}(x_i − x_{i+1})² + x_n²] − x₁), i.e. ½xᵀAx − bᵀx with
-    A = (L/4)·tridiag(−1, 2, −1) and b = (L/4)e₁. λ_max(A) < L, minimiser
-    x*_i = 1 − i/(n+1), f* = (L/8)(−1 + 1/(n+1)).
-    """
-
-    n: int
-    L: float = 1.0
-
-    @property
-    def A(self) -> np.ndarray:
-        n = self.n
-        return self.L / 4 * (2 * np.eye(n) - np.eye(n, k=1) - np.eye(n, k=-1))
-
-    @property
-    def b(self) -> np.ndarray:
-        b = np.zeros(self.n)
-        b[0] = self.L / 4
-        return b
-
-    @property
-    def x_star(self) -> np.ndarray:
-        i = np.arange(1, self.n + 1)
-        return 1 - i / (self.n + 1)
-
-    @property
-    def f_star(self) -> float:
-        return self.L / 8 * (-1 + 1 / (self.n + 1))
-
-    def grad(self, x: np.ndarray) -> np.ndarray:
-        g = 2 * x
-        g[:, 1:] -= x[:, :-1]
-        g[:, :-1] -= x[:, 1:]
-        g *= self.L / 4
-        g[:, 0] -= self.L / 4
-        return g
-
-    def value(self, x: np.ndarray) -> np.ndarray:
-        return 0.5 * np.sum(x * (self.grad(x) + self.b), axis=1) - x[:, 0] * self.L / 4
-
-
-@dataclass(frozen=True)
-class Huber:
-    """Radial Huber function, L-smooth and convex, minimiser 0, f* = 0.
-
-    f(x) = L‖x‖²/2 for ‖x‖ ≤ δ, and Lδ‖x‖ − Lδ²/2 beyond. With δ = R/(2T + 1)
-    and ‖x₀‖ = R it is the Drori–Teboulle (2014) worst case of GD with η = 1/L:
-    f(x_T) − f* = LR²/(4T + 2). ``delta`` may be (runs, 1).
-    """
-
-    L: float | np.ndarray
-    delta: float | np.ndarray
-
-    def value(self, x: np.ndarray) -> np.ndarray:
-        r = np.linalg.norm(x, axis=1, keepdims=True)
-        out = np.where(r <= self.delta, 0.5 * self.L * r * r, self.L * self.delta * r - 0.5 * self.L * self.delta**2)
-        return out[:, 0]
-
-    def grad(self, x: np.ndarray) -> np.ndarray:
-        r = np.linalg.norm(x, axis=1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(r <= self.delta, self.L, self.L * self.delta / np.where(r > 0, r, 1.0))
-        return scale * x
-
-
-@dataclass(frozen=True)
-class LessardPiecewiseQuadratic:
-    """Lessard, Recht & Packard (2016, §4.6): a 1-D piecewise quadratic, μ = 1, L = 25.
-
-    f'(x) = 25x for x < 1, x + 24 for 1 ≤ x < 2, 25x − 24 for x ≥ 2: f' is
-    continuous and increasing with slopes in {1, 25}, so f is 25-smooth and
-    1-strongly convex; minimiser x* = 0, f* = 0.
-    """
-
-    L: float = 25.0
-    mu: float = 1.0
-
-    def grad(self, x: np.ndarray) -> np.ndarray:
-        return np.where(x < 1, 25 * x, np.where(x < 2, x + 24, 25 * x - 24))
-
-    def value(self, x: np.ndarray) -> np.ndarray:
-        f = np.where(x < 1, 12.5 * x**2, np.where(x < 2, 0.5 * x**2 + 24 * x - 12, 12.5 * x**2 - 24 * x + 36))
-        return np.sum(f, axis=1)
 
 
 @dataclass(frozen=True)
@@ -209,43 +126,6 @@ class Washboard:
 
 
 @dataclass(frozen=True)
-class Softplus:
-    """f(x) = Σ_j log(1 + exp(a_jᵀx)) (complex-safe form for moderate arguments)."""
-
-    matrix: np.ndarray  # (m, d)
-
-    def value(self, x):
-        return np.sum(np.log(1 + np.exp(x @ self.matrix.T)), axis=1)
-
-    def grad(self, x):
-        z = x @ self.matrix.T
-        return (1 / (1 + np.exp(-z))) @ self.matrix
-
-
-@dataclass(frozen=True)
-class DenseQuadratic:
-    """f(x) = ½xᵀAx + cᵀx (complex-safe value), A symmetric."""
-
-    A: np.ndarray
-    c: np.ndarray
-
-    def value(self, x):
-        return 0.5 * np.sum((x @ self.A) * x, axis=1) + x @ self.c
-
-    def grad(self, x):
-        return x @ self.A + self.c
-
-
-def complex_step_directional(value, x: np.ndarray, d: np.ndarray, step: float = 1e-30) -> np.ndarray:
-    """Directional derivative ∇f(x)·d by the complex step Im f(x + i·s·d)/s.
-
-    No subtractive cancellation: the result is exact to rounding for any
-    real-analytic f written with complex-safe operations (Squire & Trapp 1998).
-    """
-    return np.imag(value(x + 1j * step * d)) / step
-
-
-@dataclass(frozen=True)
 class StationarityWorstCase:
     """1-D L-smooth f on which GD with η = 1/L keeps |f′| = g for T steps: the exact worst case.
 
@@ -297,3 +177,54 @@ class StationarityWorstCase:
         bowl = L * np.minimum(x, d) ** 2 / 2
         tail = g * np.maximum(x - self.T * d, 0.0)
         return np.sum(bowl + np.where(x > d, middle, 0.0) + tail, axis=1)
+
+
+@dataclass(frozen=True)
+class Saddle:
+    """f(x, y) = ½(a x² − γ y²) + q y⁴/4; parameters scalars or (R,) arrays."""
+
+    a: float | np.ndarray = 1.0
+    gamma: float | np.ndarray = 1.0
+    quartic: float | np.ndarray = 1.0
+
+    def value(self, z: np.ndarray) -> np.ndarray:
+        x, y = z[:, 0], z[:, 1]
+        return 0.5 * (self.a * x**2 - self.gamma * y**2) + self.quartic * y**4 / 4
+
+    def grad(self, z: np.ndarray) -> np.ndarray:
+        x, y = z[:, 0], z[:, 1]
+        return np.stack([self.a * x, -self.gamma * y + self.quartic * y**3], axis=1)
+
+    @property
+    def minimum_distance(self):
+        """Distance from the saddle (origin) to either minimum (quartic > 0): √(γ/q)."""
+        return np.sqrt(self.gamma / self.quartic)
+
+
+@dataclass(frozen=True)
+class DoubleWell:
+    """Equal-depth double well with barrier height D, flat minimum at −w_f, sharp at +w_s."""
+
+    depth: float = 1.0
+    w_flat: float = 1.0
+    w_sharp: float | np.ndarray = 0.5
+
+    @property
+    def a_flat(self):
+        return 8 * self.depth / self.w_flat**2
+
+    @property
+    def a_sharp(self):
+        return 8 * self.depth / np.asarray(self.w_sharp) ** 2
+
+    def _scale(self, x: np.ndarray) -> np.ndarray:
+        return np.where(x < 0, self.w_flat, self.w_sharp)
+
+    def value(self, x: np.ndarray) -> np.ndarray:
+        u = x / self._scale(x)
+        return self.depth * (u * u - 1) ** 2
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        w = self._scale(x)
+        u = x / w
+        return self.depth * 4 * u * (u * u - 1) / w

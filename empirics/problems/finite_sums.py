@@ -1,4 +1,4 @@
-"""Finite-sum problems f(x) = (1/n) Σ_i f_i(x) with per-sample gradients, batched over runs.
+"""Finite sums f(x) = (1/n) Σ_i f_i(x) with per-sample gradients, batched over runs.
 
 Shared by the stochastic-gradient and variance-reduction claims. Every method
 takes ``x`` of shape (runs, d); sample indices are integer arrays of shape
