@@ -66,6 +66,7 @@ def benchmarks(session):
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
     session.run("python", "benchmarks/engine_overhead.py")
     session.run("python", "benchmarks/catalogue_speed.py", "--full")
+    session.run("python", "benchmarks/derivation_cost.py")
     session.install("-e", ".[distributed]")
     session.run("python", "benchmarks/calibration_scaling.py")
 
