@@ -304,7 +304,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         options = RunOptions(profile=args.profile, seed=args.seed, timeout=args.timeout,
                              overrides=tuple(overrides.items()))
         def prepare(todo: list[Any]) -> list[Claim]:  # derivations built as many at a time as claims will run
-            return load_for_run(todo, min(args.jobs or os.cpu_count() or 1, len(todo)))
+            return load_for_run(todo, min(args.jobs or os.cpu_count() or 1, len(todo)), options.claim_timeout)
 
         planned = plan(refs, options, cache, prepare, lambda run: check_overrides(overrides, run, args.profile))
         jobs = _jobs(args.jobs, len(planned.claims)) if planned.claims else 1

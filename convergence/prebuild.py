@@ -10,7 +10,10 @@ built ``Derivation`` back (pickled); the parent keeps it as the claim's
 ``theory``, so the experiments, forked later, inherit it as before.
 
 A refusal (a failing identity, inequality or symbol map) comes back as the same
-``ClaimDefinitionError`` a serial load raises. Unpickling is not always faithful
+``ClaimDefinitionError`` a serial load raises. A build that outlives ``timeout``
+(SymPy lost in a simplification) is killed and refused the same way, with one
+line naming the claim, where a serial load would hang; so even ``--jobs 1``
+builds in a worker when a timeout is given. Unpickling is not always faithful
 for SymPy: a relation built unevaluated is re-evaluated when it is unpickled
 (an ``Eq`` typed for display can come back as ``False``). So the worker also
 sends the ``srepr`` of every step and of the result, and the parent keeps the
@@ -29,23 +32,26 @@ import sympy as sp
 
 from .claim import Claim
 from .errors import ClaimDefinitionError
-from .workers import Task, run_tasks
+from .workers import Task, WorkerFailure, run_tasks
 
 # A worker answers (_BUILT, derivation, fingerprint) or (_REFUSED, field, message).
 _BUILT, _REFUSED = "built", "refused"
 
 
-def build_derivations(claims: Sequence[Claim], jobs: int) -> None:
+def build_derivations(claims: Sequence[Claim], jobs: int, timeout: float | None = None) -> None:
     """Build and check every claim's derivation, ``jobs`` at a time; raise the first refusal (file order)."""
     todo = [c for c in claims if "theory" not in vars(c)]  # cached_property: built ones live in __dict__
-    if jobs <= 1 or len(todo) <= 1:
+    if timeout is None and (jobs <= 1 or len(todo) <= 1):
         return  # the parent builds them as it checks each claim
     outcomes: dict[str, Any] = {}
     tasks = [Task(claim.id, _builder(claim)) for claim in todo]
-    for task, outcome in run_tasks(tasks, jobs=jobs, timeout=None):
+    for task, outcome in run_tasks(tasks, jobs=max(1, jobs), timeout=timeout):
         outcomes[task.key] = outcome
     for claim in todo:
-        tag, *answer = outcomes.get(claim.id) if isinstance(outcomes.get(claim.id), tuple) else (None,)
+        outcome = outcomes.get(claim.id)
+        if isinstance(outcome, WorkerFailure) and outcome.timed_out:
+            raise ClaimDefinitionError("derivation", f"was not built within {timeout:g} s (--timeout)", claim.path)
+        tag, *answer = outcome if isinstance(outcome, tuple) else (None,)
         if tag == _REFUSED:
             field, message = answer
             raise ClaimDefinitionError(field, message, claim.path)

@@ -50,6 +50,7 @@ class WorkerFailure:
     message: str
     details: str = ""
     runtime_s: float = 0.0
+    timed_out: bool = False
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _collect(worker: _Running) -> Any | None:
         return WorkerFailure(_death_message(worker.process.exitcode), runtime_s=elapsed)
     if time.monotonic() >= worker.deadline:
         _kill(worker)
-        return WorkerFailure(f"timed out after {worker.timeout:g} s", runtime_s=elapsed)
+        return WorkerFailure(f"timed out after {worker.timeout:g} s", runtime_s=elapsed, timed_out=True)
     return None
 
 

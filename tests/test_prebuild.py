@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import textwrap
+import time
 import uuid
 
 import pytest
@@ -25,6 +26,8 @@ from theory.derivation import DerivationBuilder
 from theory.symbols import lam
 
 def derivation():
+    import time
+    time.sleep({sleep})  # a derivation lost in SymPy
     d = DerivationBuilder()
     start = d.definition("Quadratic", sp.Eq(sp.Symbol("f"), (lam + 1) ** 2), "a toy")
     d.identity("Expanded", sp.Eq(sp.Symbol("f"), lam ** 2 + {coefficient} * lam + 1), equals=sp.expand((lam + 1) ** 2),
@@ -51,14 +54,14 @@ def toy_claims(tmp_path, monkeypatch):
     """A claims folder whose files have the given identity coefficients (2 is right)."""
     monkeypatch.syspath_prepend(str(tmp_path))
 
-    def make(coefficients: dict[str, int]):
+    def make(coefficients: dict[str, int], sleep: dict[str, float] | None = None):
         root = tmp_path / f"prebuildclaims_{uuid.uuid4().hex[:8]}"
         (root / "toy").mkdir(parents=True)
         (root / "__init__.py").write_text("")
         (root / "toy" / "__init__.py").write_text("")
         for claim_id, coefficient in coefficients.items():
             name = claim_id.split(".", 1)[1].replace("-", "_")
-            text = CLAIM.format(id=claim_id, coefficient=coefficient)
+            text = CLAIM.format(id=claim_id, coefficient=coefficient, sleep=(sleep or {}).get(claim_id, 0))
             (root / "toy" / f"{name}.py").write_text(textwrap.dedent(text))
         monkeypatch.setenv("CONVERGENCE_CLAIMS_DIR", str(root))
         return root
@@ -75,6 +78,17 @@ def test_a_wrong_identity_is_the_same_one_line_refusal_at_any_jobs(toy_claims, t
     assert len(err) == 1 and "Traceback" not in err[0], err
     assert "toy/wrong.py" in err[0] and "Expanded" in err[0] and "lam" in err[0]
     assert not (out / "results.json").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_derivation_past_the_timeout_is_a_one_line_refusal(toy_claims, tmp_path, capsys, jobs):
+    toy_claims({"toy.quick": 2, "toy.stuck": 2}, sleep={"toy.stuck": 60})
+    started = time.monotonic()
+    assert main(["verify", "--profile", "quick", "--no-cache", "--jobs", jobs, "--timeout", "2",
+                 "--out", str(tmp_path / "out")]) == 2
+    assert time.monotonic() - started < 30  # killed at the timeout, not waited for
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "toy/stuck.py" in err[0] and "not built within 2 s" in err[0], err
 
 
 def test_parallel_builds_equal_serial_ones_step_by_step(toy_claims):

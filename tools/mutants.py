@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_DERIVATIONS = {"__init__.py", "derivation.py", "typst_printer.py"}
+PROBE_TIMEOUT_S = 900  # loading a family's claims takes seconds; a mutant past this is stuck in SymPy
 SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult}
 SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
@@ -147,8 +148,12 @@ class Sandbox:
         shutil.copy2(ROOT / "theory" / f"{module}.py", self.root / "theory" / f"{module}.py")
 
     def probe(self, claim_ids: list[str]) -> dict[str, dict[str, str]]:
-        done = subprocess.run([sys.executable, "-m", "tools.mutant_probe", *claim_ids], cwd=self.root, env=self.env,
-                              capture_output=True, text=True, timeout=900)
+        try:
+            done = subprocess.run([sys.executable, "-m", "tools.mutant_probe", *claim_ids], cwd=self.root,
+                                  env=self.env, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # e.g. SymPy lost in a mutated simplify: verify would refuse it too
+            why = f"the claims did not load within {PROBE_TIMEOUT_S} s (verify refuses a derivation past its timeout)"
+            return {cid: {"refused": why} for cid in claim_ids}
         if done.returncode != 0:
             return {cid: {"refused": (done.stderr.strip().splitlines() or ["probe failed"])[-1]} for cid in claim_ids}
         return json.loads(done.stdout)
