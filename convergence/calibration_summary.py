@@ -40,6 +40,18 @@ def clopper_pearson(failures: int, trials: int, confidence: float = CONFIDENCE) 
     return (lower, upper)
 
 
+def clopper_pearson_upper(failures: int, trials: int, confidence: float = CONFIDENCE) -> float:
+    """Exact one-sided upper confidence bound for a binomial proportion (1 when there are no trials).
+
+    With 0 failures in n trials it is 1 − (1 − confidence)^(1/n): the rate a failure-free
+    sweep can still not rule out. The two-sided interval's upper end is the one-sided
+    bound at (1 + confidence)/2, so it is always the larger of the two.
+    """
+    if trials <= 0 or failures >= trials:
+        return 1.0
+    return float(stats.beta.ppf(confidence, failures + 1, trials - failures))
+
+
 def alpha_share(kind: str) -> float:
     """The false-failure rate a claim of this kind is allowed by the catalogue's budget."""
     return CLAIM_ALPHA if kind in STATISTICAL_KINDS else 0.0
@@ -134,6 +146,7 @@ def summarize(records: Iterable[dict[str, Any]], claim_ids: Sequence[str], profi
             "runs_with_failure": len(failed_runs),
             "failure_rate": any_failure["rate"],
             "interval": any_failure["interval"],
+            "upper_bound_one_sided": clopper_pearson_upper(len(failed_runs), runs),
             "failed_seeds": failed_runs,
             "runs_with_false_refutation": len(false_refutations),
             "false_refutation_interval": _rate(len(false_refutations), runs)["interval"],
@@ -171,7 +184,8 @@ def format_table(summary: dict[str, Any]) -> str:
     lines.append("")
     lines.append(
         f"{scope}: {c['runs_with_failure']}/{c['runs']} runs with any failure, rate {_pct(c['failure_rate'])} "
-        f"[{_pct(c['interval'][0])}, {_pct(c['interval'][1])}] (95 % Clopper-Pearson); budget {_pct(c['budget'])}, "
+        f"[{_pct(c['interval'][0])}, {_pct(c['interval'][1])}] (95 % Clopper-Pearson; one-sided 95 % upper bound "
+        f"{_pct(c['upper_bound_one_sided'])}); budget {_pct(c['budget'])}, "
         f"union bound on false refutations {_pct(c['union_bound'])}; runs with a false refutation: "
         f"{c['runs_with_false_refutation']}/{c['runs']}")
     replays = [f"{f['replay']}   # {f['verdict']}: {' '.join(str(f['summary']).split())[:100]}"

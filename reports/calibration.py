@@ -125,7 +125,9 @@ def calibration_appendix(calibration: Mapping[str, Any], figure_path: str | None
         f"#field([Catalogue-level rate], [{text(scope)}: "
         f"{text(cat['runs_with_failure'])} of {text(cat['runs'])} runs with any failure, rate "
         f"{text(_pct(cat['failure_rate']))} (95 % interval {text(_pct(cat['interval'][0]))} to "
-        f"{text(_pct(cat['interval'][1]))}), against a budget of {text(_pct(cat['budget']))} "
+        f"{text(_pct(cat['interval'][1]))}; one-sided 95 % upper bound "
+        f"{text(_pct(cat.get('upper_bound_one_sided', cat['interval'][1])))}), against a budget of "
+        f"{text(_pct(cat['budget']))} "
         f"(union bound on false refutations {text(_pct(cat['union_bound']))}); runs with a false refutation: "
         f"{text(cat['runs_with_false_refutation'])}.])",
         table("(auto, auto, auto, auto, auto, auto, auto, auto, auto)",

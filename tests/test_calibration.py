@@ -25,7 +25,7 @@ from convergence.calibration import (
     slim,
     sweep,
 )
-from convergence.calibration_summary import clopper_pearson, format_table, summarize
+from convergence.calibration_summary import clopper_pearson, clopper_pearson_upper, format_table, summarize
 from convergence.cli import main
 from convergence.discovery import discover, select
 from convergence.records_log import LogBusyError, RecordLog, read_records
@@ -167,6 +167,15 @@ def test_clopper_pearson_known_values():
     assert upper == 1 and lower == pytest.approx(0.025 ** (1 / 20))
     lower, upper = clopper_pearson(3, 10)
     assert (lower, upper) == pytest.approx((0.0667395, 0.6524529), abs=1e-6)
+
+
+def test_one_sided_upper_bound_known_values():
+    assert clopper_pearson_upper(0, 299) == pytest.approx(1 - 0.05 ** (1 / 299))
+    assert clopper_pearson_upper(0, 299) < 0.01
+    assert clopper_pearson_upper(0, 298) > 0.01  # the smallest failure-free sweep that bounds the rate below 1 %
+    assert clopper_pearson_upper(3, 10) == pytest.approx(0.6066242, abs=1e-6)  # beta.ppf(0.95, 4, 7)
+    assert clopper_pearson_upper(3, 10) < clopper_pearson(3, 10)[1]  # the two-sided end is the 97.5 % bound
+    assert clopper_pearson_upper(5, 5) == 1.0 and clopper_pearson_upper(0, 0) == 1.0
 
 
 def test_log_refuses_a_second_writer_and_a_corrupt_middle_line(tmp_path):
