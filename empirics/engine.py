@@ -53,7 +53,9 @@ class Trajectory:
     ``diverged[r]`` tells whether run r blew up; ``diverged_at[r]`` the first step
     whose iterate was non-finite or beyond the blow-up norm (−1 if never).
     Observations of a diverged run from that step on are ``inf``; its
-    ``x_final`` row is its last iterate before that step.
+    ``x_final`` row is its last iterate before that step. ``state`` is the
+    optimizer's state after the last step (a diverged run's rows zeroed): methods
+    that keep their own records there (SVRG's per-epoch gaps) are read from it.
     """
 
     checkpoints: np.ndarray
@@ -61,6 +63,7 @@ class Trajectory:
     x_final: np.ndarray
     diverged: np.ndarray
     diverged_at: np.ndarray
+    state: State = ()
 
 
 def log_checkpoints(steps: int, count: int = 60) -> np.ndarray:
@@ -213,7 +216,7 @@ def run(
             if t in wanted:
                 recorded.append(_record(observe, x, diverged))
     x[diverged] = last_finite[diverged]
-    return Trajectory(checkpoints, np.stack(recorded), x, diverged, diverged_at)
+    return Trajectory(checkpoints, np.stack(recorded), x, diverged, diverged_at, state)
 
 
 def _mark_diverged(

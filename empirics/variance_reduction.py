@@ -19,6 +19,12 @@ full gradient costs n, a sampled component gradient costs 1.
   mean is updated incrementally (never recomputed from the table, never copied).
 * Plain SGD with a step schedule and full-batch GD, on the same cost axis.
 
+SVRG and SAGA are optimizers (``svrg_method``, ``saga_method``: init and update
+over per-run state) run by the engine (``empirics.engine.run``), which owns the
+time loop, checkpoints and divergence; ``svrg`` and ``saga`` wrap them with the
+cost accounting. SVRG records each epoch's snapshot gap in its state
+(``SVRGState``), since its epochs end at different steps in different runs.
+
 Suboptimality f(x) − f* is computed without cancellation for ridge problems
 (½ eᵀHe with e = x − x*), so it can be followed down to ~1e-30.
 """
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit
@@ -114,16 +121,86 @@ class SVRGResult:
     x_final: np.ndarray
 
 
+class SVRGState(NamedTuple):
+    """SVRG's state, every array with one row per run (the engine zeroes a diverged run's rows)."""
+
+    snapshot: np.ndarray  # x̃, (R, d)
+    full: np.ndarray  # ∇f(x̃), (R, d)
+    chosen: np.ndarray  # option II's candidate x_τ, (R, d)
+    inner: np.ndarray  # inner step within the epoch, (R,); −1 once a run has finished
+    tau: np.ndarray  # option II's τ for this epoch, (R,)
+    epoch: np.ndarray  # epochs completed, (R,)
+    spent: np.ndarray  # component-gradient evaluations spent, (R,)
+    gaps: np.ndarray  # f(x̃_s) − f* at each completed epoch s, (R, S + 1)
+    evaluations: np.ndarray  # evaluations spent when x̃_s was taken, (R, S + 1)
+
+
+def svrg_method(problem, eta, m, epochs: int, rng: np.random.Generator, option="II",
+                gap: Callable | None = None) -> optimizers.Optimizer:
+    """SVRG as an optimizer for the engine: one engine step is one inner step of every run.
+
+    A run whose epochs are done keeps a zero step until the longest run has finished;
+    the snapshot's suboptimality and the evaluations spent are recorded in the state at
+    every epoch's end (``SVRGState.gaps``, ``.evaluations``). Arguments as ``svrg``.
+    """
+    gap = gap or (lambda x: suboptimality(problem, x))
+    n = problem.n
+
+    def init(x0):
+        runs = x0.shape[0]
+        gaps = np.empty((runs, epochs + 1))
+        evals = np.empty((runs, epochs + 1))
+        gaps[:, 0] = gap(x0)
+        evals[:, 0] = 0.0
+        full = problem.grad(x0)
+        spent = np.full(runs, float(n))  # the first snapshot's full gradient
+        tau = rng.integers(0, _per_run(m, runs, int))
+        return SVRGState(x0.copy(), full, x0.copy(), np.zeros(runs, dtype=int), tau, np.zeros(runs, dtype=int),
+                         spent, gaps, evals)
+
+    def update(x, state, grad):
+        snapshot, full, chosen, inner, tau, epoch, spent, gaps, evals = SVRGState(*state)
+        runs = x.shape[0]
+        steps_per_epoch = _per_run(m, runs, int)
+        active = inner >= 0
+        hit = inner == tau
+        if hit.any():
+            chosen[hit] = x[hit]
+        idx = rng.integers(0, n, runs)
+        g = component_grad(problem, np.concatenate([x, snapshot]), np.concatenate([idx, idx]))
+        step = _per_run(eta, runs, float)[:, None] * active[:, None]  # finished runs take a zero step
+        x = x - step * (g[:runs] - g[runs:] + full)
+        inner = inner + active
+        done = active & (inner == steps_per_epoch)
+        if done.any():
+            spent[done] += 2 * steps_per_epoch[done] + n
+            option_two = _per_run(option == "II" if isinstance(option, str) else option, runs, bool)
+            new_snapshot = np.where(option_two[:, None], chosen, x)
+            snapshot[done] = new_snapshot[done]
+            x[done] = snapshot[done]
+            full[done] = problem.grad(snapshot[done])
+            epoch[done] += 1
+            inner[done] = 0
+            tau[done] = rng.integers(0, steps_per_epoch[done])
+            rows = np.flatnonzero(done)
+            gaps[rows, epoch[rows]] = gap(snapshot[rows])
+            evals[rows, epoch[rows]] = spent[rows] - n  # the next epoch's full gradient is not spent yet
+            inner[epoch >= epochs] = -1  # finished: never hits tau or m again
+        return x, SVRGState(snapshot, full, chosen, inner, tau, epoch, spent, gaps, evals)
+
+    return optimizers.Optimizer("svrg", init, update)
+
+
 def svrg(problem, x0: np.ndarray, eta, m, epochs: int, rng: np.random.Generator, option="II",
          gap: Callable | None = None) -> SVRGResult:
-    """SVRG with per-run step ``eta`` and inner length ``m`` (both (R,) or scalars).
+    """SVRG with per-run step ``eta`` and inner length ``m`` (both (R,) or scalars), run by the engine.
 
     Math (Johnson & Zhang 2013, Fig. 1):
         x₀ = x̃,  x_{t+1} = x_t − η(∇f_{i_t}(x_t) − ∇f_{i_t}(x̃) + ∇f(x̃)),  t < m
         option I:  x̃ ← x_m;   option II: x̃ ← x_τ, τ ~ U{0, …, m−1}.
 
     Args:
-        problem: a finite sum with ``grad``, ``sample_grad``, ``n``.
+        problem: a finite sum with ``grad``, ``features`` and ``n`` (see ``component_grad``).
         x0: starting snapshot, (R, d).
         eta, m: step size and inner length per run.
         epochs: number of snapshot updates S per run (runs with shorter epochs wait).
@@ -134,55 +211,17 @@ def svrg(problem, x0: np.ndarray, eta, m, epochs: int, rng: np.random.Generator,
     Returns:
         An SVRGResult; evaluations count n per full gradient and 2 per inner step.
     """
-    gap = gap or (lambda x: suboptimality(problem, x))
-    x_snap = np.array(x0, dtype=float)
-    runs = x_snap.shape[0]
-    n = problem.n
-    eta = np.broadcast_to(np.asarray(eta, dtype=float), (runs,))[:, None]
-    m = np.broadcast_to(np.asarray(m, dtype=int), (runs,))
-    option_two = np.broadcast_to(np.asarray(option == "II" if isinstance(option, str) else option, dtype=bool),
-                                 (runs,))
-    gaps = np.empty((runs, epochs + 1))
-    evals = np.empty((runs, epochs + 1))
-    gaps[:, 0] = gap(x_snap)
-    evals[:, 0] = 0.0
-    full = problem.grad(x_snap)
-    spent = np.full(runs, float(n))  # the first snapshot's full gradient
-    epoch = np.zeros(runs, dtype=int)
-    inner = np.zeros(runs, dtype=int)
-    tau = rng.integers(0, m)
-    x = x_snap.copy()
-    chosen = x_snap.copy()  # option II candidate: x_τ
-    both = np.empty((2 * runs, x.shape[1]))
-    active = np.ones(runs, dtype=bool)
-    eta_active = eta.copy()
-    while active.any():
-        hit = inner == tau
-        if hit.any():
-            chosen[hit] = x[hit]
-        idx = rng.integers(0, n, runs)
-        both[:runs] = x
-        both[runs:] = x_snap
-        g = component_grad(problem, both, np.concatenate([idx, idx]))
-        x -= eta_active * (g[:runs] - g[runs:] + full)  # finished runs have a zero step
-        inner += active
-        done = active & (inner == m)
-        if done.any():
-            spent[done] += 2 * m[done] + n
-            new_snap = np.where(option_two[:, None], chosen, x)
-            x_snap[done] = new_snap[done]
-            x[done] = x_snap[done]
-            full[done] = problem.grad(x_snap[done])
-            epoch[done] += 1
-            inner[done] = 0
-            tau[done] = rng.integers(0, m[done])
-            rows = np.flatnonzero(done)
-            gaps[rows, epoch[rows]] = gap(x_snap[rows])
-            evals[rows, epoch[rows]] = spent[rows] - n  # the next epoch's full gradient is not spent yet
-            active = epoch < epochs
-            eta_active = eta * active[:, None]
-            inner[~active] = -1  # never hits tau or m again
-    return SVRGResult(gaps, evals, x_snap)
+    x0 = np.array(x0, dtype=float)
+    steps = epochs * int(np.max(m))  # the longest run's inner steps; the others wait with zero steps
+    trajectory = run(svrg_method(problem, eta, m, epochs, rng, option, gap), problem.grad, x0, steps,
+                     observe=lambda x: x[:, :1], checkpoints=np.array([steps]))
+    state = SVRGState(*trajectory.state)
+    return SVRGResult(state.gaps, state.evaluations, state.snapshot)
+
+
+def _per_run(value, runs: int, dtype) -> np.ndarray:
+    """A hyper-parameter given as a scalar or one value per run, as an (R,) array."""
+    return np.broadcast_to(np.asarray(value, dtype=dtype), (runs,))
 
 
 # --------------------------------------------------------------------------- SAGA
@@ -198,44 +237,51 @@ class Recording:
     table_bytes: int = 0
 
 
+def saga_method(problem, gamma, rng: np.random.Generator) -> optimizers.Optimizer:
+    """SAGA as an optimizer for the engine; its state is (table (R, n, d), mean of the table (R, d)).
+
+    The step reads one table row per run and writes it back in place (fancy indexing),
+    and updates the mean by (new − old)/n: never recomputed from the table, never copied.
+    """
+    n = problem.n
+
+    def init(x0):
+        table = problem.component_grads(x0)  # (R, n, d): cost n per run
+        return table, table.mean(axis=1)
+
+    def update(x, state, grad):
+        table, mean = state
+        runs = x.shape[0]
+        rows = np.arange(runs)
+        j = rng.integers(0, n, runs)
+        fresh = component_grad(problem, x, j)
+        old = table[rows, j]
+        x = x - _per_run(gamma, runs, float)[:, None] * (fresh - old + mean)
+        mean += (fresh - old) / n
+        table[rows, j] = fresh
+        return x, (table, mean)
+
+    return optimizers.Optimizer("saga", init, update)
+
+
 def saga(problem, x0: np.ndarray, gamma, steps: int, rng: np.random.Generator, checkpoints: np.ndarray,
          observe: Callable[[np.ndarray], np.ndarray]) -> Recording:
-    """SAGA with step ``gamma`` (scalar or (R,)), table initialised at x₀.
+    """SAGA with step ``gamma`` (scalar or (R,)), table initialised at x₀, run by the engine.
 
     Math (Defazio et al. 2014, Algorithm in §2):
         j ~ U{1..n};  x_{k+1} = x_k − γ(∇f_j(x_k) − φ_j + (1/n)Σ_i φ_i);  φ_j ← ∇f_j(x_k).
 
-    Memory: the table is R·n·d float64 (reported as ``table_bytes``); the step
-    touches one row per run (fancy indexing in place) and updates the mean by
-    (new − old)/n.
+    Memory: the table is R·n·d float64 (reported as ``table_bytes``).
 
     Returns:
         A Recording; evaluations = n (table initialisation) + k.
     """
-    x = np.array(x0, dtype=float)
-    runs = x.shape[0]
-    n = problem.n
-    gamma = np.broadcast_to(np.asarray(gamma, dtype=float), (runs,))[:, None]
-    table = problem.component_grads(x)  # (R, n, d): cost n per run
-    mean = table.mean(axis=1)
-    rows = np.arange(runs)
+    x0 = np.array(x0, dtype=float)
     wanted = np.asarray(checkpoints, dtype=int)
-    out = np.empty((len(wanted), runs))
-    cursor = 0
-    if wanted[0] == 0:
-        out[0] = observe(x)
-        cursor = 1
-    for k in range(1, steps + 1):
-        j = rng.integers(0, n, runs)
-        fresh = component_grad(problem, x, j)
-        old = table[rows, j]
-        x = x - gamma * (fresh - old + mean)
-        mean += (fresh - old) / n
-        table[rows, j] = fresh
-        if cursor < len(wanted) and k == wanted[cursor]:
-            out[cursor] = observe(x)
-            cursor += 1
-    return Recording(wanted, n + wanted.astype(float), out, x, int(table.nbytes))
+    trajectory = run(saga_method(problem, gamma, rng), problem.grad, x0, steps, observe, wanted)
+    table, _ = trajectory.state
+    return Recording(wanted, problem.n + wanted.astype(float), trajectory.observations, trajectory.x_final,
+                     int(table.nbytes))
 
 
 # --------------------------------------------------------------------------- SGD and GD on the same axis
