@@ -31,8 +31,9 @@ def window() -> Derivation:
     unrolled = d.definition("Unrolled velocity", sp.Eq(sp.Symbol("v_t"), sp.Sum(_b**j * g(t - j), (j, 0, t))),
                             "vₜ = βvₜ₋₁ + gₜ, v₋₁ = 0: the gradient j steps back has weight βʲ")
     weight = unrolled.rhs.function / g(t - j)
-    total = sp.limit(_geometric(sp.Sum(weight, (j, 0, t))).subs(_b**(t + 1), 0), t, sp.oo)
-    whole = d.computed("Total weight (t → ∞)", sp.Eq(sp.Sum(weight, (j, 0, sp.oo)), total), uses=[unrolled],
+    partial = sp.Sum(weight, (j, 0, t))  # one range for both sides: the typed sum is the summed one
+    total = sp.limit(_geometric(partial).subs(_b**(t + 1), 0), t, sp.oo)
+    whole = d.computed("Total weight (t → ∞)", sp.Eq(partial.subs(t, sp.oo), total), uses=[unrolled],
                        how="summation, βᵗ → 0", justification="geometric series, 0 < β < 1")
     last = d.computed("Weight of the last k gradients", sp.Eq(sp.Sum(weight, (j, 0, k - 1)),
                                                               _geometric(sp.Sum(weight, (j, 0, k - 1)))),

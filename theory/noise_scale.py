@@ -121,9 +121,9 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     floor_form = d.computed("In terms of the floor", sp.Eq(sp.Symbol("S"), sp.log(reached) / log_q(h_of_u)),
                             [solution, contraction, floor_u],
                             f"subs h(u) = {h_of_u} (solved from u(h))", "at fixed u, S depends on B only through uB/B_noise")
-    small = sp.limit(floor_form.rhs * B / B_noise, B, 0)
-    small_step = d.computed("Small batches: perfect scaling",
-                            sp.Eq(sp.Limit(sp.Symbol("S") * B / B_noise, B, 0), small), [floor_form],
+    scaled = floor_form.lhs * B / B_noise  # one form for the typeset limit and the computed one
+    small = sp.limit(scaled.subs(floor_form.lhs, floor_form.rhs), B, 0)
+    small_step = d.computed("Small batches: perfect scaling", sp.Eq(sp.Limit(scaled, B, 0), small), [floor_form],
                             "limit B → 0", "log((1 + x)/(1 − x)) = 2x + O(x³): at fixed u, S ∝ 1/B; the optimal u does not "
                                            "depend on B, so the tuned S*(B) ∝ B_noise/B and the tuned step grows ∝ B "
                                            "(the linear scaling rule)")

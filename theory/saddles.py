@@ -142,7 +142,8 @@ def stops_dead_seed() -> Derivation:
     u = sp.Symbol("u", positive=True)
     d.inequality("The minima attract", sp.Lt(sp.Abs(1 - eta * curvature.rhs), 1), uses=[curvature],
                  subs={eta: u / gamma}, ranges={u: (0, 1)}, justification="|1 − 2ηγ| < 1 for 0 < ηγ < 1")
-    d.cited("Where it ends", sp.Eq(sp.Symbol("d_oo"), 0),
+    at_a_minimum = sp.Min(*[sp.sqrt(sum((u - v) ** 2 for u, v in zip(points.args[0], pt))) for pt in points])
+    d.cited("Where it ends", sp.Eq(sp.Symbol("d_oo"), at_a_minimum),  # the distance computed, the convergence cited
             "Lee, Simchowitz, Jordan & Recht (2016), Gradient descent only converges to minimizers, Thm 4",
             "from almost every start GD with a small enough step converges to a minimum, not to the saddle: "
             "d_∞ = 0 ≠ √γ, whatever d₀")
