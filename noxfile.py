@@ -32,7 +32,7 @@ nox.options.default_venv_backend = "uv|virtualenv"
 
 @nox.session(default=True)
 def tests(session):
-    session.install("-e", ".[test,distributed]")
+    session.install("-c", "constraints.txt", "-e", ".[test,distributed]")  # the golden pins' versions
     session.run("pytest", "-q", *session.posargs)
 
 

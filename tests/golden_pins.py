@@ -12,7 +12,11 @@ experiment) regenerates the file and says why in its commit message::
     python -m tests.golden_pins ID [ID...] # re-pin only these claims
 
 Floats are compared at a relative tolerance of 1e-9: runs are bit-identical on one
-machine, and 1e-9 leaves room only for a different BLAS summation order.
+machine, and 1e-9 leaves room only for a different BLAS summation order. They are
+bit-identical only under the same library versions: a newer NumPy, SciPy or JAX moves
+margins of near-zero residuals and points at a filter's edge. The pins were made under
+the locked versions of ``constraints.txt``; a failing pin names any installed version
+that differs from the lock.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 GOLDEN_PATH = Path(__file__).with_name("golden") / "quick.json"
+CONSTRAINTS_PATH = Path(__file__).resolve().parent.parent / "constraints.txt"
 RTOL = 1e-9
 
 
@@ -80,6 +85,24 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
     elif expected == actual:
         return []
     return [f"{path}: pinned {expected!r}, now {actual!r}"]
+
+
+def unlocked_versions() -> list[str]:
+    """Installed packages whose version differs from ``constraints.txt`` (the pins' environment)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for line in CONSTRAINTS_PATH.read_text().splitlines():
+        name, _, locked = line.split("#")[0].strip().partition("==")
+        if not locked:
+            continue
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            continue  # an optional package this environment does not use
+        if installed != locked:
+            found.append(f"{name} {installed} (locked {locked})")
+    return found
 
 
 def load_golden() -> dict[str, Any]:

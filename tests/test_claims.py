@@ -7,7 +7,7 @@ refactor that moves a measured value, margin or mutant verdict is caught.
 """
 
 import pytest
-from golden_pins import differences, fingerprint, load_golden
+from golden_pins import differences, fingerprint, load_golden, unlocked_versions
 
 from convergence.discovery import check_claim_theory, discover
 from convergence.runner import RunOptions, run_claim
@@ -28,7 +28,9 @@ def test_claim_reaches_expected_verdict(claim):
     assert not survivors, f"mutants survived: {survivors}"
     assert claim.id in GOLDEN, f"{claim.id} has no golden pin: run python -m tests.golden_pins {claim.id}"
     changed = differences(GOLDEN[claim.id], fingerprint(record))
-    assert not changed, "numbers differ from the golden pin (explain and re-pin):\n" + "\n".join(changed[:10])
+    unlocked = unlocked_versions() if changed else []
+    hint = f"\nnot the pinned environment (pip install -c constraints.txt): {', '.join(unlocked)}" if unlocked else ""
+    assert not changed, "numbers differ from the golden pin (explain and re-pin):\n" + "\n".join(changed[:10]) + hint
 
 
 # Master seeds at which a calibration sweep once found a wrong verdict, each traced to a flaw in the

@@ -30,3 +30,24 @@ def test_a_changed_mutant_verdict_is_caught():
 def test_non_finite_values_are_counted_not_summed():
     pin = fingerprint({"verdict": "INCONCLUSIVE", "measured_values": [1.0, None, 3.0]})
     assert pin["measured"]["count"] == 3 and pin["measured"]["non_finite"] == 1 and pin["measured"]["sum"] == 4.0
+
+
+def test_a_version_other_than_the_lock_is_named(tmp_path, monkeypatch):
+    """A pin that moves under another NumPy says so: the pins hold under constraints.txt only."""
+    import importlib.metadata
+
+    import golden_pins
+
+    lock = tmp_path / "constraints.txt"
+    installed = importlib.metadata.version("numpy")
+    lock.write_text(f"# a comment\nnumpy==0.0.1  # not what is installed\nsympy=={importlib.metadata.version('sympy')}\n"
+                    "not-an-installed-package==1.0\n")
+    monkeypatch.setattr(golden_pins, "CONSTRAINTS_PATH", lock)
+    assert golden_pins.unlocked_versions() == [f"numpy {installed} (locked 0.0.1)"]
+
+
+def test_the_lock_pins_the_numeric_stack():
+    from golden_pins import CONSTRAINTS_PATH
+
+    locked = {line.split("==")[0].lower() for line in CONSTRAINTS_PATH.read_text().splitlines() if "==" in line}
+    assert {"numpy", "scipy", "sympy", "jax", "jaxlib", "optax", "clarabel", "cvxpy", "pepit"} <= locked
