@@ -175,12 +175,28 @@ def last_iterate_log() -> Derivation:
                equals=difference, uses=[construction, iterate],
                justification="for i < t (x_(t,t) = 0) the right side is > 0 (positive coordinates); for i ≥ t, "
                              "H_i(x_t) = H_t(x_t) since x_(t,j) = 0 for j ≥ t: the smallest maximiser is t")
-    radius = d.computed("No projection", sp.Le(sp.Symbol("r") ** 2, t * (B_J / sp.sqrt(j)) ** 2), [iterate, margin_step],
-                        "t coordinates of size at most 1/(2√T)",
-                        "‖x_(t+1)‖² ≤ t/(4T) ≤ 1/4 < 1 for t ≤ T: the projection is the identity (r = ‖x_(t+1)‖)")
+    entry = d.identity("A coordinate's largest value",
+                       sp.Eq(x[j + 1, j], 1 / (2 * sp.sqrt(T))), equals=coord.subs(t, j + 1).doit(), uses=[iterate],
+                       justification="coordinate j enters at step j as b_j/√j and only decreases afterwards "
+                                     "(the drift subtracts a_j/√s > 0 at each later step s)")
+    r = sp.Symbol("r", nonnegative=True)  # r = ‖x_(t+1)‖
+    radius = d.computed("Norm of the iterate", sp.Le(r**2, sp.summation(entry.rhs**2, (j, 1, t))), [entry, margin_step],
+                        "sum over the t non-zero coordinates of the squared largest value",
+                        "coordinates lie in (0, 1/(2√T)] (the margin is positive)")
+    # The bound against the iterate itself at one horizon (a bound typed too low would fail here).
+    horizon = 4
+    exact_norm = sum(coord.subs({t: horizon + 1, T: horizon, j: n_}).doit() ** 2 for n_ in range(1, horizon + 1))
+    d.inequality(f"The bound at t = T = {horizon}", sp.Le(exact_norm, radius.rhs.subs({t: horizon, T: horizon}), evaluate=False),
+                 uses=[iterate, radius], justification=f"‖x_{horizon + 1}‖² for T = {horizon}, sums evaluated, "
+                                                       "against the bound")
+    fraction = sp.Symbol("u", positive=True)  # t/T
+    unprojected = d.inequality("No projection", sp.Lt(radius.rhs, 1), uses=[radius], subs={t: fraction * T},
+                 ranges={fraction: (0, 1)},
+                 justification="t ≤ T: ‖x_(t+1)‖² ≤ t/(4T) ≤ 1/4 < 1, so the projection onto the unit ball is the "
+                               "identity")
     final_sum = sp.Sum(A_J * coord.subs(t, T + 1), (j, 1, T))
     final = d.computed("Final value is attained by H_(T+1)", sp.Eq(sp.Symbol("f_T"), final_sum),
-                       [construction, iterate, radius], "H_(T+1) at x_(T+1): Σ_j a_j x_(T+1,j)",
+                       [construction, iterate, unprojected], "H_(T+1) at x_(T+1): Σ_j a_j x_(T+1,j)",
                        "all coordinates j ≤ T are positive, so H_(T+1) − H_i > 0 for i ≤ T: "
                        "f(x_(T+1)) = H_(T+1)(x_(T+1)) =: V(T)")
     first = sp.summation(_reversed(A_J / (2 * sp.sqrt(T))).function, (k, 1, T)) * sp.sqrt(T)

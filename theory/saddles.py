@@ -48,9 +48,19 @@ def escape_time() -> Derivation:
     xs, ys = sp.symbols("x y", real=True)
     saddle = d.definition("Saddle", sp.Eq(sp.Function("f")(xs, ys), (a * xs**2 - gamma * ys**2) / 2),
                           "curvature a > 0 along x, −γ < 0 along y")
+    second = [(xs, xs), (xs, ys), (ys, ys)]  # f_xx, f_xy, f_yy
+    d.identity("Curvatures at the saddle",
+               sp.Eq(sp.Tuple(*(sp.Derivative(saddle.lhs, u, v) for u, v in second)), sp.Tuple(a, 0, -gamma)),
+               equals=sp.Tuple(*(sp.diff(saddle.rhs, u, v) for u, v in second)), uses=[saddle],
+               justification="∂²f/∂x² = a > 0 and ∂²f/∂y² = −γ < 0 with no cross term: a strict saddle whose "
+                             "coordinates move independently under GD")
+    x = sp.Function("x")
+    d.computed("GD on the x-coordinate", sp.Eq(x(t + 1), sp.collect(sp.expand(
+        (xs - eta * sp.diff(saddle.rhs, xs)).subs(xs, x(t))), x(t))), [saddle], "x − η ∂f/∂x",
+               "x contracts by 1 − ηa (for 0 < ηa < 2) and plays no part in the escape")
     gd = d.computed("GD on the y-coordinate", sp.Eq(y(t + 1), sp.factor(
         (ys - eta * sp.diff(saddle.rhs, ys)).subs(ys, y(t)))), [saddle], "y − η ∂f/∂y",
-                    "the y-coordinate decouples; x contracts by 1 − ηa")
+                    "the y-coordinate decouples from x")
     tt = sp.Symbol("t", integer=True, nonnegative=True)
     closed_form = sp.rsolve(y(tt + 1) - gd.rhs.subs(t, tt), y(tt), {y(0): delta}).subs(tt, t)
     closed = d.computed("Closed form", sp.Eq(y(t), closed_form), [gd], "rsolve from y₀ = δ")

@@ -160,7 +160,8 @@ def decay_exact_bottom_seed() -> Derivation:
                        uses=[decay], how="geometric series, ratio η_(τ+1)/η_τ = e^(−k) < 1",
                        justification="geometric series, k > 0")
     factor = sp.cancel(model.rhs / e_t).subs(step_size, decay.rhs)
-    after = sp.Product(factor, (tt, 0, t - 1)) * e0  # e_t, unrolled from e_0
+    product_to = sp.Product(factor, (tt, 0, t - 1))  # e_t/e_0, unrolled
+    after = product_to * e0
     direct, error = [], e0
     for step in range(3):
         error = model.rhs.subs({e_t: error, step_size: decay.rhs.subs(tt, step)})
@@ -168,8 +169,8 @@ def decay_exact_bottom_seed() -> Derivation:
     d.identity("Unrolled", sp.Eq(sp.Tuple(*sp.symbols("e_1:4")), sp.Tuple(*direct)),
                equals=sp.Tuple(*[after.subs(t, n_).doit() for n_ in range(1, 4)]), uses=[model, decay],
                justification="e_t = Π_(τ<t)(1 − η_τ a)·e₀ agrees with the recursion for t ≤ 3")
-    product = after.subs(t, sp.oo) / e0
-    d.computed("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), product * e0), uses=[model, decay], how="t → ∞",
+    product = product_to.subs(t, sp.oo)
+    d.computed("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), after.subs(t, sp.oo)), uses=[model, decay], how="t → ∞",
                justification="the product converges because Σ η_τ a < ∞")
     d.cited("Non-zero", sp.Ne(product, 0), reference="Knopp, Theory and Application of Infinite Series (1990), §28, Thm 3",
             justification="an infinite product Π(1 − x_τ) with 0 < x_τ < 1 and Σ x_τ < ∞ is positive: GD stops short of θ*")
