@@ -34,6 +34,8 @@ import numpy as np
 from .optimizers import GradFn, Optimizer, State
 
 Observer = Callable[[np.ndarray], np.ndarray]
+# Called at t = 0 and after every step with (t, x, state, diverged); x's buffer is reused.
+StepWatcher = Callable[[int, np.ndarray, State, np.ndarray], None]
 
 # The one-dot test accepts a batch when Σ x² ≤ (1 − _SUM_MARGIN)·bound. The computed
 # sum of N non-negative terms is within N·2⁻⁵³ of the exact one (relative), and so
@@ -170,6 +172,7 @@ def run(
     observe: Observer | None = None,
     checkpoints: np.ndarray | None = None,
     blowup: float = 1e100,
+    every_step: StepWatcher | None = None,
 ) -> Trajectory:
     """Run ``steps`` updates from ``x0`` (runs, dim), observing at checkpoints.
 
@@ -180,8 +183,12 @@ def run(
         x0: starting points, shape (runs, dim).
         steps: number of updates T.
         observe: maps x (runs, dim) to per-run observations (default: x itself).
-        checkpoints: steps t in [0, T] at which to observe (default: every step).
+        checkpoints: steps t in [0, T] at which to observe (default: every step; may be empty).
         blowup: norm beyond which a run counts as diverged.
+        every_step: an observer of every step, called as ``every_step(t, x, state, diverged)``
+            at t = 0 and after each step, once divergence has been marked (a diverged run's
+            row of x and of the state is zero): running averages and ergodic means. It must
+            copy what it keeps, since x's buffer is reused.
 
     Returns:
         A Trajectory.
@@ -203,6 +210,8 @@ def run(
         state = optimizer.init(x)
         if 0 in wanted:
             recorded.append(_record(observe, x, diverged))
+        if every_step is not None:
+            every_step(0, x, state, diverged)
         for t in range(1, steps + 1):
             if in_place:
                 state = optimizer.step(x, spare, state, grad)
@@ -215,8 +224,11 @@ def run(
             x = x_next
             if t in wanted:
                 recorded.append(_record(observe, x, diverged))
+            if every_step is not None:
+                every_step(t, x, state, diverged)
     x[diverged] = last_finite[diverged]
-    return Trajectory(checkpoints, np.stack(recorded), x, diverged, diverged_at, state)
+    observations = np.stack(recorded) if recorded else np.empty((0, runs))
+    return Trajectory(checkpoints, observations, x, diverged, diverged_at, state)
 
 
 def _mark_diverged(

@@ -30,10 +30,12 @@ is evaluated at t = 1, 2, … — never at 0. The schedules of ``empirics/schedu
 are indexed from 0 (their t is the number of updates already taken), so one of them
 enters an optimizer as ``lambda t: schedule(t - 1)``.
 
-Not in the table, because they are not optimizers of this interface: clipping and
-projection (options of ``stochastic.run_sgd`` and ``adaptive.drive``), SVRG, SAGA and
-the plain loops of ``variance_reduction`` (loops over finite sums, not
-``(init, update)`` pairs). AdaGrad and RMSProp are not implemented.
+Beside the table (``BESIDE_THE_TABLE``): optimizers of this interface that draw their
+own gradients, from a finite sum's components (``variance_reduction.svrg_method``,
+``saga_method``) or from a stochastic oracle (``stochastic.sgd_method``), so the table's
+contracts on deterministic quadratics do not apply; tests/test_variance_reduction.py and
+tests/test_stochastic.py hold them to their recursions. Clipping and projection are
+options of ``sgd_method`` and ``adaptive.drive``. AdaGrad and RMSProp are not implemented.
 """
 
 from __future__ import annotations
@@ -148,3 +150,10 @@ TABLE: tuple[Entry, ...] = (
 )
 
 BY_NAME: dict[str, Entry] = {e.name: e for e in TABLE}
+
+# Optimizer factories outside the table, and why (see the module docstring).
+BESIDE_THE_TABLE: dict[str, str] = {
+    "svrg_method": "draws component gradients of a finite sum; needs the problem and a generator",
+    "saga_method": "draws component gradients of a finite sum; needs the problem and a generator",
+    "sgd_method": "draws its gradients from a stochastic oracle with a generator",
+}

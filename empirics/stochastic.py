@@ -28,21 +28,24 @@ Cost
     every oracle reports its cost per call in gradient evaluations (the batch
     size B; a full gradient costs n); ``run_sgd`` accumulates it per run.
 
-``run_sgd`` is the batched loop: step size from a schedule
-(empirics/schedules.py) or a constant, optional heavy-ball momentum in the sum
-form (v ← βv + g, x ← x − ηv), optional clipping and projection, optional
-uniform iterate averaging; divergence is data as in empirics/engine.py.
+``sgd_method`` is SGD as an optimizer of the engine (empirics/engine.py, which
+owns the time loop and divergence): step size a constant or a function of the
+update's number, optional heavy-ball momentum in the sum form (v ← βv + g,
+x ← x − ηv), optional clipping and projection. ``run_sgd`` runs it with the
+observers SGD's claims need: checkpoints with the cost spent, uniform iterate
+averaging, ergodic means.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from .engine import blown_up
+from .engine import run
+from .optimizers import Optimizer
 from .schedules import as_schedule
 
 SCHEMES = ("with_replacement", "without_replacement", "reshuffle", "cyclic")
@@ -214,6 +217,52 @@ class StochasticTrajectory:
     time_average: np.ndarray | None = None  # mean of observe(x_t) over t in [time_average_from, T]
 
 
+class SGDState(NamedTuple):
+    """The state of ``sgd_method``: the oracle's own, the heavy-ball buffer, the updates taken."""
+
+    oracle: Any  # e.g. a SamplerState (the epoch's permutations and position); not per-run zeroed
+    velocity: np.ndarray | None  # v (runs, dim), None without momentum
+    count: int  # updates taken so far
+
+
+def sgd_method(oracle: Any, rng: np.random.Generator, eta: Any, momentum: Any = None, clip: Any = None,
+               project: Callable[[np.ndarray], np.ndarray] | None = None) -> Optimizer:
+    """SGD as an optimizer for the engine: gradients come from ``oracle`` (drawn with ``rng``).
+
+    Math:
+        g_t = clip(oracle(x_{t−1}))                   (clip optional)
+        v_t = β v_{t−1} + g_t   (momentum, sum form; v = g without momentum)
+        x_t = Π(x_{t−1} − η(t) v_t)                   (projection Π optional)
+
+    ``eta`` is a constant (scalar or (runs, 1)) or a function of the update's number
+    t = 1, 2, … (the optimizer table's convention). The ``grad`` the engine passes is not
+    used: the oracle is the only source of gradients.
+    """
+    step_size = eta if callable(eta) else (lambda t: eta)
+
+    def init(x0):
+        return SGDState(oracle.init(rng, x0.shape[0]), np.zeros_like(x0) if momentum is not None else None, 0)
+
+    def update(x, state, grad):
+        oracle_state, velocity, count = SGDState(*state)
+        g, oracle_state = oracle(x, oracle_state, rng)
+        if clip is not None:
+            g = clip_by_norm(g, clip)
+        if velocity is not None:
+            velocity = momentum * velocity + g
+            g = velocity
+        x_next = x - np.asarray(step_size(np.array(count + 1)), dtype=float) * g
+        if project is not None:
+            x_next = project(x_next)
+        return x_next, SGDState(oracle_state, velocity, count + 1)
+
+    return Optimizer("sgd", init, update)
+
+
+def _oracle_only(x: np.ndarray) -> np.ndarray:
+    raise AssertionError("sgd_method draws every gradient from its oracle")
+
+
 def run_sgd(
     oracle: Any,
     x0: np.ndarray,
@@ -229,12 +278,10 @@ def run_sgd(
     blowup: float = 1e100,
     time_average_from: int | None = None,
 ) -> StochasticTrajectory:
-    """Batched SGD: x_{t+1} = Π(x_t − η_t d_t) with d_t the (clipped) stochastic gradient or velocity.
+    """Batched SGD (``sgd_method``) run by the engine, with iterate averaging and ergodic means.
 
     Math:
-        g_t = clip(oracle(x_t))                       (clip optional)
-        v_t = β v_{t−1} + g_t   (momentum, sum form; v = g without momentum)
-        x_{t+1} = Π(x_t − η_t v_t)                    (projection Π optional)
+        x_{t+1} = Π(x_t − η_t d_t), d_t the (clipped) stochastic gradient or velocity (``sgd_method``)
         x̄_T = (1/T) Σ_{t=1}^{T} x_t                   (average=True)
 
     Args:
@@ -242,14 +289,16 @@ def run_sgd(
         x0: starting points (runs, dim).
         steps: number of updates T.
         rng: the claim's generator.
-        eta: a schedule t -> η_t (empirics/schedules.py) or a constant, scalar or (runs, 1).
+        eta: a schedule of empirics/schedules.py (indexed from 0: the update producing x_t
+            uses η_(t−1)) or a constant, scalar or (runs, 1).
         momentum: β (scalar or (runs, 1)) for heavy ball in the sum form, or None.
         clip: norm threshold c (scalar or (runs, 1)), or None.
         project: projection onto a feasible set, or None.
         observe: maps x (or x and x̄ when ``average``) to per-run observations.
         checkpoints: steps in [0, T] at which to observe (default every step).
-        average: keep the running uniform average of x_1 … x_t.
-        blowup: norm beyond which a run counts as diverged (then frozen).
+        average: keep the running uniform average of x_1 … x_t (of a diverged run: up to
+            its last iterate before divergence).
+        blowup: norm beyond which a run counts as diverged.
         time_average_from: if given, the per-run mean of ``observe`` over steps
             t = time_average_from … T is accumulated on the fly (no storage per
             step) and returned as ``time_average``: an ergodic average, the
@@ -259,67 +308,36 @@ def run_sgd(
         A StochasticTrajectory; diverged runs observe ``inf`` after divergence.
     """
     schedule = as_schedule(eta)
-    x = np.array(x0, dtype=float)
-    runs = x.shape[0]
+    x0 = np.array(x0, dtype=float)
+    runs = x0.shape[0]
     checkpoints = np.arange(steps + 1) if checkpoints is None else np.asarray(checkpoints, dtype=int)
     wanted = set(int(t) for t in checkpoints)
     if observe is None:
         observe = (lambda z, zbar: z.copy()) if average else (lambda z: z.copy())
-    diverged = np.zeros(runs, dtype=bool)
-    diverged_at = np.full(runs, -1)
-    velocity = np.zeros_like(x) if momentum is not None else None
-    x_avg = np.zeros_like(x) if average else None
     recorded, costs = [], []
-    state = oracle.init(rng, runs)
-    running_sum = None
+    kept: dict[str, Any] = {"x_avg": np.zeros_like(x0) if average else None, "sum": None}
 
-    def accumulate(t):
-        nonlocal running_sum
-        if time_average_from is None or t < time_average_from:
-            return
-        obs = np.asarray(observe(x, x_avg) if average else observe(x), dtype=float)
-        mask = diverged.reshape((runs,) + (1,) * (obs.ndim - 1))
-        obs = np.where(mask, np.inf, obs)
-        running_sum = obs if running_sum is None else running_sum + obs
+    def observed(x, diverged):
+        obs = np.asarray(observe(x, kept["x_avg"]) if average else observe(x), dtype=float)
+        return np.where(diverged.reshape((runs,) + (1,) * (obs.ndim - 1)), np.inf, obs)
 
-    def record(t):
-        obs = np.asarray(observe(x, x_avg) if average else observe(x), dtype=float)
-        mask = diverged.reshape((runs,) + (1,) * (obs.ndim - 1))
-        recorded.append(np.where(mask, np.inf, obs))
-        costs.append(np.full(runs, t * oracle.cost, dtype=float))
+    def watch(t, x, state, diverged):
+        if average and t > 0:
+            x_avg = kept["x_avg"]
+            moved = x_avg + (x - x_avg) / t
+            kept["x_avg"] = np.where(diverged[:, None], x_avg, moved) if diverged.any() else moved
+        if t in wanted:
+            recorded.append(observed(x, diverged))
+            costs.append(np.full(runs, t * oracle.cost, dtype=float))
+        if time_average_from is not None and t >= time_average_from:
+            obs = observed(x, diverged)
+            kept["sum"] = obs if kept["sum"] is None else kept["sum"] + obs
 
-    with np.errstate(all="ignore"):
-        if 0 in wanted:
-            record(0)
-        accumulate(0)
-        for t in range(1, steps + 1):
-            g, state = oracle(x, state, rng)
-            if clip is not None:
-                g = clip_by_norm(g, clip)
-            if velocity is not None:
-                velocity = momentum * velocity + g
-                g = velocity
-            step = np.asarray(schedule(np.array(t - 1)), dtype=float)
-            x_next = x - step * g
-            if project is not None:
-                x_next = project(x_next)
-            bad = blown_up(x_next, blowup)
-            if bad is not None:
-                diverged_at[bad & ~diverged] = t
-                diverged |= bad
-            if diverged.any():  # freeze diverged runs; no copy while none has
-                x = np.where(diverged[:, None], x, x_next)
-                if velocity is not None:
-                    velocity = np.where(diverged[:, None], 0.0, velocity)
-            else:
-                x = x_next
-            if x_avg is not None:
-                x_avg = x_avg + (x - x_avg) / t
-            if t in wanted:
-                record(t)
-            accumulate(t)
+    method = sgd_method(oracle, rng, lambda t: schedule(t - 1), momentum, clip, project)
+    trajectory = run(method, _oracle_only, x0, steps, checkpoints=np.empty(0, dtype=int), blowup=blowup,
+                     every_step=watch)
     time_average = None
-    if running_sum is not None:
-        time_average = running_sum / (steps - max(int(time_average_from), 0) + 1)
-    return StochasticTrajectory(checkpoints, np.stack(recorded), np.stack(costs), x, x_avg, diverged, diverged_at,
-                                time_average)
+    if kept["sum"] is not None:
+        time_average = kept["sum"] / (steps - max(int(time_average_from), 0) + 1)
+    return StochasticTrajectory(checkpoints, np.stack(recorded), np.stack(costs), trajectory.x_final,
+                                kept["x_avg"], trajectory.diverged, trajectory.diverged_at, time_average)

@@ -17,6 +17,7 @@ from empirics.stochastic import (
     SharedSampler,
     clip_by_norm,
     run_sgd,
+    sgd_method,
 )
 
 
@@ -96,3 +97,34 @@ def test_gaussian_noise_variance_schedule_and_divergence():
     assert blow.diverged.tolist() == [True, False] and np.isinf(blow.observations[-1, 0]).all()
     avg = run_sgd(ExactGradientOracle(lambda x: np.zeros_like(x)), np.ones((1, 1)), 4, rng, 0.1, average=True)
     np.testing.assert_allclose(avg.x_average, 1.0)
+
+
+def test_a_diverged_runs_average_and_final_point_stop_before_divergence():
+    """x ← x − η·x with η = 3: x_t = (−2)^t, beyond 100 in norm at t = 7; the other run stays finite."""
+    rng = np.random.default_rng(0)
+    traj = run_sgd(ExactGradientOracle(lambda x: x), np.ones((2, 1)), 12, rng, np.array([[3.0], [0.5]]),
+                   average=True, blowup=100.0)
+    iterates = (-2.0) ** np.arange(1, 7)  # x_1 … x_6, the last ones before divergence
+    assert traj.diverged_at.tolist() == [7, -1]
+    np.testing.assert_array_equal(traj.x_final[0], [iterates[-1]])
+    np.testing.assert_allclose(traj.x_average[0], [iterates.mean()], rtol=1e-15)
+    np.testing.assert_allclose(traj.x_average[1], [np.mean(0.5 ** np.arange(1, 13))], rtol=1e-14)
+
+
+def test_sgd_method_is_an_engine_optimizer_counting_updates_from_one():
+    """The schedule sgd_method is given sees t = 1, 2, …; run_sgd hands it an empirics schedule as η(t − 1)."""
+    seen = []
+
+    def eta(t):
+        seen.append(int(t))
+        return 0.1
+
+    rng = np.random.default_rng(0)
+    x0 = np.ones((3, 2))
+    method = sgd_method(ExactGradientOracle(lambda x: 2 * x), rng, eta)
+    traj = run(method, lambda x: 1 / 0, x0, 4)  # the engine's gradient is never called
+    assert seen == [1, 2, 3, 4] and traj.state[2] == 4
+    np.testing.assert_allclose(traj.x_final, 0.8**4)
+    seen.clear()
+    run_sgd(ExactGradientOracle(lambda x: 2 * x), x0, 3, rng, lambda t: eta(t + 1))
+    assert seen == [1, 2, 3]
