@@ -22,7 +22,8 @@ full gradient costs n, a sampled component gradient costs 1.
 SVRG and SAGA are optimizers (``svrg_method``, ``saga_method``: init and update
 over per-run state) run by the engine (``empirics.engine.run``), which owns the
 time loop, checkpoints and divergence; ``svrg`` and ``saga`` wrap them with the
-cost accounting. SVRG records each epoch's snapshot gap in its state
+cost accounting. Plain SGD is ``stochastic.sgd_method`` with a one-sample
+finite-sum oracle, and GD is ``optimizers.gradient_descent``, both run by the engine. SVRG records each epoch's snapshot gap in its state
 (``SVRGState``), since its epochs end at different steps in different runs.
 
 Suboptimality f(x) − f* is computed without cancellation for ridge problems
@@ -41,6 +42,7 @@ from scipy.special import expit
 from . import optimizers
 from .engine import run
 from .problems import Logistic, Ridge
+from .stochastic import FiniteSumOracle, Sampler, sgd_method
 
 # --------------------------------------------------------------------------- problems
 
@@ -288,22 +290,18 @@ def saga(problem, x0: np.ndarray, gamma, steps: int, rng: np.random.Generator, c
 
 def sgd(problem, x0: np.ndarray, schedule: Callable[[int], np.ndarray], steps: int, rng: np.random.Generator,
         checkpoints: np.ndarray, observe: Callable[[np.ndarray], np.ndarray]) -> Recording:
-    """SGD x ← x − η_t ∇f_i(x) with one sample per step (cost 1); ``schedule(t)`` gives η_t ((R,) or scalar)."""
-    x = np.array(x0, dtype=float)
-    runs = x.shape[0]
-    wanted = np.asarray(checkpoints, dtype=int)
-    out = np.empty((len(wanted), runs))
-    cursor = 0
-    if wanted[0] == 0:
-        out[0] = observe(x)
-        cursor = 1
-    for t in range(1, steps + 1):
-        eta = np.broadcast_to(np.asarray(schedule(t), dtype=float), (runs,))[:, None]
-        x = x - eta * component_grad(problem, x, rng.integers(0, problem.n, runs))
-        if cursor < len(wanted) and t == wanted[cursor]:
-            out[cursor] = observe(x)
-            cursor += 1
-    return Recording(wanted, wanted.astype(float), out, x)
+    """SGD x ← x − η_t ∇f_i(x), one uniformly drawn component per step (cost 1), run by the engine
+    (``stochastic.sgd_method``); ``schedule(t)`` gives η_t ((R,) or scalar) for update t = 1, 2, …"""
+    x0 = np.array(x0, dtype=float)
+    runs = x0.shape[0]
+    oracle = FiniteSumOracle(problem, Sampler("with_replacement", problem.n, 1))
+
+    def eta(t):
+        return np.broadcast_to(np.asarray(schedule(t), dtype=float), (runs,))[:, None]
+
+    trajectory = run(sgd_method(oracle, rng, eta), problem.grad, x0, steps, observe, np.asarray(checkpoints, dtype=int))
+    wanted = trajectory.checkpoints
+    return Recording(wanted, wanted.astype(float), trajectory.observations, trajectory.x_final)
 
 
 def gradient_descent(problem, x0: np.ndarray, eta: float, steps: int, checkpoints: np.ndarray,
