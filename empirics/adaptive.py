@@ -22,6 +22,11 @@ Conventions (documented once here, tested in tests/test_adaptive.py):
   1 − β₂^t afterwards (PyTorch's ``amsgrad=True``).
 * η_t = η · schedule(t) (default schedule ≡ 1); Reddi et al. use η/√t.
 
+Test beds: ``drive`` (a prescribed or time-dependent gradient, optionally projected)
+and ``online_regret`` (the online counterexample) run an optimizer wrapped by
+``clocked`` through the engine (``empirics.engine.run``), which owns the time loop;
+they observe every step through the engine's ``every_step`` hook.
+
 Nothing here knows about the theory: the claims compare these iterates with
 the SymPy derivations in ``theory/adam.py``.
 """
@@ -34,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine import run
 from .optimizers import Optimizer
 
 Schedule = Callable[[np.ndarray], np.ndarray]
@@ -127,13 +133,14 @@ def drive(
     observe: Callable[[np.ndarray, tuple, int], np.ndarray] | None = None,
     project: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Drive:
-    """Run ``steps`` updates where the gradient at step t is ``gradient_at(t, x)``.
+    """Run ``steps`` updates where the gradient at step t is ``gradient_at(t, x)``, by the engine.
 
-    This is the engine loop for gradients that depend on time (online
-    problems, prescribed gradient histories): the only Python loop is over t,
-    every run advances together. ``observe(x, state, t)`` returns per-run
-    observations (default: x); ``project`` maps iterates back onto the
-    feasible set after each update (projected online methods).
+    For gradients that depend on time (online problems, prescribed gradient
+    histories): ``clocked`` gives the optimizer the step's gradient and the
+    projection, and the engine (``empirics.engine.run``) owns the loop.
+    ``observe(x, state, t)`` returns per-run observations (default: x), ``inf``
+    for a run whose iterate was non-finite at some step (divergence is data; a
+    finite iterate of any size is not divergence here).
 
     Args:
         optimizer: the pure optimizer.
@@ -147,23 +154,46 @@ def drive(
     Returns:
         A Drive.
     """
-    x = np.array(x0, dtype=float)
     observe = observe or (lambda z, s, t: z.copy())
     wanted = set(int(c) for c in np.asarray(checkpoints))
-    finite = np.ones(x.shape[0], dtype=bool)
     recorded = []
-    with np.errstate(all="ignore"):
-        state = optimizer.init(x)
-        if 0 in wanted:
-            recorded.append(np.asarray(observe(x, state, 0), dtype=float))
-        for t in range(1, steps + 1):
-            x, state = optimizer.update(x, state, lambda z, t=t: gradient_at(t, z))
-            if project is not None:
-                x = project(x)
-            finite &= np.isfinite(x).all(axis=1)
-            if t in wanted:
-                recorded.append(np.asarray(observe(x, state, t), dtype=float))
-    return Drive(np.asarray(sorted(wanted)), np.stack(recorded), x, finite)
+
+    finite = np.ones(np.shape(x0)[0], dtype=bool)
+
+    def record(t, x, state, diverged):
+        finite[:] &= np.isfinite(x).all(axis=1)
+        if t in wanted:
+            recorded.append(np.asarray(observe(x, state[:-1], t), dtype=float))
+
+    # No divergence tracking (blowup=None): with ε = 0 an iterate may be 0/0 while the moments,
+    # which impulse responses and the max-step claim read, stay meaningful; zeroing would lose them.
+    trajectory = run(clocked(optimizer, gradient_at, project), _clock_only, x0, steps,
+                     checkpoints=np.empty(0, dtype=int), blowup=None, every_step=record)
+    return Drive(np.asarray(sorted(wanted)), np.stack(recorded), trajectory.x_final, finite)
+
+
+def clocked(optimizer: Optimizer, gradient_at: Callable[[int, np.ndarray], np.ndarray],
+            project: Callable[[np.ndarray], np.ndarray] | None = None) -> Optimizer:
+    """``optimizer`` fed the gradient of update t as ``gradient_at(t, x)`` (t = 1, 2, …), then projected.
+
+    Its state is the optimizer's own with the update count appended (a plain int).
+    """
+
+    def init(x0):
+        return (*optimizer.init(x0), 0)
+
+    def update(x, state, grad):
+        t = state[-1] + 1
+        x_next, inner = optimizer.update(x, state[:-1], lambda z: gradient_at(t, z))
+        if project is not None:
+            x_next = project(x_next)
+        return x_next, (*inner, t)
+
+    return Optimizer(f"{optimizer.name}, clocked", init, update)
+
+
+def _clock_only(x: np.ndarray) -> np.ndarray:
+    raise AssertionError("a clocked optimizer takes its gradients from gradient_at")
 
 
 def prescribed(history: np.ndarray) -> Callable[[int, np.ndarray], np.ndarray]:
@@ -263,17 +293,19 @@ def online_regret(optimizer: Optimizer, problem: PeriodicLinearOnline, x0: np.nd
     regret = np.zeros(runs)
     recorded_x, recorded_r = [], []
     wanted = set(int(c) for c in checkpoints)
-    x = np.array(x0, dtype=float)
     finite = np.ones(runs, dtype=bool)
-    ref = np.full_like(x, comparator)
-    with np.errstate(all="ignore"):
-        state = optimizer.init(x)
-        for t in range(1, steps + 1):
-            regret = regret + problem.loss(t, x) - problem.loss(t, ref)
-            x, state = optimizer.update(x, state, lambda z, t=t: problem.grad(t, z))
-            x = problem.project(x)
-            finite &= np.isfinite(x).all(axis=1)
+    ref = np.full((runs, x0.shape[1]), comparator, dtype=float)
+
+    def account(t, x, state, diverged):
+        nonlocal regret
+        if t >= 1:
+            finite[:] &= np.isfinite(x).all(axis=1)
             if t in wanted:
                 recorded_x.append(x[:, 0].copy())
                 recorded_r.append(regret.copy())
+        if t < steps:  # update t + 1's gradient is f_(t+1)'s at x_t: charge its loss there
+            regret = regret + problem.loss(t + 1, x) - problem.loss(t + 1, ref)
+
+    run(clocked(optimizer, problem.grad, problem.project), _clock_only, x0, steps,
+        checkpoints=np.empty(0, dtype=int), blowup=None, every_step=account)
     return np.stack(recorded_x), np.stack(recorded_r), finite

@@ -171,7 +171,7 @@ def run(
     steps: int,
     observe: Observer | None = None,
     checkpoints: np.ndarray | None = None,
-    blowup: float = 1e100,
+    blowup: float | None = 1e100,
     every_step: StepWatcher | None = None,
 ) -> Trajectory:
     """Run ``steps`` updates from ``x0`` (runs, dim), observing at checkpoints.
@@ -184,7 +184,9 @@ def run(
         steps: number of updates T.
         observe: maps x (runs, dim) to per-run observations (default: x itself).
         checkpoints: steps t in [0, T] at which to observe (default: every step; may be empty).
-        blowup: norm beyond which a run counts as diverged.
+        blowup: norm beyond which a run counts as diverged; None tracks no divergence
+            (a non-finite run carries on, nothing is zeroed: for drivers whose state stays
+            meaningful when x does not, e.g. Adam's moments at ε = 0).
         every_step: an observer of every step, called as ``every_step(t, x, state, diverged)``
             at t = 0 and after each step, once divergence has been marked (a diverged run's
             row of x and of the state is zero): running averages and ergodic means. It must
@@ -201,7 +203,7 @@ def run(
     diverged = np.zeros(runs, dtype=bool)
     diverged_at = np.full(runs, -1)
     last_finite = np.empty_like(x)  # rows of diverged runs: the iterate before divergence
-    bound = _sum_bound(x, blowup)
+    bound = _sum_bound(x, blowup) if blowup is not None else 0.0
     grad = _retaining(grad)
     in_place = optimizer.step is not None
     spare = np.empty_like(x) if in_place else None
@@ -218,7 +220,7 @@ def run(
                 x_next, spare = spare, x
             else:
                 x_next, state = optimizer.update(x, state, grad)
-            bad = blown_up(x_next, blowup, bound)
+            bad = blown_up(x_next, blowup, bound) if blowup is not None else None
             if bad is not None and bad.any():
                 state = _mark_diverged(t, bad, x, x_next, state, diverged, diverged_at, last_finite)
             x = x_next

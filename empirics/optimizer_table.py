@@ -156,4 +156,5 @@ BESIDE_THE_TABLE: dict[str, str] = {
     "svrg_method": "draws component gradients of a finite sum; needs the problem and a generator",
     "saga_method": "draws component gradients of a finite sum; needs the problem and a generator",
     "sgd_method": "draws its gradients from a stochastic oracle with a generator",
+    "clocked": "wraps another optimizer: feeds it update t's gradient of a time-dependent problem, then projects",
 }

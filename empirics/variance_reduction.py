@@ -23,8 +23,9 @@ SVRG and SAGA are optimizers (``svrg_method``, ``saga_method``: init and update
 over per-run state) run by the engine (``empirics.engine.run``), which owns the
 time loop, checkpoints and divergence; ``svrg`` and ``saga`` wrap them with the
 cost accounting. Plain SGD is ``stochastic.sgd_method`` with a one-sample
-finite-sum oracle, and GD is ``optimizers.gradient_descent``, both run by the engine. SVRG records each epoch's snapshot gap in its state
-(``SVRGState``), since its epochs end at different steps in different runs.
+finite-sum oracle, and GD is ``optimizers.gradient_descent``, both run by the engine.
+SVRG records each epoch's snapshot gap in its state (``SVRGState``), since its
+epochs end at different steps in different runs.
 
 Suboptimality f(x) − f* is computed without cancellation for ridge problems
 (½ eᵀHe with e = x − x*), so it can be followed down to ~1e-30.
