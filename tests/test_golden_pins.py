@@ -41,7 +41,8 @@ def test_a_version_other_than_the_lock_is_named(tmp_path, monkeypatch):
     lock = tmp_path / "constraints.txt"
     installed = importlib.metadata.version("numpy")
     sympy = importlib.metadata.version("sympy")
-    lock.write_text(f"# a comment\nnumpy==0.0.1  # not what is installed\nsympy=={sympy}\nnot-an-installed-package==1.0\n")
+    lock.write_text(f"# a comment\nnumpy==0.0.1  # not what is installed\nsympy=={sympy}\n"
+                    "not-an-installed-package==1.0\n")
     monkeypatch.setattr(golden_pins, "CONSTRAINTS_PATH", lock)
     assert golden_pins.unlocked_versions() == [f"numpy {installed} (locked 0.0.1)"]
 
