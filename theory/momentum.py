@@ -57,7 +57,8 @@ def ema_amplifies_seed() -> Derivation:
     reading = d.definition("Seed 002's reading", sp.Eq(sp.Symbol("Delta_theta"), eta * g / (1 - beta)),
                            "'velocity builds up, effectively giving a larger step size without changing η': "
                            "the amplification of the sum form, attributed to the EMA form")
-    d.computed("Claimed step relative to plain GD", sp.Eq(sp.Symbol("Delta_theta") / (eta * g), reading.rhs / (eta * g)),
+    plain_step = eta * g  # plain GD's step
+    d.computed("Claimed step relative to plain GD", sp.Eq(reading.lhs / plain_step, reading.rhs / plain_step),
                uses=[reading], how="divide by ηg")
     return d.finish("0 ≤ β < 1", "EMA form v ← βv + (1 − β)g")
 

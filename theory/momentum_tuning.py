@@ -35,8 +35,8 @@ def window() -> Derivation:
     total = sp.limit(_geometric(partial).subs(_b**(t + 1), 0), t, sp.oo)
     whole = d.computed("Total weight (t → ∞)", sp.Eq(partial.subs(t, sp.oo), total), uses=[unrolled],
                        how="summation, βᵗ → 0", justification="geometric series, 0 < β < 1")
-    last = d.computed("Weight of the last k gradients", sp.Eq(sp.Sum(weight, (j, 0, k - 1)),
-                                                              _geometric(sp.Sum(weight, (j, 0, k - 1)))),
+    last_k = sp.Sum(weight, (j, 0, k - 1))  # one range for both sides
+    last = d.computed("Weight of the last k gradients", sp.Eq(last_k, _geometric(last_k)),
                       uses=[unrolled], how="summation", justification="finite geometric sum")
     share = d.computed("Share of the last k", sp.Eq(sp.Symbol("s_k"), sp.simplify(last.rhs / whole.rhs).subs(_b, beta)),
                        uses=[whole, last], how="ratio of the two sums")

@@ -217,6 +217,12 @@ def flat_occupancy() -> Derivation:
                     "SGD x₊ = x − η(f'(x) + σξ) is the Euler–Maruyama step of Langevin dynamics at temperature "
                     "T = ησ²/2; its invariant density is Gibbs up to O(ηa) (the discrete chain has local variance "
                     "ησ²/(a(2 − ηa)) instead of T/a)")
+    density = sp.Function("p")(x)
+    d.identity("Stationary for Langevin dynamics at temperature T",
+               sp.Eq(sp.Derivative(sp.diff(fx, x) * density, x) + T * sp.Derivative(density, (x, 2)), 0),
+               where={density: gibbs.rhs}, uses=[gibbs],
+               justification="dX = −f'(X)dt + √(2T)dW: the stationary Fokker–Planck equation holds for the cited "
+                             "density (computed), whatever f")
     mass = sp.integrate(gibbs.rhs.subs(fx, f0 + a * x**2 / 2) * sp.Symbol("Z"), (x, -sp.oo, sp.oo))
     laplace = d.computed("Laplace approximation of a basin", sp.Eq(sp.Symbol("P_basin"), sp.simplify(mass)), [gibbs],
                          "integrate e^(−(f₀ + ax²/2)/T) over the line",

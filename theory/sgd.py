@@ -378,27 +378,32 @@ def shuffling_exponents() -> Derivation:
                                       "offset of order η, whose square is of order η² (seed 001's systematic bias)")
     p_cyc = sp.degree(sp.expand(cyclic.rhs**2), eta)
     S1, S2 = sp.symbols("S_1 S_2", real=True)
-    pair = next(st for st in without_replacement().steps if st.label == "Covariance of two distinct draws")
+    drawn = {st.label: st for st in without_replacement().steps}
+    pair = drawn["Covariance of two distinct draws"]
     cov = pair.rhs.subs(sigma, s)  # −s²/(n − 1), solved in sgd.without-replacement
-    perm = d.assumption("Uniform reshuffling", sp.And(sp.Eq(sp.Function("Var")(c_pi(kk)), s**2),
+    exchangeable = {eq.lhs.func.__name__: eq.rhs for eq in drawn["Exchangeable draws"].expr.args}
+    perm = d.assumption("Uniform reshuffling", sp.And(sp.Eq(sp.Function("Var")(c_pi(kk)), exchangeable["Var"].subs(sigma, s)),
                                                       sp.Eq(sp.Function("Cov")(c_pi(kk), c_pi(sp.Symbol("l"))), cov)),
                         "a uniform permutation draws the c_i without replacement: every pair of positions has "
                         "covariance −s²/(n − 1) (sgd.without-replacement)")
-    var_xi = sp.factor(s**2 * S2 + cov * (S1**2 - S2))
-    noise_rr = d.computed("Reshuffled: epoch noise", sp.Eq(sp.Symbol("Var_xi") / eta**2, var_xi), [epoch_step, perm],
+    stated = {eq.lhs.func.__name__: eq.rhs for eq in perm.expr.args}  # the moments as the assumption states them
+    var_xi = sp.factor(stated["Var"] * S2 + stated["Cov"] * (S1**2 - S2))
+    per_step = eta**2  # the noise c_π(m) enters the epoch map times η: Var ξ in units of η²
+    noise_rr = d.computed("Reshuffled: epoch noise", sp.Eq(sp.Symbol("Var_xi") / per_step, var_xi), [epoch_step, perm],
                           "variance of Σ_m w_m c_π(m): S₂ variances, S₁² − S₂ covariances",
                           "w_m = q^m − 1 (the weights after subtracting Σ c = 0), S₁ = Σ_m w_m, S₂ = Σ_m w_m²")
     sum_w = sp.expand(_power_sum_series(n, x, 1, 3) - n)
     sum_w2 = sp.expand(_power_sum_series(n, x, 2, 3) - 2 * _power_sum_series(n, x, 1, 3) + n)
-    spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) / s**2)
+    scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
+    spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) * per_step / scale)
     spread_order = _leading_order(spread, x)
     leading_spread = sp.factor(sp.Poly(spread, x).coeff_monomial(x**spread_order))
     spread_step = d.computed("Reshuffled: spread of the weights",
-                             sp.Eq(sp.Symbol("Var_xi") / (eta * s) ** 2, leading_spread * x**spread_order), [noise_rr],
+                             sp.Eq(sp.Symbol("Var_xi") / scale, leading_spread * x**spread_order), [noise_rr],
                              "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
                              "a uniform permutation makes the epoch noise zero-mean")
     one_minus_q2n = sp.series(1 - q ** (2 * n), x, 0, 2).removeO()
-    stationary_rr = sp.factor(eta**2 * s**2 * spread_step.rhs / one_minus_q2n)
+    stationary_rr = sp.factor(scale * spread_step.rhs / one_minus_q2n)
     rr = d.computed("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), stationary_rr), [spread_step, epoch_step],
                     "Var ξ/(1 − q^(2n)), leading order in h",
                     "of order η³ (Mishchenko et al. 2020)")
