@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from .engine import run
-from .optimizers import Optimizer
+from .optimizers import Optimizer, clocked
 
 Schedule = Callable[[np.ndarray], np.ndarray]
 
@@ -167,33 +167,9 @@ def drive(
 
     # No divergence tracking (blowup=None): with ε = 0 an iterate may be 0/0 while the moments,
     # which impulse responses and the max-step claim read, stay meaningful; zeroing would lose them.
-    trajectory = run(clocked(optimizer, gradient_at, project), _clock_only, x0, steps,
+    trajectory = run(clocked(optimizer, gradient_at, project), None, x0, steps,
                      checkpoints=np.empty(0, dtype=int), blowup=None, every_step=record)
     return Drive(np.asarray(sorted(wanted)), np.stack(recorded), trajectory.x_final, finite)
-
-
-def clocked(optimizer: Optimizer, gradient_at: Callable[[int, np.ndarray], np.ndarray],
-            project: Callable[[np.ndarray], np.ndarray] | None = None) -> Optimizer:
-    """``optimizer`` fed the gradient of update t as ``gradient_at(t, x)`` (t = 1, 2, …), then projected.
-
-    Its state is the optimizer's own with the update count appended (a plain int).
-    """
-
-    def init(x0):
-        return (*optimizer.init(x0), 0)
-
-    def update(x, state, grad):
-        t = state[-1] + 1
-        x_next, inner = optimizer.update(x, state[:-1], lambda z: gradient_at(t, z))
-        if project is not None:
-            x_next = project(x_next)
-        return x_next, (*inner, t)
-
-    return Optimizer(f"{optimizer.name}, clocked", init, update)
-
-
-def _clock_only(x: np.ndarray) -> np.ndarray:
-    raise AssertionError("a clocked optimizer takes its gradients from gradient_at")
 
 
 def prescribed(history: np.ndarray) -> Callable[[int, np.ndarray], np.ndarray]:
@@ -306,6 +282,6 @@ def online_regret(optimizer: Optimizer, problem: PeriodicLinearOnline, x0: np.nd
         if t < steps:  # update t + 1's gradient is f_(t+1)'s at x_t: charge its loss there
             regret = regret + problem.loss(t + 1, x) - problem.loss(t + 1, ref)
 
-    run(clocked(optimizer, problem.grad, problem.project), _clock_only, x0, steps,
+    run(clocked(optimizer, problem.grad, problem.project), None, x0, steps,
         checkpoints=np.empty(0, dtype=int), blowup=None, every_step=account)
     return np.stack(recorded_x), np.stack(recorded_r), finite

@@ -142,6 +142,10 @@ def _retaining(grad: GradFn) -> GradFn:
     return retained
 
 
+def _no_gradient(x: np.ndarray) -> np.ndarray:
+    raise TypeError("this optimizer asked the engine for a gradient, but run() was given grad=None")
+
+
 def _zero_rows(array: np.ndarray, rows: np.ndarray, runs: int) -> np.ndarray:
     """A copy of a per-run array with ``rows`` zeroed (anything else unchanged).
 
@@ -166,7 +170,7 @@ def _record(observe: Observer, x: np.ndarray, diverged: np.ndarray) -> np.ndarra
 
 def run(
     optimizer: Optimizer,
-    grad: GradFn,
+    grad: GradFn | None,
     x0: np.ndarray,
     steps: int,
     observe: Observer | None = None,
@@ -180,6 +184,8 @@ def run(
         optimizer: the optimizer (its in-place ``step`` is used when it has one).
         grad: gradient of the objective, batched; each run's row must depend on that
             run's row of x only (a diverged run's row keeps being updated, from zero).
+            None for an optimizer that draws its own gradients (``stochastic.sgd_method``
+            from an oracle, ``optimizers.clocked`` from a time-dependent problem).
         x0: starting points, shape (runs, dim).
         steps: number of updates T.
         observe: maps x (runs, dim) to per-run observations (default: x itself).
@@ -189,8 +195,10 @@ def run(
             meaningful when x does not, e.g. Adam's moments at ε = 0).
         every_step: an observer of every step, called as ``every_step(t, x, state, diverged)``
             at t = 0 and after each step, once divergence has been marked (a diverged run's
-            row of x and of the state is zero): running averages and ergodic means. It must
-            copy what it keeps, since x's buffer is reused.
+            row of x and of the state is zero): running averages, ergodic means, first
+            crossings. It must copy what it keeps, since x's buffer is reused. If it returns
+            True the run ends after step t (everything it watches for has happened); the
+            Trajectory then holds the checkpoints up to t only.
 
     Returns:
         A Trajectory.
@@ -204,7 +212,7 @@ def run(
     diverged_at = np.full(runs, -1)
     last_finite = np.empty_like(x)  # rows of diverged runs: the iterate before divergence
     bound = _sum_bound(x, blowup) if blowup is not None else 0.0
-    grad = _retaining(grad)
+    grad = _retaining(grad) if grad is not None else _no_gradient
     in_place = optimizer.step is not None
     spare = np.empty_like(x) if in_place else None
     recorded = []
@@ -212,9 +220,8 @@ def run(
         state = optimizer.init(x)
         if 0 in wanted:
             recorded.append(_record(observe, x, diverged))
-        if every_step is not None:
-            every_step(0, x, state, diverged)
-        for t in range(1, steps + 1):
+        last = 0 if every_step is not None and every_step(0, x, state, diverged) else steps
+        for t in range(1, last + 1):
             if in_place:
                 state = optimizer.step(x, spare, state, grad)
                 x_next, spare = spare, x
@@ -226,10 +233,13 @@ def run(
             x = x_next
             if t in wanted:
                 recorded.append(_record(observe, x, diverged))
-            if every_step is not None:
-                every_step(t, x, state, diverged)
+            if every_step is not None and every_step(t, x, state, diverged):
+                last = t
+                break
     x[diverged] = last_finite[diverged]
     observations = np.stack(recorded) if recorded else np.empty((0, runs))
+    if last < steps:  # ended early by every_step
+        checkpoints = checkpoints[checkpoints <= last]
     return Trajectory(checkpoints, observations, x, diverged, diverged_at, state)
 
 

@@ -141,3 +141,23 @@ def nesterov_lookahead(eta: Any, beta: Any) -> Optimizer:
         return state
 
     return Optimizer("nesterov-lookahead", init, update, step)
+
+
+def clocked(optimizer: Optimizer, gradient_at: Callable[[int, np.ndarray], np.ndarray],
+            project: Callable[[np.ndarray], np.ndarray] | None = None) -> Optimizer:
+    """``optimizer`` fed the gradient of update t as ``gradient_at(t, x)`` (t = 1, 2, …), then projected.
+
+    Its state is the optimizer's own with the update count appended (a plain int).
+    """
+
+    def init(x0):
+        return (*optimizer.init(x0), 0)
+
+    def update(x, state, grad):
+        t = state[-1] + 1
+        x_next, inner = optimizer.update(x, state[:-1], lambda z: gradient_at(t, z))
+        if project is not None:
+            x_next = project(x_next)
+        return x_next, (*inner, t)
+
+    return Optimizer(f"{optimizer.name}, clocked", init, update)

@@ -235,8 +235,8 @@ def sgd_method(oracle: Any, rng: np.random.Generator, eta: Any, momentum: Any = 
         x_t = Π(x_{t−1} − η(t) v_t)                   (projection Π optional)
 
     ``eta`` is a constant (scalar or (runs, 1)) or a function of the update's number
-    t = 1, 2, … (the optimizer table's convention). The ``grad`` the engine passes is not
-    used: the oracle is the only source of gradients.
+    t = 1, 2, … (the optimizer table's convention). Run it with ``engine.run(..., grad=None, ...)``:
+    the oracle is the only source of gradients.
     """
     step_size = eta if callable(eta) else (lambda t: eta)
 
@@ -257,10 +257,6 @@ def sgd_method(oracle: Any, rng: np.random.Generator, eta: Any, momentum: Any = 
         return x_next, SGDState(oracle_state, velocity, count + 1)
 
     return Optimizer("sgd", init, update)
-
-
-def _oracle_only(x: np.ndarray) -> np.ndarray:
-    raise AssertionError("sgd_method draws every gradient from its oracle")
 
 
 def run_sgd(
@@ -334,7 +330,7 @@ def run_sgd(
             kept["sum"] = obs if kept["sum"] is None else kept["sum"] + obs
 
     method = sgd_method(oracle, rng, lambda t: schedule(t - 1), momentum, clip, project)
-    trajectory = run(method, _oracle_only, x0, steps, checkpoints=np.empty(0, dtype=int), blowup=blowup,
+    trajectory = run(method, None, x0, steps, checkpoints=np.empty(0, dtype=int), blowup=blowup,
                      every_step=watch)
     time_average = None
     if kept["sum"] is not None:

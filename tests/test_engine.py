@@ -168,3 +168,30 @@ def test_rotated_quadratic_has_the_requested_spectrum():
     q = rotated_quadratic(rng, spectra)
     np.testing.assert_allclose(q.eigenvalues, spectra, rtol=1e-12)
     np.testing.assert_allclose(q.A, np.swapaxes(q.A, 1, 2))
+
+
+def test_every_step_sees_each_step_after_divergence_is_marked_and_can_end_the_run():
+    """x ← x − 3x = −2x: run 0 (x₀ = 1) passes the blow-up norm 100 at step 7; run 1 (x₀ = 0) never moves."""
+    seen = []
+
+    def watch(t, x, state, diverged):
+        seen.append((t, x[:, 0].copy(), diverged.copy()))
+        return t == 9  # end the run after step 9
+
+    traj = run(gradient_descent(3.0), lambda x: x, np.array([[1.0], [0.0]]), 20, checkpoints=np.array([0, 5, 9, 12]),
+               blowup=100.0, every_step=watch)
+    assert [t for t, _, _ in seen] == list(range(10))
+    assert seen[6][1][0] == 64.0 and not seen[6][2][0]  # x_6 = 64 < 100
+    assert seen[7][1][0] == 0.0 and seen[7][2].tolist() == [True, False]  # step 7 (−128): marked, row zeroed
+    assert traj.checkpoints.tolist() == [0, 5, 9] and traj.observations.shape == (3, 2, 1)
+    assert traj.diverged_at.tolist() == [7, -1] and traj.x_final[0, 0] == 64.0
+
+
+def test_without_a_blowup_norm_nothing_is_marked_or_zeroed():
+    traj = run(gradient_descent(3.0), lambda x: x, np.ones((1, 1)), 2000, checkpoints=np.array([2000]), blowup=None)
+    assert not traj.diverged.any() and np.isnan(traj.x_final).all()  # (−2)^t overflows to ±inf, then inf − inf
+
+
+def test_an_optimizer_that_asks_for_a_gradient_it_was_not_given_fails_loudly():
+    with pytest.raises(TypeError, match="grad=None"):
+        run(gradient_descent(0.1), None, np.ones((1, 1)), 3)
