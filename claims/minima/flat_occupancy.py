@@ -59,8 +59,10 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
+from empirics.engine import run
 from empirics.problems import DoubleWell
 from empirics.statistics import CLAIM_ALPHA, mean_interval
+from empirics.stochastic import GaussianNoiseOracle, sgd_method
 from theory.saddles import a_f, a_s, flat_occupancy
 
 ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 claims × 1e-4 ≤ 1 %)
@@ -86,12 +88,18 @@ def experiment(params, rng):
     horizon, burn = params["time"], params["burn_in_time"]
     steps_b = np.round(horizon / eta_b).astype(int)
     burn_b = np.round(burn / eta_b).astype(int)
-    x = np.zeros(len(eta_b))
     flat_steps = np.zeros(len(eta_b))
-    for t in range(1, int(steps_b.max()) + 1):
-        active = t <= steps_b
-        x = np.where(active, x - eta_b * (well.grad(x) + sigma_b * rng.standard_normal(len(x))), x)
-        flat_steps += (x < 0) & active & (t > burn_b)
+
+    def step_size(t):  # a run whose budget is spent takes zero steps (the noise is still drawn for it)
+        return np.where(t <= steps_b, eta_b, 0.0)[:, None]
+
+    def count_flat(t, x, state, diverged):
+        if t >= 1:
+            flat_steps[:] += (x[:, 0] < 0) & (t <= steps_b) & (t > burn_b)
+
+    oracle = GaussianNoiseOracle(lambda z: well.grad(z[:, 0])[:, None], sigma_b[:, None])
+    run(sgd_method(oracle, rng, step_size), None, np.zeros((len(eta_b), 1)), int(steps_b.max()),
+        checkpoints=np.empty(0, dtype=int), every_step=count_flat)
     p_run = (flat_steps / (steps_b - burn_b)).reshape(len(etas), runs)
     # Student t across runs, Bonferroni over the k judged points (the larger steps are shown only).
     occupancy = mean_interval(p_run, ALPHA, axis=1, points=k)

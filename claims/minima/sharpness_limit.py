@@ -44,32 +44,38 @@ was measured.)
 import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from empirics.engine import run
 from empirics.estimators import bisect_threshold
+from empirics.optimizers import gradient_descent
 from empirics.problems import DoubleWell
+from empirics.stochastic import GaussianNoiseOracle, sgd_method
 from theory.saddles import eta, sharpness_limit
 
 
 def _leaves(eta_v, depth, steps):
     def unstable(a_s):
-        w_s = np.sqrt(8 * depth / a_s)
+        w_s = np.sqrt(8 * depth / a_s)[:, None]  # one run per step size, a_s per run
         well = DoubleWell(depth, 1.0, w_s)
         start = 1e-9 * w_s
-        x = w_s + start
-        half = None
-        grew = np.zeros(np.shape(x), dtype=bool)
-        with np.errstate(all="ignore"):
-            for t in range(1, steps + 1):
-                x = x - eta_v * well.grad(x)
-                grew |= ~(np.abs(x - w_s) <= 10 * start)  # NaN counts as grown
-                if t == steps // 2:
-                    half = np.abs(x - w_s)
-        end = np.abs(x - w_s)
+        grew = np.zeros(w_s.shape, dtype=bool)
+        half = np.full(w_s.shape, np.nan)
+
+        def watch(t, x, state, diverged):
+            if t >= 1:
+                grew[:] |= ~(np.abs(x - w_s) <= 10 * start)  # NaN counts as grown
+            if t == steps // 2:
+                half[:] = np.abs(x - w_s)
+
+        # blowup=None: a run that leaves the basin is judged by `grew`, not zeroed
+        trajectory = run(gradient_descent(eta_v[:, None]), well.grad, w_s + start, steps,
+                         checkpoints=np.empty(0, dtype=int), blowup=None, every_step=watch)
+        end = np.abs(trajectory.x_final - w_s)
         # Converging: never grew beyond 10× the start offset (in the linear regime |e| is monotone, so
         # a multiplier of modulus > 1 + 1e-2 is caught within ~230 steps whatever happens after it
         # leaves the basin), still shrinking at the end, or already at the rounding floor
         # (|x − w_s| ~ eps·w_s, where x may hop between neighbouring doubles).
         converging = ~grew & np.isfinite(end) & ((end < half) | (end <= 1e-13 * w_s))
-        return ~converging
+        return ~converging[:, 0]
 
     return unstable
 
@@ -82,13 +88,12 @@ def _sgd_mean_leaves(eta_v, runs, steps, noise_step, seed):
     candidate curvature, so the bisection compares curvatures, not noise draws.
     """
     def unstable(a):
-        gen = np.random.default_rng(seed)
-        theta = np.ones((runs, len(eta_v)))
-        sigma = noise_step / eta_v
-        with np.errstate(all="ignore"):
-            for _ in range(steps):
-                theta = theta - eta_v * (a * theta + sigma * gen.standard_normal(theta.shape))
-        end = np.abs(theta.mean(axis=0))
+        # One engine run per candidate: rows are the R runs, columns the step sizes (each with its own a
+        # and σ), so blowup=None: a row that blows up in one column must not be zeroed in the others.
+        oracle = GaussianNoiseOracle(lambda theta: a * theta, noise_step / eta_v)
+        trajectory = run(sgd_method(oracle, np.random.default_rng(seed), eta_v), None, np.ones((runs, len(eta_v))),
+                         steps, checkpoints=np.empty(0, dtype=int), blowup=None)
+        end = np.abs(trajectory.x_final.mean(axis=0))
         return ~(np.isfinite(end) & (end < 1.0))  # the mean grew beyond its start |θ₀| = 1
 
     return unstable

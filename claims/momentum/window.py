@@ -17,21 +17,23 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
-from empirics.optimizers import heavy_ball
+from empirics.engine import run
+from empirics.optimizers import clocked, heavy_ball
 from theory.momentum_tuning import window
 from theory.symbols import beta, k
 
 
 def impulse_weights(betas: np.ndarray, steps: int) -> np.ndarray:
-    """Weights v_t (shape (steps, len(betas))) of a unit gradient given at t = 0."""
-    opt = heavy_ball(eta=1.0, beta=betas[:, None], form="sum")
-    x = np.zeros((len(betas), 1))
-    state = opt.init(x)
+    """Weights v_t (shape (steps, len(betas))) of a unit gradient given at the first update."""
+    pulse = clocked(heavy_ball(eta=1.0, beta=betas[:, None], form="sum"),
+                    lambda t, z: np.full_like(z, 1.0 if t == 1 else 0.0))
     weights = []
-    for t in range(steps):
-        pulse = 1.0 if t == 0 else 0.0
-        x, state = opt.update(x, state, lambda z, p=pulse: np.full_like(z, p))
-        weights.append(state[0][:, 0].copy())
+
+    def velocity(t, x, state, diverged):
+        if t >= 1:
+            weights.append(state[0][:, 0].copy())
+
+    run(pulse, None, np.zeros((len(betas), 1)), steps, checkpoints=np.empty(0, dtype=int), every_step=velocity)
     return np.array(weights)
 
 

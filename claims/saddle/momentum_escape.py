@@ -17,6 +17,7 @@ constant-gradient amplification 1 + ηγ/(1 − β), which overstates the growth
 import numpy as np
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from empirics.engine import run
 from empirics.optimizers import heavy_ball
 from empirics.problems import Saddle
 from theory.saddles import beta, eta, gamma, momentum_growth
@@ -36,14 +37,16 @@ def experiment(params, rng):
     total = int(steps.max())
     opt = heavy_ball(eta_v[:, None], b[:, None], form="sum")
     grad = Saddle(params["a"], gam, 0.0).grad
-    x = np.ones((len(b), 2))
-    state = opt.init(x)
     ratio = np.full(len(b), np.nan)
-    for t in range(1, total + 1):
-        y_before = x[:, 1].copy()
-        x, state = opt.update(x, state, grad)
+    y_before = np.empty(len(b))
+
+    def growth(t, x, state, diverged):  # y_t / y_(t−1) at each run's own last step
         hit = steps == t
         ratio[hit] = x[hit, 1] / y_before[hit]
+        y_before[:] = x[:, 1]
+
+    # blowup=None: runs are sized to stay below 1e200 in |y|, past the engine's default blow-up norm
+    run(opt, grad, np.ones((len(b), 2)), total, checkpoints=np.empty(0, dtype=int), blowup=None, every_step=growth)
     grid_h = np.geomspace(min(params["eta_gamma"]), max(params["eta_gamma"]), 100)
     measured = tuple(Series(f"measured, β = {bv:g}", h[b == bv], ratio[b == bv], kind="scatter")
                      for bv in params["betas"])
