@@ -34,8 +34,12 @@ import sympy as sp
 from scipy import stats
 
 from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
+from empirics.engine import run
 from empirics.estimators import crossing_fraction
+from empirics.optimizers import gradient_descent
+from empirics.problems import Saddle
 from empirics.statistics import CLAIM_ALPHA
+from empirics.stochastic import GaussianNoiseOracle, sgd_method
 from theory.saddle_escape import escape_time_cases
 from theory.saddle_escape import q as Q
 from theory.saddles import Z34, delta, eta, gamma, r, sigma
@@ -43,33 +47,39 @@ from theory.saddles import Z34, delta, eta, gamma, r, sigma
 ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 claims × 1e-4 ≤ 1 %)
 
 
-def _crossing(growth_step, y0, steps, radius, rng=None, noise=None):
-    """Batched crossing time of |y| = radius with log interpolation; growth_step(y, noise) -> next y."""
-    y = np.array(y0, dtype=float)
-    prev = y.copy()
-    tau = np.full(y.shape, np.nan)
-    for t in range(1, steps + 1):
-        prev[:] = y
-        xi = rng.standard_normal(y.shape) if noise is not None else 0.0
-        y = growth_step(y, xi)
-        new = np.isnan(tau) & (np.abs(y) >= radius)
-        if new.any():
-            tau[new] = (t - 1) + crossing_fraction(np.abs(prev[new]), np.abs(y[new]), radius)
-        if not np.isnan(tau).any():
-            break
+def _noisy_escape_times(eta_v, gam, sigma_v, steps, radius, rng):
+    """Crossing time of |y| = radius, log-interpolated within the step, of SGD on the saddle's y-coordinate:
+    y ← y − η(−γy + σξ) from y₀ = 0 (engine and sgd_method; the run ends once every run has crossed)."""
+    oracle = GaussianNoiseOracle(lambda y: -gam * y, sigma_v)
+    tau = np.full(len(eta_v), np.nan)
+    before = np.zeros(len(eta_v))
+
+    def first_crossing(t, y, state, diverged):
+        if t >= 1:
+            new = np.isnan(tau) & (np.abs(y[:, 0]) >= radius)
+            if new.any():
+                tau[new] = (t - 1) + crossing_fraction(np.abs(before[new]), np.abs(y[new, 0]), radius)
+        before[:] = y[:, 0]
+        return not np.isnan(tau).any()
+
+    run(sgd_method(oracle, rng, eta_v[:, None]), None, np.zeros((len(eta_v), 1)), steps,
+        checkpoints=np.empty(0, dtype=int), blowup=None, every_step=first_crossing)
     return tau
 
 
 def _escape_step(a, gam, quartic, eta_v, y0, radius, steps):
     """First integer step t with |y_t| ≥ r of GD on the 2-D saddle ½(ax² − γy²) (+ y⁴/4), x₀ = 1: (points,)."""
-    x, y = np.ones_like(eta_v), np.array(y0, dtype=float)
-    hit = np.zeros(y.shape, dtype=int)
-    for t in range(1, steps + 1):
-        x, y = x - eta_v * a * x, y - eta_v * (-gam * y + quartic * y**3)
-        new = (hit == 0) & (np.abs(y) >= radius)
+    hit = np.zeros(len(eta_v), dtype=int)
+
+    def first_step_beyond(t, z, state, diverged):
+        new = (hit == 0) & (np.abs(z[:, 1]) >= radius)
         hit[new] = t
-        if np.all(hit > 0):
-            break
+        return bool(np.all(hit > 0))
+
+    start = np.stack([np.ones_like(eta_v), np.asarray(y0, dtype=float)], axis=1)
+    # blowup=None: a run that escaped early keeps growing until the last one has
+    run(gradient_descent(eta_v[:, None]), Saddle(a, gam, quartic).grad, start, steps,
+        checkpoints=np.empty(0, dtype=int), blowup=None, every_step=first_step_beyond)
     return hit.astype(float)
 
 
@@ -90,8 +100,7 @@ def experiment(params, rng):
     runs = params["runs"]
     eta_n = np.repeat(hs / gam, runs)
     sig = params["sigma"]
-    tau_n = _crossing(lambda y, xi: y + eta_n * (gam * y - sig * xi), np.zeros_like(eta_n), params["max_steps"],
-                      radius, rng=rng, noise=True).reshape(len(hs), runs)
+    tau_n = _noisy_escape_times(eta_n, gam, sig, params["max_steps"], radius, rng).reshape(len(hs), runs)
     points_n = len(hs)
     # Order-statistic interval for the median at level ALPHA/points (all points share the split).
     level = ALPHA / points_n
