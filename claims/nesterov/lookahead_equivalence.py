@@ -22,6 +22,7 @@ are off by ηβ|v| ~ 1e-2 … 1 at the early steps.
 import numpy as np
 
 from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from empirics.engine import run
 from empirics.optimizers_momentum import nesterov_lookahead, nesterov_pytorch, nesterov_sutskever
 from empirics.problems import Softplus, rotated_quadratic
 from theory.nesterov import lookahead_equivalence
@@ -32,10 +33,12 @@ def _run_all(grad, x0, eta_, beta_, steps):
     """Trajectories of the three forms: x and v of the lookahead form, θ and v_S of Sutskever's, PyTorch's p."""
     def record(opt):
         xs, vs = [], []
-        x, state = x0.copy(), opt.init(x0)
-        for _ in range(steps):
-            x, state = opt.update(x, state, grad)
-            xs.append(x.copy()), vs.append(state[0].copy())
+
+        def every(t, x, state, diverged):
+            if t >= 1:
+                xs.append(x.copy()), vs.append(state[0].copy())
+
+        run(opt, grad, x0, steps, checkpoints=np.empty(0, dtype=int), blowup=None, every_step=every)
         return np.array(xs), np.array(vs)
 
     x_la, v_la = record(nesterov_lookahead(eta_, beta_))
