@@ -175,6 +175,17 @@ def max_step_bound() -> Derivation:
     quoted = d.cited("Kingma & Ba's bound", sp.Eq(sp.Symbol("B_KB"), kingma_ba_bound()),
                      "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, §2.1",
                      "|Δ_t| ≤ η(1 − β₁)/√(1 − β₂) when 1 − β₁ > √(1 − β₂)")
+    step_t = sp.Symbol("t", integer=True, positive=True)  # t ≥ 1: the sums are not empty
+
+    def single_impulse(moment):  # g_t = 1, no earlier gradient: g_i = δ(i, t)
+        return sp.simplify(moment.subs(t, step_t).replace(lambda e: isinstance(e, sp.Indexed) and e.base == G,
+                                                          lambda e: sp.KroneckerDelta(e.indices[0], step_t)).doit())
+
+    m_one, v_one = single_impulse(m_sum), single_impulse(v_sum)
+    d.identity("Kingma & Ba's bound is a single impulse's ratio", sp.Eq(sp.Symbol("B_KB"), quoted.rhs),
+               equals=m_one / sp.sqrt(v_one), uses=[sums, quoted],
+               justification="g_t = 1 and no earlier gradient: m_t = 1 − β₁, v_t = 1 − β₂ (computed, t ≥ 1), "
+                             "uncorrected |m_t|/√v_t")
     d.computed("Kingma & Ba at the defaults", sp.Eq(sp.Symbol("B_KB"), sp.N(quoted.rhs.subs(defaults), 6)), [quoted],
                "subs, evaluate", "the single-impulse history; exceeded by the geometric history above")
     return d.finish("0 < β₁ < 1, 0 < β₂ < 1, β₁² ≠ β₂ (at β₁² = β₂ the sum is t)", "ε → 0", "t ≥ 1", result=bound)
@@ -194,12 +205,18 @@ def std_seed() -> Derivation:
                            "√v̂ estimates σ, the standard deviation of g")
     predicted = d.computed("The seed's prediction", sp.Eq(e_v, sp.solve(reading.expr, e_v)[0]), [reading],
                            "solve for E[v̂_t]", "E[v̂_t] = σ² = Var(g)")
-    corrected_v = d.definition("Bias-corrected second moment", sp.Eq(sp.Symbol("v_hat_t"), sp.Sum(
-        (1 - beta_2) * beta_2 ** (t - j) * G[j] ** 2 / (1 - beta_2**t), (j, 1, t))),
-                               "v_t unrolled (adam.bias-correction), divided by 1 − β₂^t")
-    weights = sp.Sum(corrected_v.rhs.function.subs(G[j], 1), *corrected_v.rhs.limits)
-    total = _weights_total(weights)
-    d.identity("What v̂ estimates", sp.Eq(e_v, _E(g**2)), equals=sp.simplify(total) * _E(g**2), uses=[corrected_v],
+    rec = _adam_recursions(d)
+    v_rec = next(eq.rhs for eq in rec.expr.args if eq.lhs == sp.Symbol("v_t"))  # β₂ v_(t−1) + (1 − β₂) g_t²
+    rate = v_rec.coeff(sp.Symbol("v_t-1"))
+    forcing = sp.cancel((v_rec - rate * sp.Symbol("v_t-1")) / (1 - rate)).subs(t, j)
+    v_unrolled = _ema_unrolled(rate, forcing)
+    corrected_v = d.computed("Bias-corrected second moment", sp.Eq(sp.Symbol("v_hat_t"), sp.Sum(
+        v_unrolled.function / (1 - beta_2**t), *v_unrolled.limits)), [rec],
+                             "unroll v_t from v₀ = 0, divide by 1 − β₂^t", "as m_t in adam.bias-correction")
+    # E[v̂_t]: each g_j² has the mean E[g²] (stationary gradients); nothing else may be left in the sum
+    expected = sp.Sum(corrected_v.rhs.function.subs(G[j] ** 2, _E(g**2)), *corrected_v.rhs.limits)
+    d.identity("What v̂ estimates", sp.Eq(e_v, _E(g**2)), equals=sp.simplify(_weights_total(expected)),
+               uses=[corrected_v],
                justification="linearity with E[g_j²] = E[g²], geometric summation of the weights (computed): bias "
                              "correction makes the weights sum to 1, applied to g²")
     z = sp.Symbol("Z", real=True)

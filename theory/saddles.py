@@ -131,7 +131,8 @@ def stops_dead_seed() -> Derivation:
     mins = d.computed("Minima", sp.Contains(sp.Tuple(sp.Symbol("x_min"), sp.Symbol("y_min")), points, evaluate=False),
                       [f], "solve ∇f = 0, keep f_yy > 0", "the origin has f_yy = −γ < 0: a saddle")
     end = (sp.Symbol("x_oo"), sp.Symbol("y_oo"))
-    reading = d.definition("Seed 003", sp.And(sp.Eq(end[0], 0), sp.Eq(end[1], 0)),
+    (flat_spot,) = [pt for pt in critical if sp.diff(f.rhs, ys, 2).subs(pt).is_negative]  # the saddle, solved
+    reading = d.definition("Seed 003", sp.And(sp.Eq(end[0], flat_spot[xs]), sp.Eq(end[1], flat_spot[ys])),
                            "'A basic optimizer without noise stops dead in its tracks when it hits this flat spot': "
                            "GD ends at the saddle")
     limit_point = [reading_eq.rhs for reading_eq in sorted(reading.expr.args, key=lambda eq: str(eq.lhs))]

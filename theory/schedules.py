@@ -43,7 +43,7 @@ def schedule_forms(variant: str = "") -> dict[str, sp.Expr]:
     t_cur = t - T * sp.floor(t / T)
     warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t - W, T), True))
     if variant == "warmup_unshifted":
-        warm = sp.Piecewise(warm.args[0], (warm.args[1].expr.subs(t, t + W), True))
+        warm = sp.Piecewise(warm.args[0], (_cosine(t, T), True))  # the base schedule on its own clock
     cycle = sp.floor(1 + t / (2 * s))
     cyclical = eta_min + (eta_0 - eta_min) * sp.Max(0, 1 - sp.Abs(t / s - 2 * cycle + 1))
     return {
