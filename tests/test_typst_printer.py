@@ -52,3 +52,11 @@ def test_products_are_spaced_and_fractions_typeset():
     eta, lam = sp.symbols("eta lambda", positive=True)
     assert to_typst(2 / lam) == "frac(2, lambda)"
     assert "eta lambda" in to_typst(1 - eta * lam)
+
+
+def test_partial_derivatives_of_functions_of_several_variables():
+    x, y, T = sp.symbols("x y T")
+    f = sp.Function("f")
+    assert to_typst(sp.Derivative(f(x, y), x, y)) == "frac(partial^(2), partial x partial y) (f(x, y))"
+    assert to_typst(sp.Derivative(f(x), (x, 2))) == "frac(d^(2), d x^(2)) (f(x))"
+    assert to_typst(sp.Derivative(T * f(x), x)) == "frac(d, d x) (T f(x))"  # a constant factor is no variable

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
@@ -403,9 +404,15 @@ class TypstPrinter(StrPrinter):
         return f"lim_({self._print(variable)} -> {self._print(point)}) {body}"
 
     def _print_Derivative(self, expr):
-        variables = " ".join(f"d {self._print(v)}" + (f"^({n})" if n != 1 else "") for v, n in expr.variable_count)
+        # ∂ for a function of several variables (a partial derivative), d otherwise; constants such as T in
+        # d(T f(x))/dx do not make it partial, so applied functions decide where there are any
+        functions = expr.expr.atoms(AppliedUndef)
+        several = (any(len(f.args) > 1 for f in functions) if functions
+                   else len(expr.expr.free_symbols) > 1) or len(expr.variable_count) > 1
+        d = "partial" if several else "d"
+        variables = " ".join(f"{d} {self._print(v)}" + (f"^({n})" if n != 1 else "") for v, n in expr.variable_count)
         order = sum(n for _, n in expr.variable_count)
-        top = "d" if order == 1 else f"d^({order})"
+        top = d if order == 1 else f"{d}^({order})"
         return f"frac({top}, {variables}) ({self._print(expr.expr)})"
 
     def _print_Integral(self, expr):
