@@ -167,3 +167,26 @@ def test_identity_at_instances_compares_evaluated_sums():
         DerivationBuilder().identity("Reversed", sp.Eq(sp.Symbol("S"), sp.Sum(n - j, (j, 1, n))),
                                      equals=summed, instances={n: range(1, 5)})
     assert "n = 1" in info.value.detail
+
+
+def test_an_identitys_left_side_written_as_a_formula_is_checked_too():
+    """Eq(formula, hand form) with equals=computed: a wrong formula on the left is refused; a name is not checked."""
+    x, h = sp.symbols("x h", positive=True)
+    d = DerivationBuilder()
+    d.identity("named", sp.Eq(sp.Symbol("F"), x**2 + 2 * x + 1), equals=sp.expand((x + 1) ** 2))
+    d.identity("formula", sp.Eq((x + 1) ** 2, x**2 + 2 * x + 1), equals=sp.expand((x + 1) ** 2))
+    with pytest.raises(DerivationCheckError, match="left side differs"):
+        d.identity("wrong formula", sp.Eq((x + 2) ** 2, x**2 + 2 * x + 1, evaluate=False),
+                   equals=sp.expand((x + 1) ** 2))
+
+
+def test_a_truncated_series_is_equal_up_to_its_order():
+    x, n = sp.symbols("h n", positive=True)
+    d = DerivationBuilder()
+    series = sp.series(1 - (1 - x) ** n, x, 0, 3)
+    step = d.identity("series", sp.Eq(1 - (1 - x) ** n, n * x - n * (n - 1) * x**2 / 2 + sp.O(x**3)), equals=series)
+    assert step.checked
+    with pytest.raises(DerivationCheckError):  # a wrong second-order coefficient
+        d.identity("wrong", sp.Eq(1 - (1 - x) ** n, n * x - n**2 * x**2 / 2 + sp.O(x**3)), equals=series)
+    with pytest.raises(DerivationCheckError, match="left side differs"):  # a left side with another expansion
+        d.identity("left", sp.Eq(1 - (1 - x) ** (n + 1), n * x - n * (n - 1) * x**2 / 2 + sp.O(x**3)), equals=series)

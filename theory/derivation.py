@@ -44,6 +44,7 @@ from typing import Any
 
 import mpmath
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 DEFINITION = "definition"
 ASSUMPTION = "assumption"
@@ -261,6 +262,12 @@ class DerivationBuilder:
             method = method and f"{method}, generic case"
         if method is None:
             raise DerivationCheckError(label, f"hand form differs from the computed one by {_short(_residual(hand, target))}")
+        if equals is not None and not where and isinstance(expr, sp.Equality) and _is_formula(expr.lhs, target):
+            # a left side written as a formula in the computed value's symbols (not a name for it) is a claim too
+            left = prove_equal(expr.lhs, target) or (generic and prove_equal(_generic(expr.lhs), _generic(target)))
+            if not left:
+                raise DerivationCheckError(
+                    label, f"left side differs from the computed value by {_short(_residual(expr.lhs, target))}")
         check = Check("symbolic", method)
         return self._add(Step(label, expr, justification, IDENTITY, tuple(dict.fromkeys(used)), check=check))
 
@@ -398,6 +405,8 @@ def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
         return "each condition: " + ", ".join(sorted(set(methods)))
     if isinstance(a, sp.logic.boolalg.Boolean) or isinstance(b, sp.logic.boolalg.Boolean):
         return None
+    if a.has(sp.Order) or b.has(sp.Order):
+        return _series_equal(a, b)
     if a.is_number and b.is_number and (a.has(sp.Float) or b.has(sp.Float)):
         return _rounded_equal(a, b)
     difference = a - b
@@ -411,6 +420,22 @@ def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     except Exception:
         pass
     return None
+
+
+def _series_equal(a: sp.Expr, b: sp.Expr) -> str | None:
+    """a = b + O(xⁿ): equal truncated series at the order stated (a side without O is expanded to it)."""
+    orders = {o for side in (a, b) for o in side.atoms(sp.Order)}
+    if len(orders) != 1:
+        return None  # different orders (or several) on the two sides: not one claim
+    (order,) = orders
+    (x,), (point,) = order.variables, order.point
+    terms = sp.degree(order.expr, x)
+
+    def truncated(side: sp.Expr) -> sp.Expr:
+        return (side if side.has(sp.Order) else sp.series(side, x, point, terms)).removeO()
+
+    method = prove_equal(truncated(a), truncated(b))
+    return method and f"series to {order}, {method}"
 
 
 def _rounded_equal(a: sp.Basic, b: sp.Basic) -> str | None:
@@ -453,6 +478,19 @@ def _check_instances(label: str, hand: sp.Basic, target: sp.Basic,
             raise DerivationCheckError(label, f"at {shown} the hand form differs from the computed one by "
                                               f"{_short(_residual(a, b))}")
     return Check("symbolic", "equal at listed values of " + ", ".join(str(s) for s in symbols))
+
+
+def _is_formula(left: sp.Basic, value: sp.Basic) -> bool:
+    """Whether an identity's left side is a formula for its value rather than a name for it.
+
+    A name is a symbol, an indexed or undefined function (x_(j+1,j), f(0)), or anything with a
+    symbol the value does not have (τ_q, a limit of f_T): it says what the value is called.
+    """
+    if not isinstance(left, sp.Expr) or isinstance(left, (sp.Symbol, sp.Indexed)):
+        return False
+    if left.atoms(AppliedUndef) or left.has(sp.Indexed):
+        return False
+    return left.free_symbols <= value.free_symbols
 
 
 def _generic(expr: sp.Basic) -> sp.Basic:

@@ -365,8 +365,8 @@ def shuffling_exponents() -> Derivation:
     epoch = unroll(sp.collect(one.rhs, e).coeff(e), lambda k_: -eta * c_pi(k_), e, kk, n)
     epoch_step = d.computed("Epoch map", sp.Eq(sp.Symbol("e_+n"), epoch), [one], "unroll n steps",
                             "c_π(k) is the component used at step k of the epoch")
-    contraction = d.identity("Per-epoch contraction", sp.Eq(1 - q**n, n * x - n * (n - 1) * x**2 / 2),
-                             equals=sp.series(1 - q**n, x, 0, 3).removeO(), uses=[epoch_step],
+    contraction = d.identity("Per-epoch contraction", sp.Eq(1 - q**n, n * x - n * (n - 1) * x**2 / 2 + sp.O(x**3)),
+                             equals=sp.series(1 - q**n, x, 0, 3), uses=[epoch_step],
                              justification="series in h to second order (computed)")
     weight = sp.factor(sp.limit(-(q ** (n - kk) - 1) / (1 - q**n), x, 0))
     offset = eta * sp.Sum(weight * c_pi(kk), (kk, 1, n))
