@@ -312,8 +312,9 @@ def convex_convergence_seed() -> Derivation:
     phase = sp.Symbol("i", integer=True)
     losses = d.definition("Losses", sp.Eq(sp.Function("f")(phase, x), sp.Piecewise((C * x, sp.Eq(phase, 1)), (-x, True))),
                           "f_t(x) = Cx when t mod 3 = 1, −x otherwise, on F = [−1, 1] (Reddi, Kale & Kumar 2018, §3)")
-    f_bar = d.computed("Average loss over a period", sp.Eq(sp.Symbol("f_bar"),
-                                                           sum(losses.rhs.subs(phase, i) for i in (1, 2, 3)) / 3),
+    period = (1, 2, 3)  # t mod 3 = 1, 2, 0
+    f_bar = d.computed("Average loss over a period",
+                       sp.Eq(sp.Symbol("f_bar"), sum(losses.rhs.subs(phase, i) for i in period) / len(period)),
                        [losses], "mean over t mod 3 = 1, 2, 0")
     excess = sp.Symbol("delta", positive=True)
     d.inequality("Best fixed point x* = −1", sp.Lt(f_bar.rhs.subs(x, -1), f_bar.rhs.subs(x, 1)), uses=[f_bar],

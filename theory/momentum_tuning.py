@@ -184,13 +184,16 @@ def valley() -> Derivation:
     angles = [(sp.acos(c_sym), theta_, sp.cos(theta_), "|c| < 1, c = cos θ", "sin((n + 1)θ)/sin θ"),
               (sp.acosh(c_sym), phi_, sp.cosh(phi_), "c > 1, c = cosh φ", "sinh((n + 1)φ)/sinh φ"),
               (sp.acosh(-c_sym), phi_, -sp.cosh(phi_), "c < −1, c = −cosh φ", "(−1)ⁿ sinh((n + 1)φ)/sinh φ")]
+    def chebyshev_conditions(u, c_):  # U_(n+1) − 2cU_n + U_(n−1), U₀, U₁ for a sequence u(m)
+        return u(n_ + 1) - 2 * c_ * u(n_) + u(n_ - 1), u(0), u(1)
+
     for (branch, _), (inverse, angle, c_of, where, shown) in zip(real.args, angles):
         in_angle = branch.subs(inverse, angle).subs(c_sym, c_of)
-        recursion = (in_angle.subs(n_, n_ + 1) - 2 * c_of * in_angle + in_angle.subs(n_, n_ - 1)).rewrite(sp.exp)
-        residual = sp.expand(sp.powsimp(sp.expand(recursion), force=True))
-        starts = [sp.simplify(sp.expand_trig(branch.subs(n_, m))) for m in (0, 1)]
+        recursion, _, _ = chebyshev_conditions(lambda m, f=in_angle: f.subs(n_, m), c_of)
+        residual = sp.expand(sp.powsimp(sp.expand(recursion.rewrite(sp.exp)), force=True))
+        _, *starts = chebyshev_conditions(lambda m, f=branch: sp.simplify(sp.expand_trig(f.subs(n_, m))), c_sym)
         d.identity(f"Real form of Uₙ, {where}",
-                   sp.Eq(sp.Tuple(U_(n_ + 1) - 2 * c_sym * U_(n_) + U_(n_ - 1), U_(0), U_(1)), sp.Tuple(0, 1, 2 * c_sym)),
+                   sp.Eq(sp.Tuple(*chebyshev_conditions(U_, c_sym)), sp.Tuple(0, 1, 2 * c_sym)),
                    equals=sp.Tuple(residual, *starts), uses=[closed],
                    justification=f"{shown} satisfies the Chebyshev recursion and U₀ = 1, U₁ = 2c "
                                  "(computed), so it is Uₙ(c) (Mason & Handscomb 2003, eq. (1.5)): damped oscillation "

@@ -137,8 +137,10 @@ def strongly_convex_rate() -> Derivation:
                           "constant-step scheme III (Nesterov 2004, (2.2.11))")
     b_star = next(eq.rhs for eq in tuning.expr.args if eq.lhs == sp.Symbol("beta"))
     hh = 1 / kappa  # h = ηλ at λ = μ with η = 1/L
-    poly = z**2 - (1 + b_star) * (1 - hh) * z + b_star * (1 - hh)
-    d.computed("At λ = μ the roots coincide", sp.Eq(sp.Symbol("D"), sp.simplify(sp.discriminant(poly, z))), uses=[tuning],
+    characteristic = _characteristic(d)
+    poly = characteristic.rhs.subs({beta: b_star, h: hh})
+    d.computed("At λ = μ the roots coincide", sp.Eq(sp.Symbol("D"), sp.simplify(sp.discriminant(poly, z))),
+               uses=[tuning, characteristic],
                how="discriminant of the characteristic polynomial at h = 1/κ")
     q = sp.Symbol("q", positive=True)  # √κ
     product = sp.factor(sp.Poly(poly, z).coeff_monomial(1).subs(kappa, q**2))

@@ -138,8 +138,8 @@ def vr_complexity_exponent() -> Derivation:
                        sp.Eq(sp.Symbol("p"), sp.log((c + v2) / (c + v1)) / sp.log(v2 / v1)),
                        equals=secant, uses=[model],
                        justification="slope of log E_VR between the range's ends; the constant log(1/ε) cancels")
-    d.computed("Limits", sp.And(sp.Eq(sp.Limit(slope.rhs, c, 0), sp.limit(slope.rhs, c, 0), evaluate=False),
-                                sp.Eq(sp.Limit(slope.rhs, c, sp.oo), sp.limit(slope.rhs, c, sp.oo), evaluate=False)),
+    limits = [sp.Limit(slope.rhs, c, point) for point in (0, sp.oo)]  # each shown limit is the one taken
+    d.computed("Limits", sp.And(*(sp.Eq(lim, lim.doit(), evaluate=False) for lim in limits)),
                [slope], "limit", "the varied term dominates (p → 1) or the fixed one does (p → 0); GD's n·κ gives "
                                  "p = 1 always")
     return d.finish("c fixed (κ when n varies, n when κ varies)", "ε ≪ 1", result=slope)
