@@ -190,3 +190,17 @@ def test_a_truncated_series_is_equal_up_to_its_order():
         d.identity("wrong", sp.Eq(1 - (1 - x) ** n, n * x - n**2 * x**2 / 2 + sp.O(x**3)), equals=series)
     with pytest.raises(DerivationCheckError, match="left side differs"):  # a left side with another expansion
         d.identity("left", sp.Eq(1 - (1 - x) ** (n + 1), n * x - n * (n - 1) * x**2 / 2 + sp.O(x**3)), equals=series)
+
+
+def test_a_computed_steps_left_side_written_as_a_formula_must_be_what_was_computed():
+    n, k = sp.symbols("n k", integer=True, positive=True)
+    beta_ = sp.Symbol("beta", positive=True)
+    d = DerivationBuilder()
+    model = d.definition("model", sp.Eq(sp.Symbol("w_k"), beta_**k))
+    d.computed("named", sp.Eq(sp.Symbol("S"), (1 - beta_**n) / (1 - beta_)), [model], "summation")
+    d.computed("finite sum", sp.Eq(sp.Sum(beta_**k, (k, 0, n - 1)), (1 - beta_**n) / (1 - beta_)), [model],
+               "summation")
+    d.computed("series", sp.Eq(sp.Sum(beta_**k, (k, 0, sp.oo)), 1 / (1 - beta_)), [model], "summation, |β| < 1")
+    with pytest.raises(DerivationCheckError, match="left side differs"):  # the typed range is not the summed one
+        d.computed("wrong range", sp.Eq(sp.Sum(beta_**k, (k, 0, n)), (1 - beta_**n) / (1 - beta_)), [model],
+                   "summation")

@@ -207,6 +207,17 @@ class DerivationBuilder:
         used = self._resolve_uses(label, uses, required=True)
         if not str(how).strip():
             raise DerivationCheckError(label, "a computed step must say how (subs, solve, limit, ...)")
+        expr = sp.sympify(expr)
+        if isinstance(expr, sp.Equality) and _is_formula(expr.lhs, expr.rhs):
+            # a left side written as a formula (a sum, a limit, a ratio) must be what was computed
+            left = expr.lhs.doit() if expr.lhs.has(sp.Sum, sp.Limit, sp.Integral, sp.Derivative, sp.Product) else expr.lhs
+            left = sp.piecewise_fold(left)
+            # a sum that converges only under a condition (a geometric series, |β| < 1) may equal the value there
+            cases = [left, *(case.expr for case in left.args)] if isinstance(left, sp.Piecewise) else [left]
+            if all(prove_equal(case, expr.rhs) is None for case in cases) and \
+                    prove_equal(_generic(left), _generic(expr.rhs)) is None:
+                raise DerivationCheckError(
+                    label, f"left side differs from the computed value by {_short(_residual(left, expr.rhs))}")
         check = Check("computed", f"{how} of " + ", ".join(used))
         return self._add(Step(label, sp.sympify(expr), justification, COMPUTED, used, str(how), check=check))
 
