@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder
+from .derivation import Derivation, DerivationBuilder, DerivationCheckError
+from .moments import expectation
 from .symbols import L, eta, mu
 
 m = sp.Symbol("m", positive=True)  # SVRG inner-loop length
@@ -17,6 +18,7 @@ k = sp.Symbol("k", nonnegative=True)  # SAGA step index
 kappa = sp.Symbol("kappa", positive=True)
 D0 = sp.Symbol("D_0", positive=True)  # ‖x₀ − x*‖²
 F0 = sp.Symbol("F_0", nonnegative=True)  # f(x₀) − f* (with ∇f(x*) = 0)
+_E = sp.Function("E")  # expectation, printed E(·)
 omega = sp.Symbol("omega", nonnegative=True)  # step-size decay exponent, η_t ∝ t^(−ω)
 SAGA_STEP = 1 / (2 * (mu * n + L))  # Defazio, Bach & Lacoste-Julien (2014), Theorem 1: γ = 1/(2(μn + L))
 
@@ -152,14 +154,30 @@ def sgd_suboptimality_exponent() -> Derivation:
     e = sp.Function("e")
     c, sig, a = sp.symbols("c sigma_star a", positive=True)
     eta_t, e_bal = sp.Symbol("eta_t", positive=True), sp.Symbol("e_bal")
-    rec = d.assumption("Mean-square recursion", sp.Eq(e(t + 1), (1 - 2 * eta_t * a) * e(t) + eta_t**2 * sig**2),
-                       "linearised at x* along a direction of curvature a; σ*² = variance of ∇f_i(x*) (> 0 for SGD)")
+    u, xi = sp.Symbol("u_t", real=True), sp.Symbol("xi_t", real=True)
+    step = d.definition("SGD near x*", sp.Eq(sp.Symbol("u_t+1"), (1 - eta_t * a) * u - eta_t * xi),
+                        "u = x − x* along an eigendirection of curvature a; ξ_t = ∇f_i(x*) for the sampled i, "
+                        "plus O(u) terms of the linearisation")
+    noise = d.assumption("Sampling noise at x*", sp.And(sp.Eq(_E(xi), 0), sp.Eq(_E(xi**2), sig**2),
+                                                        sp.Eq(_E(u**2), e(t))),
+                         "ξ_t independent of u_t, mean zero (the components' gradients sum to 0 at x*); σ*² = their "
+                         "variance (> 0 for SGD); e(t) = E u_t²")
+    stated = {eq.lhs.args[0]: eq.rhs for eq in noise.expr.args}  # the moments as the assumption states them
+    iterate = {u: _E(u), **{m: v for m, v in stated.items() if m.has(u)}}
+    second = expectation(step.rhs**2, [iterate, {m: v for m, v in stated.items() if not m.has(u)}])
+    rec = d.computed("Mean-square recursion", sp.Eq(e(t + 1), sp.collect(second, e(t))), [step, noise],
+                     "square the update, take expectations", "the cross term vanishes (E ξ_t = 0)")
     schedule = d.definition("Schedule", sp.Eq(eta_t, c * t ** (-omega)), "η_t = c t^(−ω) for t ≫ t₀")
     balance = sp.solve(sp.Eq(e_bal, rec.rhs.subs(e(t), e_bal)), e_bal)[0]
     tracking = d.computed("Quasi-stationary balance", sp.Eq(e(t), sp.simplify(balance.subs(eta_t, schedule.rhs))),
                           [rec, schedule], "solve e = recursion(e), subs η_t",
-                          "for ω < 1 the contraction 2η_t a per step outpaces the drift of the balance point "
+                          "for ω < 1 the contraction ≈ 2η_t a per step outpaces the drift of the balance point "
                           "(relative change ω/t ≪ 2η_t a); for ω = 1 the same holds when 2ca > 1")
-    d.computed("Exponent in t", sp.Eq(sp.Symbol("p"), sp.simplify(sp.diff(sp.log(tracking.rhs), t) * t)), [tracking],
-               "d log e / d log t", "one evaluation per step")
+    local = sp.simplify(sp.diff(sp.log(tracking.rhs), t) * t)  # −ω − (its O(η_t) correction, a multiple of ω)
+    decaying = sp.Symbol("omega", positive=True)  # ω > 0: η_t → 0; at ω = 0 the correction vanishes identically
+    exponent = sp.limit(local.subs(omega, decaying), t, sp.oo).subs(decaying, omega)
+    if sp.simplify(local.subs(omega, 0) - exponent.subs(omega, 0)) != 0:
+        raise DerivationCheckError("Exponent in t", "the constant-step case ω = 0 does not have the limit's exponent")
+    d.computed("Exponent in t", sp.Eq(sp.Symbol("p"), exponent), [tracking], "d log e / d log t as t → ∞",
+               "one evaluation per step; for ω > 0 the O(η_t) correction of the balance vanishes, for ω = 0 it is 0")
     return d.finish("σ*² > 0", "0 ≤ ω ≤ 1", "2cμ > 1 when ω = 1")
