@@ -273,12 +273,15 @@ class DerivationBuilder:
             method = method and f"{method}, generic case"
         if method is None:
             raise DerivationCheckError(label, f"hand form differs from the computed one by {_short(_residual(hand, target))}")
-        if equals is not None and not where and isinstance(expr, sp.Equality) and _is_formula(expr.lhs, target):
+        left = expr.lhs if isinstance(expr, sp.Equality) else None
+        if left is not None and where:  # abbreviations expanded on the left too (limits and derivatives taken)
+            left = left.subs(dict(where))
+            left = left.doit() if left.has(sp.Limit, sp.Derivative) else left
+        if equals is not None and left is not None and _is_formula(left, target):
             # a left side written as a formula in the computed value's symbols (not a name for it) is a claim too
-            left = prove_equal(expr.lhs, target) or (generic and prove_equal(_generic(expr.lhs), _generic(target)))
-            if not left:
+            if not (prove_equal(left, target) or (generic and prove_equal(_generic(left), _generic(target)))):
                 raise DerivationCheckError(
-                    label, f"left side differs from the computed value by {_short(_residual(expr.lhs, target))}")
+                    label, f"left side differs from the computed value by {_short(_residual(left, target))}")
         check = Check("symbolic", method)
         return self._add(Step(label, expr, justification, IDENTITY, tuple(dict.fromkeys(used)), check=check))
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
-from .symbols import h
+from .symbols import eta, h, lam
 
 
 def overshoot_diverges_seed() -> Derivation:
     """Seed 000: overshooting (h > 1) implies a growing error; the indicator 'grows' is 1 for every h > 1."""
     d = DerivationBuilder()
-    e, e_next = sp.Symbol("e_t"), sp.Symbol("e_t+1")
-    model = d.definition("GD on ½λθ²", sp.Eq(e_next, (1 - h) * e),
-                         "e = θ − θ*, h = ηλ: one step multiplies the error by 1 − h; it overshoots "
-                         "(changes sign) when h > 1")
+    e, e_next = sp.Symbol("e_t", real=True), sp.Symbol("e_t+1")
+    bowl = d.definition("Quadratic bowl", sp.Eq(sp.Function("f")(e), lam * e**2 / 2), "e = θ − θ*")
+    step = sp.expand(e - eta * sp.diff(bowl.rhs, e)).subs(eta * lam, h)
+    model = d.computed("GD on ½λθ²", sp.Eq(e_next, sp.collect(step, e)), [bowl], "e − η f'(e), h = ηλ",
+                       "one step multiplies the error by 1 − h; it overshoots (changes sign) when h > 1")
     reading = d.definition("Seed 000's third regime", sp.Eq(sp.Symbol("grows"), 1),
                            "'too large and each step overshoots the minimum by more than it gained, so the error "
                            "grows geometrically — divergence': with the list 'exactly three regimes', every "

@@ -237,6 +237,14 @@ def flat_occupancy() -> Derivation:
                                                                                       (h.subs(u, x / w_s), True))),
                         "equal depths 0 at x = −w_f, +w_s; barrier D at 0; C¹ at the barrier")
     left, right = well.rhs.args[0].expr, well.rhs.args[1].expr
+    value = sp.Function("f")
+    d.identity("Minima, barrier, slopes", sp.Eq(
+        sp.Tuple(value(-w_f), value(w_s), value(0), *sp.symbols("f'(-w_f) f'(w_s) f'(0-) f'(0+)")),
+        sp.Tuple(0, 0, D, 0, 0, 0, 0)),
+        equals=sp.Tuple(left.subs(x, -w_f), right.subs(x, w_s), right.subs(x, 0), sp.diff(left, x).subs(x, -w_f),
+                        sp.diff(right, x).subs(x, w_s), sp.diff(left, x).subs(x, 0), sp.diff(right, x).subs(x, 0)),
+        uses=[well], justification="the two minima at equal depth 0, the barrier D at 0, both pieces flat there "
+                                   "(C¹) (computed)")
     curv_f = sp.diff(left, x, 2).subs(x, -w_f)
     curv_s = sp.diff(right, x, 2).subs(x, w_s)
     curv = d.computed("Its curvatures", sp.And(sp.Eq(a_f, curv_f), sp.Eq(a_s, curv_s)), [well], "diff twice",

@@ -77,8 +77,8 @@ def schedule_formulas() -> Derivation:
                                  "definition: multiply by γ every s steps")
     steps["exponential"] = d.definition("Exponential decay (seeds 001, 003)", sp.Eq(eta_t, forms["exponential"]), "definition")
     steps["cosine"] = cosine = d.definition("Cosine decay (seed 004)", sp.Eq(eta_t, forms["cosine"]), "definition, 0 ≤ t ≤ T")
-    start, end = sp.simplify(cosine.rhs.subs(t, 0)), sp.simplify(cosine.rhs.subs(t, T))
-    d.computed("Cosine end points", sp.And(sp.Eq(sp.Symbol("eta_t=0"), start), sp.Eq(sp.Symbol("eta_t=T"), end)),
+    d.computed("Cosine end points", sp.And(*(sp.Eq(sp.Symbol(f"eta_t={point}"), sp.simplify(cosine.rhs.subs(t, point)))
+                                            for point in (0, T))),
                uses=[cosine], how="subs t = 0, T",
                justification="cos 0 = 1 and cos π = −1, so the cosine runs from η₀ down to η_min")
     steps["warmup_cosine"] = warm = d.definition(
@@ -203,7 +203,7 @@ def warmup_threshold() -> Derivation:
                              "a quartic: the curvature met at a large |θ| is far above the curvature m at the minimum")
     update = d.computed("GD update", sp.Eq(sp.Symbol("theta_+"), sp.factor(th - eta * sp.diff(objective.rhs, th))),
                         uses=[objective], how="diff", justification="θ₊ = θ − η f′(θ)")
-    factor = d.computed("Multiplier", sp.Eq(sp.Symbol("theta_+") / th, sp.simplify(update.rhs / th)), uses=[update],
+    factor = d.computed("Multiplier", sp.Eq(update.lhs / th, sp.simplify(update.rhs / th)), uses=[update],
                         how="divide by θ", justification="the secant slope f′(θ)/θ = θ² + m, not f″")
     grow = d.computed("|θ| grows iff", sp.Gt(eta, sp.solve(sp.Eq(factor.rhs, -1), eta)[0]), uses=[factor],
                       how="solve multiplier = −1",
