@@ -285,6 +285,8 @@ def per_coordinate_spread() -> Derivation:
     M_t, R_t = sp.Symbol("M_t", positive=True), sp.Symbol("R_t", positive=True)
     objective = d.definition("Objective", sp.Eq(sp.Symbol("f_i"), lam_i * x_t**2 / 2),
                              "f = ½Σλ_i x_i²; every coordinate starts at the same x₀")
+    d.identity("Curvature per coordinate", sp.Eq(sp.Symbol("f_i''"), lam_i), equals=sp.diff(objective.rhs, x_t, 2),
+               uses=[objective], justification="a quadratic with curvature λ_i along coordinate i (computed)")
     grad = d.computed("Gradient per coordinate", sp.Eq(sp.Symbol("g_i"), sp.diff(objective.rhs, x_t)), [objective],
                       "diff")
     gd = d.computed("GD step", sp.Eq(sp.Symbol("Delta_i"), eta * grad.rhs), [grad], "η·g_i", "preconditioner 1")

@@ -254,7 +254,7 @@ class DerivationBuilder:
                 target = equals.value
             else:
                 target = sp.sympify(equals)
-            if isinstance(target, sp.logic.boolalg.Boolean):  # a condition compared with a condition
+            if isinstance(target, sp.logic.boolalg.Boolean) and not isinstance(target, sp.Expr):  # a condition (a Symbol is both)
                 hand = expr
             else:
                 hand = expr.rhs if isinstance(expr, sp.Rel) else expr

@@ -163,7 +163,7 @@ def convex_rate() -> Derivation:
                           uses=[nonincreasing, "Sum over t < T"],
                           justification="T(f(x_T) − f*) is the sum over s < T of f(xₛ₊₁) − f* minus non-negative terms")
     count = sp.cancel((summed[0] - monotone.lhs) / last)  # T
-    bound = d.computed("Rate", sp.Le(sp.Symbol("f_T") - f_star, dropped.rhs / count),
+    bound = d.computed("Rate", sp.Le(last, dropped.rhs / count),
                        uses=[monotone, telescoped, dropped], how="chain the three inequalities, divide by T")
     d.identity("Exponent in T", sp.Eq(sp.Symbol("p"), -1), equals=sp.limit(T * sp.diff(sp.log(bound.rhs), T), T, sp.oo),
                uses=[bound], justification="d log(bound)/d log T")

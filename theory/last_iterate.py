@@ -125,13 +125,17 @@ def last_iterate_log() -> Derivation:
         "f = max_(i ≤ T+1) H_i; the oracle returns h_i for the smallest maximising index i; x_1 = 0, "
         "x_(t+1) = Proj(x_t − g_t/√t) (Harvey, Liaw, Plan & Randhawa 2019, §3)")
     squares = sp.summation(_reversed(A_J**2).function, (k, 1, sp.oo))
-    lip = d.computed("Squared subgradient norm", sp.Le(sp.Symbol("G") ** 2, squares + sp.Rational(1, 2)),
-                     [construction], "Σ_j a_j² re-indexed by k = T − j + 1, summed to ∞, plus b_i² ≤ 1/2",
-                     "‖h_i‖² = Σ_(j<i) a_j² + b_i² with b_i² = i/(4T) ≤ (T + 1)/(4T) ≤ 1/2")
-    d.inequality("b_i² ≤ 1/2", sp.Le(B_J.subs(j, T + 1) ** 2, sp.Rational(1, 2)), uses=[construction],
-                 ranges={T: (1, 10**6)}, justification="i ≤ T + 1 and T ≥ 1")
-    d.inequality("f is 1-Lipschitz", sp.Lt(lip.rhs, 1, evaluate=False), uses=[lip],
-                 justification="π²/384 + 1/2 < 1: every subgradient has norm G < 1")
+    last_piece = T + 1  # the largest b_i² = i/(4T) is the last piece's
+    lip = d.computed("Squared subgradient norm", sp.Le(sp.Symbol("G") ** 2, squares + B_J.subs(j, last_piece) ** 2),
+                     [construction], "Σ_j a_j² re-indexed by k = T − j + 1, summed to ∞, plus the largest b_i²",
+                     "‖h_i‖² = Σ_(j<i) a_j² + b_i² with b_i² = i/(4T), largest at i = T + 1")
+    horizon = 4  # the bound against an exact subgradient norm (a bound typed too low fails here)
+    exact = sum((A_J**2).subs({T: horizon, j: n_}) for n_ in range(1, horizon + 1)) \
+        + (B_J**2).subs({T: horizon, j: horizon + 1})
+    d.inequality(f"The bound at T = {horizon}", sp.Le(exact, lip.rhs.subs(T, horizon), evaluate=False),
+                 uses=[construction, lip], justification=f"‖h_{horizon + 1}‖² for T = {horizon}, computed exactly")
+    d.inequality("f is 1-Lipschitz", sp.Lt(lip.rhs, 1, evaluate=False), uses=[lip], ranges={T: (1, sp.oo)},
+                 justification="π²/384 + (T + 1)/(4T) ≤ π²/384 + 1/2 < 1 for T ≥ 1: every subgradient has norm G < 1")
     drift = sp.Sum(1 / sp.sqrt(s), (s, j + 1, t - 1))
     coord = sp.simplify(B_J / sp.sqrt(j)) - A_J * drift
     iterate = d.computed("Iterate (induction on t, while the oracle returns h_t)",
