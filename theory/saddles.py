@@ -10,7 +10,7 @@ from functools import cache
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder
+from .derivation import Derivation, DerivationBuilder, DerivationCheckError
 from .moments import expectation
 from .symbols import beta, eta, z
 from .unrolling import unroll
@@ -237,14 +237,16 @@ def flat_occupancy() -> Derivation:
                                                                                       (h.subs(u, x / w_s), True))),
                         "equal depths 0 at x = −w_f, +w_s; barrier D at 0; C¹ at the barrier")
     left, right = well.rhs.args[0].expr, well.rhs.args[1].expr
-    value = sp.Function("f")
+    value, slope = sp.Function("f"), sp.Function("f_prime")  # f_prime prints as f'
+    slope_at_barrier = sp.diff(left, x).subs(x, 0)
+    if sp.simplify(slope_at_barrier - sp.diff(right, x).subs(x, 0)) != 0:
+        raise DerivationCheckError("Minima, barrier, slopes", "the two pieces' slopes differ at the barrier")
     d.identity("Minima, barrier, slopes", sp.Eq(
-        sp.Tuple(value(-w_f), value(w_s), value(0), *sp.symbols("f'(-w_f) f'(w_s) f'(0-) f'(0+)")),
-        sp.Tuple(0, 0, D, 0, 0, 0, 0)),
+        sp.Tuple(value(-w_f), value(w_s), value(0), slope(-w_f), slope(w_s), slope(0)), sp.Tuple(0, 0, D, 0, 0, 0)),
         equals=sp.Tuple(left.subs(x, -w_f), right.subs(x, w_s), right.subs(x, 0), sp.diff(left, x).subs(x, -w_f),
-                        sp.diff(right, x).subs(x, w_s), sp.diff(left, x).subs(x, 0), sp.diff(right, x).subs(x, 0)),
-        uses=[well], justification="the two minima at equal depth 0, the barrier D at 0, both pieces flat there "
-                                   "(C¹) (computed)")
+                        sp.diff(right, x).subs(x, w_s), slope_at_barrier),
+        uses=[well], justification="the two minima at equal depth 0, the barrier D at 0, flat there; both pieces "
+                                   "have slope 0 at the barrier (C¹) (computed)")
     curv_f = sp.diff(left, x, 2).subs(x, -w_f)
     curv_s = sp.diff(right, x, 2).subs(x, w_s)
     curv = d.computed("Its curvatures", sp.And(sp.Eq(a_f, curv_f), sp.Eq(a_s, curv_s)), [well], "diff twice",
