@@ -138,9 +138,9 @@ def drive(
     For gradients that depend on time (online problems, prescribed gradient
     histories): ``clocked`` gives the optimizer the step's gradient and the
     projection, and the engine (``empirics.engine.run``) owns the loop.
-    ``observe(x, state, t)`` returns per-run observations (default: x), ``inf``
-    for a run whose iterate was non-finite at some step (divergence is data; a
-    finite iterate of any size is not divergence here).
+    ``observe(x, state, t)`` returns per-run observations (default: x). A run whose
+    iterate turns non-finite (0/0 with ε = 0, say) carries on, its state intact, and is
+    flagged in ``finite`` (divergence is data, never raised; no blow-up norm here).
 
     Args:
         optimizer: the pure optimizer.
