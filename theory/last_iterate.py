@@ -191,9 +191,10 @@ def last_iterate_log() -> Derivation:
                         "coordinates lie in (0, 1/(2√T)] (the margin is positive)")
     # The bound against the iterate itself at one horizon (a bound typed too low would fail here).
     horizon = 4
-    exact_norm = sum(coord.subs({t: horizon + 1, T: horizon, j: n_}).doit() ** 2 for n_ in range(1, horizon + 1))
+    bounded = horizon + 1  # the bound at step t is on x_(t+1)
+    exact_norm = sum(coord.subs({t: bounded, T: horizon, j: n_}).doit() ** 2 for n_ in range(1, horizon + 1))
     d.inequality(f"The bound at t = T = {horizon}", sp.Le(exact_norm, radius.rhs.subs({t: horizon, T: horizon}), evaluate=False),
-                 uses=[iterate, radius], justification=f"‖x_{horizon + 1}‖² for T = {horizon}, sums evaluated, "
+                 uses=[iterate, radius], justification=f"‖x_{bounded}‖² for T = {horizon}, sums evaluated, "
                                                        "against the bound")
     fraction = sp.Symbol("u", positive=True)  # t/T
     unprojected = d.inequality("No projection", sp.Lt(radius.rhs, 1), uses=[radius], subs={t: fraction * T},

@@ -92,8 +92,9 @@ def saga_bound() -> Derivation:
     decrease = d.cited("Expected decrease", sp.Le(T(k + 1), (1 - gamma * mu) * T(k)),
                        "Defazio, Bach & Lacoste-Julien (2014), SAGA, Theorem 1",
                        "in expectation over the sample: E T^(k+1) ≤ (1 − 1/κ_S) T^k with κ_S = 1/(γμ)")
-    rho = d.computed("Rate", sp.Eq(sp.Symbol("rho"), sp.simplify((gamma * mu).subs(gamma, gamma_v))), [decrease, choice],
-                     "γμ at the theorem's step")
+    contraction = sp.cancel(decrease.expr.rhs / T(k))  # 1 − γμ, as cited
+    rho = d.computed("Rate", sp.Eq(sp.Symbol("rho"), sp.simplify((1 - contraction).subs(gamma, gamma_v))),
+                     [decrease, choice], "1 − (the cited contraction) at the theorem's step")
     # At k = 0 every φ_i = x₀: the table term is f(x₀) − f* − ⟨∇f(x*), x₀ − x*⟩ = F₀ (∇f(x*) = 0).
     exact = d.computed("T⁰/c", sp.Eq(T(0) / c, sp.simplify(D0 + F0 / c_v.subs(gamma, gamma_v))), [choice],
                        "subs Φ₀ = F₀, R₀ = D₀, divide by c",
