@@ -204,3 +204,10 @@ def test_a_computed_steps_left_side_written_as_a_formula_must_be_what_was_comput
     with pytest.raises(DerivationCheckError, match="left side differs"):  # the typed range is not the summed one
         d.computed("wrong range", sp.Eq(sp.Sum(beta_**k, (k, 0, n)), (1 - beta_**n) / (1 - beta_)), [model],
                    "summation")
+
+
+def test_an_inequality_over_an_empty_or_single_point_range_is_refused():
+    d = DerivationBuilder()
+    with pytest.raises(DerivationCheckError, match="empty or a point"):
+        d.inequality("degenerate", sp.Le(b, 1), ranges={b: (1, 1)})
+    assert d.inequality("proper", sp.Le(b, 1), ranges={b: (0, 1)}).checked

@@ -301,6 +301,9 @@ class DerivationBuilder:
         """
         if not isinstance(expr, sp.Rel) or isinstance(expr, (sp.Equality, sp.Unequality)):
             raise DerivationCheckError(label, "an inequality step must be a <, <=, > or >= relation")
+        for symbol, (low_end, high_end) in (ranges or {}).items():
+            if (sp.sympify(high_end) - sp.sympify(low_end)).is_extended_positive is not True:
+                raise DerivationCheckError(label, f"the range of {symbol} [{low_end}, {high_end}] is empty or a point")
         used = list(self._resolve_uses(label, uses, required=False))
         replacements: dict[sp.Basic, Any] = dict(subs or {})
         hypotheses: list[tuple[sp.Expr, sp.Expr]] = []
