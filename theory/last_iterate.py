@@ -130,8 +130,10 @@ def last_iterate_log() -> Derivation:
                      [construction], "Σ_j a_j² re-indexed by k = T − j + 1, summed to ∞, plus the largest b_i²",
                      "‖h_i‖² = Σ_(j<i) a_j² + b_i² with b_i² = i/(4T), largest at i = T + 1")
     horizon = 4  # the bound against an exact subgradient norm (a bound typed too low fails here)
-    exact = sum((A_J**2).subs({T: horizon, j: n_}) for n_ in range(1, horizon + 1)) \
-        + (B_J**2).subs({T: horizon, j: horizon + 1})
+    h_last = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))  # H_i, a and b as functions
+    h_last = h_last.replace(a, lambda arg: A_J.subs(j, arg)).replace(b, lambda arg: B_J.subs(j, arg))
+    h_last = h_last.subs({T: horizon, i: horizon + 1}).doit()  # H_(T+1) at T = horizon, linear in x
+    exact = sum(sp.diff(h_last, x[n_]) ** 2 for n_ in range(1, horizon + 2))  # ‖h_(T+1)‖², its gradient
     d.inequality(f"The bound at T = {horizon}", sp.Le(exact, lip.rhs.subs(T, horizon), evaluate=False),
                  uses=[construction, lip], justification=f"‖h_{horizon + 1}‖² for T = {horizon}, computed exactly")
     d.inequality("f is 1-Lipschitz", sp.Lt(lip.rhs, 1, evaluate=False), uses=[lip], ranges={T: (1, sp.oo)},

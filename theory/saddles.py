@@ -55,9 +55,11 @@ def escape_time() -> Derivation:
                justification="∂²f/∂x² = a > 0 and ∂²f/∂y² = −γ < 0 with no cross term: a strict saddle whose "
                              "coordinates move independently under GD")
     x = sp.Function("x")
-    d.computed("GD on the x-coordinate", sp.Eq(x(t + 1), sp.collect(sp.expand(
+    x_step = d.computed("GD on the x-coordinate", sp.Eq(x(t + 1), sp.collect(sp.expand(
         (xs - eta * sp.diff(saddle.rhs, xs)).subs(xs, x(t))), x(t))), [saddle], "x − η ∂f/∂x",
-               "x contracts by 1 − ηa (for 0 < ηa < 2) and plays no part in the escape")
+                        "x plays no part in the escape")
+    d.identity("x contracts by 1 − ηa", sp.Eq(sp.Symbol("q_x"), 1 - eta * a), equals=x_step.rhs.coeff(x(t)),
+               uses=[x_step], justification="the factor per step (computed): |1 − ηa| < 1 for 0 < ηa < 2")
     gd = d.computed("GD on the y-coordinate", sp.Eq(y(t + 1), sp.factor(
         (ys - eta * sp.diff(saddle.rhs, ys)).subs(ys, y(t)))), [saddle], "y − η ∂f/∂y",
                     "the y-coordinate decouples from x")

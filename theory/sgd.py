@@ -466,7 +466,8 @@ def clipping() -> Derivation:
     noise = d.definition("Asymmetric noise", sp.Eq(sp.Symbol("xi"), sp.Piecewise((A, sp.Symbol("w.p. p") > 0),
                                                                                   (-B_neg, True))),
                          "+A with probability p, −pA/(1 − p) otherwise")
-    d.identity("Zero mean", sp.Eq(_E(sp.Symbol("xi")), 0), equals=p * A + (1 - p) * -B_neg, uses=[noise],
+    up, down = (case.expr for case in noise.rhs.args)  # the two values as defined: +A w.p. p, else the other
+    d.identity("Zero mean", sp.Eq(_E(sp.Symbol("xi")), 0), equals=p * up + (1 - p) * down, uses=[noise],
                justification="p·A − (1 − p)·pA/(1 − p)")
     one_d = d.definition("In one dimension", sp.Eq(sp.Function("clip")(y), sp.Piecewise((c, y > c), (-c, y < -c),
                                                                                          (y, True))),
