@@ -208,18 +208,10 @@ class DerivationBuilder:
         if not str(how).strip():
             raise DerivationCheckError(label, "a computed step must say how (subs, solve, limit, ...)")
         expr = sp.sympify(expr)
-        if isinstance(expr, sp.Equality) and _is_formula(expr.lhs, expr.rhs):
-            # a left side written as a formula (a sum, a limit, a ratio) must be what was computed
-            left = expr.lhs.doit() if expr.lhs.has(sp.Sum, sp.Limit, sp.Integral, sp.Derivative, sp.Product) else expr.lhs
-            left = sp.piecewise_fold(left)
-            # a sum that converges only under a condition (a geometric series, |β| < 1) may equal the value there
-            cases = [left, *(case.expr for case in left.args)] if isinstance(left, sp.Piecewise) else [left]
-            if all(prove_equal(case, expr.rhs) is None for case in cases) and \
-                    prove_equal(_generic(left), _generic(expr.rhs)) is None:
-                raise DerivationCheckError(
-                    label, f"left side differs from the computed value by {_short(_residual(left, expr.rhs))}")
+        if isinstance(expr, sp.Equality):  # a left side written as a formula must be what was computed
+            _check_left_side(label, expr.lhs, expr.rhs, generic=True, convergent_branch=True)
         check = Check("computed", f"{how} of " + ", ".join(used))
-        return self._add(Step(label, sp.sympify(expr), justification, COMPUTED, used, str(how), check=check))
+        return self._add(Step(label, expr, justification, COMPUTED, used, str(how), check=check))
 
     def identity(self, label: str, expr: Any, equals: Any = None, uses: Sequence[Step | str] = (),
                  justification: str = "", generic: bool = False,
@@ -273,15 +265,8 @@ class DerivationBuilder:
             method = method and f"{method}, generic case"
         if method is None:
             raise DerivationCheckError(label, f"hand form differs from the computed one by {_short(_residual(hand, target))}")
-        left = expr.lhs if isinstance(expr, sp.Equality) else None
-        if left is not None and where:  # abbreviations expanded on the left too (limits and derivatives taken)
-            left = left.subs(dict(where))
-            left = left.doit() if left.has(sp.Limit, sp.Derivative) else left
-        if equals is not None and left is not None and _is_formula(left, target):
-            # a left side written as a formula in the computed value's symbols (not a name for it) is a claim too
-            if not (prove_equal(left, target) or (generic and prove_equal(_generic(left), _generic(target)))):
-                raise DerivationCheckError(
-                    label, f"left side differs from the computed value by {_short(_residual(left, target))}")
+        if equals is not None and isinstance(expr, sp.Equality):  # abbreviations expanded on the left too
+            _check_left_side(label, expr.lhs.subs(dict(where or {})), target, generic=generic, convergent_branch=False)
         check = Check("symbolic", method)
         return self._add(Step(label, expr, justification, IDENTITY, tuple(dict.fromkeys(used)), check=check))
 
@@ -497,8 +482,30 @@ def _check_instances(label: str, hand: sp.Basic, target: sp.Basic,
     return Check("symbolic", "equal at listed values of " + ", ".join(str(s) for s in symbols))
 
 
+def _check_left_side(label: str, left: sp.Basic, value: sp.Basic, *, generic: bool, convergent_branch: bool) -> None:
+    """A left side written as a formula for the value (not a name for it) must equal the value.
+
+    Sums, limits, integrals and derivatives on it are evaluated first. ``generic`` also accepts
+    equal generic branches (``_generic``); ``convergent_branch`` accepts a case of a case split
+    (a series that converges only under a condition, |β| < 1, may equal the value there).
+    """
+    if not _is_formula(left, value):
+        return
+    if left.has(sp.Sum, sp.Limit, sp.Integral, sp.Derivative, sp.Product):
+        left = left.doit()
+    left = sp.piecewise_fold(left)
+    cases = [left]
+    if convergent_branch and isinstance(left, sp.Piecewise):
+        cases += [case.expr for case in left.args]
+    if any(prove_equal(case, value) is not None for case in cases):
+        return
+    if generic and prove_equal(_generic(left), _generic(value)) is not None:
+        return
+    raise DerivationCheckError(label, f"left side differs from the computed value by {_short(_residual(left, value))}")
+
+
 def _is_formula(left: sp.Basic, value: sp.Basic) -> bool:
-    """Whether an identity's left side is a formula for its value rather than a name for it.
+    """Whether a step's left side is a formula for its value rather than a name for it.
 
     A name is a symbol, an indexed or undefined function (x_(j+1,j), f(0)), or anything with a
     symbol the value does not have (τ_q, a limit of f_T): it says what the value is called.

@@ -191,8 +191,7 @@ def last_iterate_log() -> Derivation:
     radius = d.computed("Norm of the iterate", sp.Le(r**2, sp.summation(entry.rhs**2, (j, 1, t))), [entry, margin_step],
                         "sum over the t non-zero coordinates of the squared largest value",
                         "coordinates lie in (0, 1/(2√T)] (the margin is positive)")
-    # The bound against the iterate itself at one horizon (a bound typed too low would fail here).
-    horizon = 4
+    # The bound against the iterate itself at the same horizon (a bound typed too low would fail here).
     bounded = horizon + 1  # the bound at step t is on x_(t+1)
     exact_norm = sum(coord.subs({t: bounded, T: horizon, j: n_}).doit() ** 2 for n_ in range(1, horizon + 1))
     d.inequality(f"The bound at t = T = {horizon}", sp.Le(exact_norm, radius.rhs.subs({t: horizon, T: horizon}), evaluate=False),

@@ -47,3 +47,17 @@ def expectation(expr: sp.Expr, groups: Sequence[Group]) -> sp.Expr:
             factor *= group[monomial]
         total += coefficient * factor
     return sp.expand(total)
+
+
+def stated_groups(stated: sp.And, iterate: sp.Symbol, mean: sp.Function) -> list[Group]:
+    """The two independent moment groups an assumption ``E(m) = value ∧ …`` states, for ``expectation``.
+
+    The iterate's group holds the moments of monomials in ``iterate`` (its mean left as
+    ``mean(iterate)``); every other stated moment is the noise's. Reading the groups from the
+    typeset assumption means the moments used are the ones shown: a changed moment changes the
+    result or is refused (``no moment stated``).
+    """
+    moments = {eq.lhs.args[0]: eq.rhs for eq in stated.args}
+    of_iterate = {monomial: value for monomial, value in moments.items() if monomial.has(iterate)}
+    noise = {monomial: value for monomial, value in moments.items() if not monomial.has(iterate)}
+    return [{iterate: mean(iterate), **of_iterate}, noise]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
-from .moments import expectation
+from .moments import expectation, stated_groups
 from .symbols import beta, eta, t
 from .unrolling import unroll
 
@@ -128,12 +128,8 @@ def noise_ball() -> Derivation:
                           "e = θ − θ*, g = a e + σξ_t")
     noise = d.assumption("Noise", sp.And(*(sp.Eq(_E(k_), v_) for k_, v_ in NOISE.items()), sp.Eq(_E(e**2), v_t)),
                          "ξ_t independent of e_t; v_t = E e_t²")
-    # The moments used are the ones the assumption states (E e_t is left as it is: the cross
-    # term vanishes through E ξ = 0), so the typeset assumption cannot differ from the one used.
-    stated = {eq.lhs.args[0]: eq.rhs for eq in noise.expr.args}
-    iterate_moments = {e: _E(e), **{m: val for m, val in stated.items() if m.has(e)}}
-    noise_moments = {m: val for m, val in stated.items() if not m.has(e)}
-    second = expectation(update.rhs**2, [iterate_moments, noise_moments])
+    # E e_t is left as it is: the cross term vanishes through E ξ = 0
+    second = expectation(update.rhs**2, stated_groups(noise.expr, e, _E))
     rec = d.identity("Second-moment recursion", sp.Eq(sp.Symbol("v_t+1"), (1 - eta * a) ** 2 * v_t + eta**2 * sigma**2),
                      equals=second, uses=[update, noise],
                      justification="square the update and take expectations (computed); the cross term vanishes")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder, DerivationCheckError
-from .moments import expectation
+from .moments import expectation, stated_groups
 from .symbols import L, eta, mu
 
 m = sp.Symbol("m", positive=True)  # SVRG inner-loop length
@@ -163,9 +163,7 @@ def sgd_suboptimality_exponent() -> Derivation:
                                                         sp.Eq(_E(u**2), e(t))),
                          "ξ_t independent of u_t, mean zero (the components' gradients sum to 0 at x*); σ*² = their "
                          "variance (> 0 for SGD); e(t) = E u_t²")
-    stated = {eq.lhs.args[0]: eq.rhs for eq in noise.expr.args}  # the moments as the assumption states them
-    iterate = {u: _E(u), **{m: v for m, v in stated.items() if m.has(u)}}
-    second = expectation(step.rhs**2, [iterate, {m: v for m, v in stated.items() if not m.has(u)}])
+    second = expectation(step.rhs**2, stated_groups(noise.expr, u, _E))
     rec = d.computed("Mean-square recursion", sp.Eq(e(t + 1), sp.collect(second, e(t))), [step, noise],
                      "square the update, take expectations", "the cross term vanishes (E ξ_t = 0)")
     schedule = d.definition("Schedule", sp.Eq(eta_t, c * t ** (-omega)), "η_t = c t^(−ω) for t ≫ t₀")
