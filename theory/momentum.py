@@ -58,7 +58,7 @@ def ema_amplifies_seed() -> Derivation:
                            "'velocity builds up, effectively giving a larger step size without changing η': "
                            "the amplification of the sum form, attributed to the EMA form")
     plain_step = eta * g  # plain GD's step
-    d.computed("Claimed step relative to plain GD", sp.Eq(reading.lhs / plain_step, reading.rhs / plain_step),
+    d.computed("Claimed step relative to plain GD", sp.Eq(*(side / plain_step for side in (reading.lhs, reading.rhs))),
                uses=[reading], how="divide by ηg")
     return d.finish("0 ≤ β < 1", "EMA form v ← βv + (1 − β)g")
 

@@ -92,7 +92,8 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     floor = d.computed("Noise floor", sp.Eq(m_inf, sp.factor(stationary.subs(eta, h / a))), [rec],
                        "solve the fixed point, subs η = h/a", "0 < h < 2")
     q = sp.Symbol("q", positive=True)
-    contraction = d.definition("Contraction per step", sp.Eq(q, (1 - h) ** 2), "0 < q < 1 for 0 < h < 2")
+    contraction = d.computed("Contraction per step", sp.Eq(q, rec.rhs.coeff(m(t))), [rec], "coefficient of m_t",
+                             "0 < q < 1 for 0 < h < 2")
     k = sp.Symbol("k", integer=True, positive=True)
     forcing = m_inf * (1 - q)  # the fixed point's forcing: m_inf = forcing/(1 − q)
     unrolled = sp.factor_terms(unroll(q, lambda _: forcing, m0, k, t)).doit()  # constants out first: fast

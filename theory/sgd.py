@@ -62,7 +62,10 @@ def minibatch_variance() -> Derivation:
     draws = d.assumption("Independent draws", sp.And(sp.Eq(var(sp.Symbol("X_j")), sigma**2),
                                                       sp.Eq(cov(sp.Symbol("X_j"), sp.Symbol("X_k")), 0)),
                          "with replacement the B draws X_j = ∇ℓ_(I_j) are i.i.d. with variance σ²; j ≠ k uncorrelated")
-    total = d.computed("Variance of the sum", sp.Eq(var(sp.Symbol("S_B")), sp.Sum(sigma**2, (j, 1, B)).doit()),
+    stated = {eq.lhs.func: eq.rhs for eq in draws.expr.args}  # the variance and covariance the assumption shows
+    pairs = sp.Sum(sp.Sum(stated[cov], (k, 1, B - 1)), (j, 1, B))  # B(B − 1) ordered pairs
+    total = d.computed("Variance of the sum", sp.Eq(var(sp.Symbol("S_B")),
+                                                    sp.expand(sp.Sum(stated[var], (j, 1, B)).doit() + pairs.doit())),
                        [draws], "summation", "B variances σ², no covariances")
     mean = d.computed("Variance of the mean", sp.Eq(var(sp.Symbol("g_B")), total.rhs / B**2), [total],
                       "division by B²", "g_B = S_B/B")
@@ -398,7 +401,7 @@ def shuffling_exponents() -> Derivation:
                              sp.Eq(sp.Symbol("Var_xi") / scale, leading_spread * x**spread_order), [noise_rr],
                              "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
                              "a uniform permutation makes the epoch noise zero-mean")
-    one_minus_q2n = sp.series(1 - q ** (2 * n), x, 0, 2).removeO()
+    one_minus_q2n = (1 - q ** (2 * n)).as_leading_term(x)
     stationary_rr = sp.factor(scale * spread_step.rhs / one_minus_q2n)
     rr = d.computed("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), stationary_rr), [spread_step, epoch_step],
                     "Var ξ/(1 − q^(2n)), leading order in h",

@@ -81,7 +81,7 @@ def saga_bound() -> Derivation:
     gamma = sp.Symbol("gamma", positive=True)
     c = sp.Symbol("c", positive=True)
     T = sp.Function("T")
-    d.definition("Lyapunov function", sp.Eq(T(k), sp.Symbol("Phi_k") + c * sp.Symbol("R_k")),
+    lyapunov = d.definition("Lyapunov function", sp.Eq(T(k), sp.Symbol("Phi_k") + c * sp.Symbol("R_k")),
                  "Defazio, Bach & Lacoste-Julien (2014), Theorem 1: Φ_k = (1/n)Σ_i[f_i(φ_i^k) − f(x*) − "
                  "⟨∇f_i(x*), φ_i^k − x*⟩], R_k = ‖x_k − x*‖²")
     choice = d.definition("Step and weight", sp.And(sp.Eq(gamma, SAGA_STEP),
@@ -96,7 +96,9 @@ def saga_bound() -> Derivation:
     rho = d.computed("Rate", sp.Eq(sp.Symbol("rho"), sp.simplify((1 - contraction).subs(gamma, gamma_v))),
                      [decrease, choice], "1 − (the cited contraction) at the theorem's step")
     # At k = 0 every φ_i = x₀: the table term is f(x₀) − f* − ⟨∇f(x*), x₀ − x*⟩ = F₀ (∇f(x*) = 0).
-    exact = d.computed("T⁰/c", sp.Eq(T(0) / c, sp.simplify(D0 + F0 / c_v.subs(gamma, gamma_v))), [choice],
+    start = lyapunov.rhs.subs({sp.Symbol("Phi_k"): F0, sp.Symbol("R_k"): D0}) / c
+    exact = d.computed("T⁰/c", sp.Eq(T(0) / c, sp.simplify(sp.expand(start).subs(c, c_v).subs(gamma, gamma_v))),
+                       [lyapunov, choice],
                        "subs Φ₀ = F₀, R₀ = D₀, divide by c",
                        "φ_i⁰ = x₀ makes the table term F₀ = f(x₀) − f*; ‖x_k − x*‖² ≤ T^k/c")
     c0 = d.computed("Theorem's constant", sp.Eq(sp.Symbol("C_0"), D0 + sp.factor((1 / c_v).subs(gamma * mu, 0)
