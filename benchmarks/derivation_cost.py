@@ -4,7 +4,6 @@ Rows, each measured in a fresh process of this sitting:
 
 * building every claim's derivation in one process (every identity and inequality
   check included): wall and CPU seconds;
-* the same with ``--jobs`` workers, as ``verify`` builds them (``convergence/prebuild.py``);
 * ``verify --profile quick --no-cache`` with the default jobs: wall and CPU;
 * with ``--before REV``: the serial build at another revision (a temporary git
   worktree), so the cost the checks added is measured against code from before them,
@@ -13,7 +12,7 @@ Rows, each measured in a fresh process of this sitting:
 It prints the build's share of the quick profile and, with ``--before``, the CPU the
 checked derivations add over REV as a share of the quick profile's CPU.
 
-    python benchmarks/derivation_cost.py [--jobs N] [--before REV]
+    python benchmarks/derivation_cost.py [--before REV]
 """
 
 import argparse
@@ -27,20 +26,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Run in a child with the tree under test first on sys.path. Older trees build a derivation
-# through Claim.check_theory; this one through discovery.load_for_run (the path verify takes).
+# Run in a child with the tree under test first on sys.path; every tree builds a derivation
+# through Claim.check_theory (verify does it in each claim's worker, before the experiment).
 BUILD = """
-import sys, time
-jobs = int(sys.argv[1])
+import time
 from convergence import discovery
-refs_or_claims = discovery.index() if hasattr(discovery, "index") else discovery.discover()
+claims = discovery.index() if hasattr(discovery, "index") else discovery.discover()
 started = time.perf_counter()
-if hasattr(discovery, "load_for_run") and hasattr(discovery, "index"):
-    claims = discovery.load_for_run(refs_or_claims, jobs)
-else:
-    claims = refs_or_claims
-    for claim in claims:
-        claim.check_theory()
+claims = [ref.load() for ref in claims] if hasattr(discovery, "index") else claims
+for claim in claims:
+    claim.check_theory()
 print(len(claims), time.perf_counter() - started)
 """
 
@@ -50,10 +45,10 @@ def _child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(tree: Path, jobs: int) -> tuple[int, float, float]:
-    """(claims, wall s of the build alone, CPU s of the process and its workers, imports included)."""
+def build(tree: Path) -> tuple[int, float, float]:
+    """(claims, wall s of the import and build, CPU s of the process, imports included)."""
     before = _child_cpu()
-    out = subprocess.run([sys.executable, "-c", BUILD, str(jobs)], cwd=tree, check=True, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", BUILD], cwd=tree, check=True, capture_output=True,
                          text=True, env={**os.environ, "PYTHONPATH": str(tree)})
     count, wall = out.stdout.split()[-2:]
     return int(count), float(wall), _child_cpu() - before
@@ -71,25 +66,22 @@ def quick_profile() -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for the parallel build")
     parser.add_argument("--before", metavar="REV", help="also build the derivations at this git revision")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
-    count, serial_wall, serial_cpu = build(ROOT, 1)
+    count, serial_wall, serial_cpu = build(ROOT)
     print(f"derivations, serial:        {count} claims, build {serial_wall:6.1f} s wall,"
           f" process CPU {serial_cpu:6.1f} s")
-    _, parallel_wall, parallel_cpu = build(ROOT, args.jobs)
-    print(f"derivations, --jobs {args.jobs}:      build {parallel_wall:6.1f} s wall, process CPU {parallel_cpu:6.1f} s")
     quick_wall, quick_cpu = quick_profile()
     print(f"verify --profile quick:     {quick_wall:6.1f} s wall, CPU {quick_cpu:6.1f} s (default jobs)")
-    print(f"the build is {parallel_wall / quick_wall:.0%} of the quick profile's wall time")
+    print(f"the build is {serial_cpu / quick_cpu:.0%} of the quick profile's CPU")
     if args.before:
         with tempfile.TemporaryDirectory(prefix="derivation-before-") as tmp:
             tree = Path(tmp) / "tree"
             subprocess.run(["git", "worktree", "add", "--detach", str(tree), args.before], cwd=ROOT, check=True,
                            capture_output=True)
             try:
-                old_count, old_wall, old_cpu = build(tree, 1)
+                old_count, old_wall, old_cpu = build(tree)
             finally:
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True)
         print(f"derivations at {args.before}: {old_count} claims, build {old_wall:6.1f} s wall, "

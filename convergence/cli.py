@@ -303,8 +303,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         cache = None if args.no_cache or overrides else ResultCache(args.out / CACHE_DIR, stage / CACHE_DIR)
         options = RunOptions(profile=args.profile, seed=args.seed, timeout=args.timeout,
                              overrides=tuple(overrides.items()))
-        def prepare(todo: list[Any]) -> list[Claim]:  # derivations built as many at a time as claims will run
-            return load_for_run(todo, min(args.jobs or os.cpu_count() or 1, len(todo)), options.claim_timeout)
+        def prepare(todo: list[Any]) -> list[Claim]:  # locally, each claim's worker builds its derivation
+            return load_for_run(todo, check_theory=args.scheduler is not None)
 
         planned = plan(refs, options, cache, prepare, lambda run: check_overrides(overrides, run, args.profile))
         jobs = _jobs(args.jobs, len(planned.claims)) if planned.claims else 1

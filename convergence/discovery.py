@@ -158,20 +158,19 @@ def select_refs(refs: list[ClaimRef], patterns: list[str] | tuple[str, ...]) -> 
     return [r for r in refs if r.id in wanted]
 
 
-def load_for_run(refs: list[ClaimRef], jobs: int = 1, timeout: float | None = None) -> list[Claim]:
-    """Import the selected claims and check each as ``verify`` requires (``check_for_run``).
+def load_for_run(refs: list[ClaimRef], check_theory: bool = True) -> list[Claim]:
+    """Import the selected claims and refuse any that is unfinished (a TODO left in its file).
 
-    Derivations are built ``jobs`` at a time (``prebuild``), each within ``timeout`` seconds
-    if given; the checks, and a refusal's one-line error, are those of a claim loaded on its own.
+    With ``check_theory`` each derivation is also built and checked here, one after the other.
+    A local ``verify`` passes False: each claim's worker builds and checks its own derivation
+    before running the experiment (``runner._run_in_worker``), with the same one-line refusal.
     """
-    from .prebuild import build_derivations
-
     claims = [ref.load() for ref in refs]
     for claim in claims:
         refuse_unfinished(claim_file(claim), claim.path)  # cheap checks first: no SymPy for an unfinished file
-    build_derivations(claims, jobs, timeout)
-    for claim in claims:
-        check_claim_theory(claim)
+    if check_theory:
+        for claim in claims:
+            check_claim_theory(claim)
     return claims
 
 

@@ -1,10 +1,12 @@
 """Run claims: experiment, theory at the measured points, comparison, mutants.
 
 One claim's failure never stops the others: an exception (``SystemExit``
-included) in a derivation or experiment becomes an ERROR verdict with its
-message recorded. ``run_claims`` runs every claim in a forked worker process
+included) in an experiment becomes an ERROR verdict with its message recorded.
+``run_claims`` runs every claim in a forked worker process
 (``convergence.workers``), so a claim that kills its process or hangs past the
-timeout also becomes that claim's ERROR. Each claim's random stream depends
+timeout also becomes that claim's ERROR. The worker first builds and checks the
+claim's derivation; one that fails a check (or outlives the timeout) is a
+malformed claim, refused in one line, as when a claim is loaded. Each claim's random stream depends
 only on the master seed and its id, so results are identical whatever
 ``jobs``.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import multiprocessing
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -32,6 +35,8 @@ from theory.typst_printer import to_latex, to_text, to_typst
 
 from . import certify
 from .claim import Claim
+from .discovery import check_claim_theory
+from .errors import ClaimDefinitionError
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
 from .overrides import apply as apply_overrides
@@ -45,6 +50,7 @@ from .workers import Task, WorkerFailure, run_tasks
 # claim takes ~2.5 s in the quick profile on one core, so 300 s is a wide margin for a loaded
 # machine while a hung claim still ends within minutes; the full profile is ~10-100x larger.
 DEFAULT_TIMEOUTS = {"quick": 300.0, "full": 3600.0}
+_FORK = multiprocessing.get_context("fork")  # the context of convergence.workers
 
 
 @dataclass(frozen=True)
@@ -335,8 +341,29 @@ def run_claim(claim: Claim, options: RunOptions) -> dict[str, Any]:
     return _finish(record, started)
 
 
-def _run_in_worker(claim: Claim, options: RunOptions) -> dict[str, Any]:
-    """Worker entry point (forked: the claim is inherited, not re-loaded)."""
+@dataclass(frozen=True)
+class _Refused:
+    """A worker's answer for a claim whose derivation failed its checks (sent as plain data)."""
+
+    field: str
+    message: str
+
+
+def _run_in_worker(claim: Claim, options: RunOptions, built: Any) -> dict[str, Any] | _Refused:
+    """Worker entry point (forked: the claim is inherited, not re-loaded).
+
+    The claim's derivation is built and checked here, in the worker that then runs its
+    experiment, not in the parent beforehand: the derivations, SymPy's slow part of a run,
+    are built side by side with the other claims' experiments, and no derivation is sent
+    between processes (SymPy does not always unpickle what it pickled). ``built`` (shared
+    memory) is set once the derivation stands, so a worker that times out before tells the
+    parent that the derivation, not the experiment, took too long.
+    """
+    try:
+        check_claim_theory(claim)
+    except ClaimDefinitionError as exc:  # plain data: the exception's own pickling loses fields
+        return _Refused(exc.field, exc.message)
+    built.value = 1
     return run_claim(claim, options)
 
 
@@ -356,12 +383,23 @@ def run_claims(
 
 
 def _iter_results(claims: list[Claim], options: RunOptions) -> Iterator[dict[str, Any]]:
-    """Each claim in its own worker process; a worker that dies or times out is that claim's ERROR."""
+    """Each claim in its own worker process; a worker that dies or times out is that claim's ERROR.
+
+    A derivation that fails its checks, or is not built within the timeout, is a malformed
+    claim, not a result: it raises ``ClaimDefinitionError`` (one line naming the file), and
+    the workers still running are killed (``run_tasks``), as a refusal at loading would.
+    """
     by_key = {claim.id: claim for claim in claims}
-    tasks = [Task(claim.id, functools.partial(_run_in_worker, claim, options)) for claim in claims]
+    built = {claim.id: _FORK.RawValue("b", 0) for claim in claims}  # shared with the forked worker
+    tasks = [Task(claim.id, functools.partial(_run_in_worker, claim, options, built[claim.id])) for claim in claims]
     for task, outcome in run_tasks(tasks, jobs=options.jobs, timeout=options.claim_timeout):
+        claim = by_key[task.key]
+        if isinstance(outcome, _Refused):
+            raise ClaimDefinitionError(outcome.field, outcome.message, claim.path)
+        if isinstance(outcome, WorkerFailure) and outcome.timed_out and not built[task.key].value:
+            raise ClaimDefinitionError("derivation", f"was not built within {options.claim_timeout:g} s (--timeout)",
+                                       claim.path)
         if isinstance(outcome, WorkerFailure):
-            yield error_record(by_key[task.key], options, outcome.message, outcome.details,
-                               runtime_s=outcome.runtime_s)
+            yield error_record(claim, options, outcome.message, outcome.details, runtime_s=outcome.runtime_s)
         else:
             yield outcome

@@ -1,13 +1,11 @@
-"""Derivations built in parallel workers (convergence/prebuild.py) equal those built in the parent.
+"""Derivations built in each claim's worker (runner._run_in_worker) refuse as a serial load does.
 
-The number of jobs must never change an outcome: the same derivation (step by step,
-exactly), the same one-line refusal for a step whose check fails, and the parent's
-own build whenever a worker's copy cannot be trusted.
+The number of jobs must never change an outcome: the same one-line refusal for a step whose
+check fails or a build past the timeout, nothing written, the other workers stopped.
 """
 
 from __future__ import annotations
 
-import pickle
 import textwrap
 import time
 import uuid
@@ -15,8 +13,8 @@ import uuid
 import pytest
 
 from convergence.cli import main
-from convergence.discovery import claims_root, index, load_for_run
-from convergence.prebuild import _fingerprint, build_derivations
+from convergence.discovery import index, load_for_run
+from convergence.errors import ClaimDefinitionError
 
 CLAIM = '''
 import numpy as np
@@ -55,7 +53,7 @@ def toy_claims(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
 
     def make(coefficients: dict[str, int], sleep: dict[str, float] | None = None):
-        root = tmp_path / f"prebuildclaims_{uuid.uuid4().hex[:8]}"
+        root = tmp_path / f"workerclaims_{uuid.uuid4().hex[:8]}"
         (root / "toy").mkdir(parents=True)
         (root / "__init__.py").write_text("")
         (root / "toy" / "__init__.py").write_text("")
@@ -69,14 +67,23 @@ def toy_claims(tmp_path, monkeypatch):
     return make
 
 
+def _the_error(capsys) -> str:
+    """The refusal: stderr's last line, the only error line, no traceback.
+
+    Progress lines may come first: the refusal arrives when the claim's worker builds it.
+    """
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "Traceback" not in "\n".join(err) and [line for line in err if "error" in line] == err[-1:], err
+    return err[-1]
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_wrong_identity_is_the_same_one_line_refusal_at_any_jobs(toy_claims, tmp_path, capsys, jobs):
     toy_claims({"toy.right": 2, "toy.wrong": 3})
     out = tmp_path / "out"
     assert main(["verify", "--profile", "quick", "--no-cache", "--jobs", jobs, "--out", str(out)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "Traceback" not in err[0], err
-    assert "toy/wrong.py" in err[0] and "Expanded" in err[0] and "lam" in err[0]
+    err = _the_error(capsys)
+    assert "toy/wrong.py" in err and "Expanded" in err and "lam" in err
     assert not (out / "results.json").exists()
 
 
@@ -87,31 +94,25 @@ def test_a_derivation_past_the_timeout_is_a_one_line_refusal(toy_claims, tmp_pat
     assert main(["verify", "--profile", "quick", "--no-cache", "--jobs", jobs, "--timeout", "2",
                  "--out", str(tmp_path / "out")]) == 2
     assert time.monotonic() - started < 30  # killed at the timeout, not waited for
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "toy/stuck.py" in err[0] and "not built within 2 s" in err[0], err
+    err = _the_error(capsys)
+    assert "toy/stuck.py" in err and "not built within 2 s" in err
 
 
-def test_parallel_builds_equal_serial_ones_step_by_step(toy_claims):
-    toy_claims({"toy.first": 2, "toy.second": 2})
-    refs = index()
-    serial = {c.id: _fingerprint(c.theory) for c in load_for_run(refs, jobs=1)}
-    claims = [ref.load() for ref in refs]
-    for claim in claims:
-        vars(claim).pop("theory", None)  # forget the parent's build: the workers must supply it
-    build_derivations(claims, jobs=2)
-    assert all("theory" in vars(c) for c in claims)  # installed from the workers, not rebuilt lazily
-    assert {c.id: _fingerprint(c.theory) for c in claims} == serial
+def test_a_run_refused_in_a_worker_stops_the_others_and_writes_nothing(toy_claims, tmp_path, capsys):
+    """The wrong claim is refused while a slow one still runs: the slow one is killed, not awaited."""
+    toy_claims({"toy.wrong": 3, "toy.slow": 2}, sleep={"toy.slow": 60})
+    out = tmp_path / "out"
+    started = time.monotonic()
+    assert main(["verify", "--profile", "quick", "--no-cache", "--jobs", "2", "--out", str(out)]) == 2
+    assert time.monotonic() - started < 30
+    assert "toy/wrong.py" in _the_error(capsys)
+    assert not (out / "results.json").exists() and not list(out.glob(".cache/*")), list(out.iterdir())
 
 
-def test_a_derivation_that_does_not_survive_pickling_is_built_by_the_parent():
-    """sgd.noise-scale has an Eq built for display that SymPy re-evaluates on unpickling:
-    the worker's copy is dropped (fingerprint differs) and the parent's build is used."""
-    refs = {r.id: r for r in index(claims_root())}
-    claim, other = refs["sgd.noise-scale"].load(), refs["sgd.unbiased"].load()
-    vars(claim).pop("theory", None)
-    expected = _fingerprint(claim.derivation())
-    assert _fingerprint(pickle.loads(pickle.dumps(claim.derivation()))) != expected  # the hazard is real
-    build_derivations([claim, other], jobs=2)
-    assert "theory" not in vars(claim)  # not installed from the worker ...
-    assert _fingerprint(claim.theory) == expected  # ... so the parent builds the faithful one
-
+def test_a_serial_load_checks_every_derivation_and_a_deferred_one_none(toy_claims):
+    toy_claims({"toy.right": 2, "toy.wrong": 3})
+    deferred = load_for_run(index(), check_theory=False)  # verify's local path: the workers build them
+    assert [c.id for c in deferred] == ["toy.right", "toy.wrong"]
+    assert not any("theory" in vars(c) for c in deferred)
+    with pytest.raises(ClaimDefinitionError, match="Expanded"):
+        load_for_run(index())
