@@ -13,8 +13,12 @@ import numpy as np
 from empirics.problems import synthetic_ridge
 
 
-def batch_errors(params, rng):
-    """Squared errors (R, len(B)) of mini-batch means with replacement, the B grid, σ² and n."""
+def batch_errors(params, rng, chunk=10000):
+    """Squared errors (R, len(B)) of mini-batch means with replacement, the B grid, σ² and n.
+
+    The prefix sums are formed ``chunk`` runs at a time (each run's alone, so the result does not
+    depend on it): all at once they would hold R × B_max × d floats twice (400 MB in the full profile).
+    """
     n, d = params["n"], params["dim"]
     problem = synthetic_ridge(rng, n, d, kappa=5.0, noise=1.0, reg=0.0)
     x = problem.x_star[None, :] + rng.standard_normal((1, d))
@@ -22,8 +26,12 @@ def batch_errors(params, rng):
     sigma2 = float(np.mean(np.sum(deviations**2, axis=1)))
     sizes = np.asarray(params["batch_sizes"])
     draws = rng.integers(0, n, size=(params["runs"], sizes.max()))
-    partial = np.cumsum(deviations[draws], axis=1)[:, sizes - 1, :] / sizes[None, :, None]
-    return np.sum(partial**2, axis=2), sizes, sigma2, n
+    errors = np.empty((params["runs"], len(sizes)))
+    for start in range(0, params["runs"], chunk):
+        rows = slice(start, start + chunk)
+        partial = np.cumsum(deviations[draws[rows]], axis=1)[:, sizes - 1, :] / sizes[None, :, None]
+        errors[rows] = np.sum(partial**2, axis=2)
+    return errors, sizes, sigma2, n
 
 
 def block_errors(params, rng, chunk=4000):
