@@ -342,6 +342,17 @@ def _interval(measurement: Measurement, alpha: float, kind: str) -> tuple[np.nda
     return values - q * stderr, values + q * stderr
 
 
+def _interval_against(theory: Any, measurement: Measurement, alpha: float, kind: str,
+                      ) -> Outcome | tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(values, lower, upper, theory shaped as the values), or the no-evidence Outcome of non-finite data."""
+    values = measurement.values_array()
+    bad = non_finite_points(theory, *_measurement_arrays(measurement))
+    if bad:
+        return _no_evidence(kind, bad, int(values.size))
+    lo, hi = _interval(measurement, alpha, kind)
+    return values, lo, hi, np.broadcast_to(np.asarray(theory, dtype=float), values.shape)
+
+
 def _quantile(tail: float, samples: int | None) -> float:
     """Upper ``tail`` quantile of the mean's distribution: Student t (samples - 1 d.f.) or normal."""
     if samples is not None and int(samples) >= 2:
@@ -376,12 +387,10 @@ class Exponent(Comparison):
         return {"alpha": self.alpha, "alternative": np.asarray(self.alternative, dtype=float).tolist()}
 
     def judge(self, theory, measurement):
-        values = measurement.values_array()
-        bad = non_finite_points(theory, *_measurement_arrays(measurement))
-        if bad:
-            return _no_evidence(self.kind, bad, int(values.size))
-        lo, hi = _interval(measurement, self.alpha, self.kind)
-        theory = np.broadcast_to(np.asarray(theory, dtype=float), values.shape)
+        judged = _interval_against(theory, measurement, self.alpha, self.kind)
+        if isinstance(judged, Outcome):
+            return judged
+        values, lo, hi, theory = judged
         alternative = np.broadcast_to(np.asarray(self.alternative, dtype=float), values.shape)
         holds_theory = (lo <= theory) & (theory <= hi)
         holds_alt = (lo <= alternative) & (alternative <= hi)
@@ -427,12 +436,10 @@ class Stochastic(Comparison):
             raise ClaimDefinitionError("tolerance", f"stochastic alpha must lie in (0, 1), got {self.alpha}")
 
     def judge(self, theory, measurement):
-        values = measurement.values_array()
-        bad = non_finite_points(theory, *_measurement_arrays(measurement))
-        if bad:
-            return _no_evidence(self.kind, bad, int(values.size))
-        lo, hi = _interval(measurement, self.alpha, self.kind)
-        theory = np.broadcast_to(np.asarray(theory, dtype=float), values.shape)
+        judged = _interval_against(theory, measurement, self.alpha, self.kind)
+        if isinstance(judged, Outcome):
+            return judged
+        values, lo, hi, theory = judged
         contains = (lo <= theory) & (theory <= hi)
         half_width = (hi - lo) / 2
         scale = np.abs(theory) if self.relative else np.ones_like(theory)
