@@ -62,12 +62,11 @@ def lint(session):
 
 @nox.session(default=False)
 def benchmarks(session):
-    session.install("-e", ".[verify]")
+    session.install("-c", "constraints.txt", "-e", ".[test]")  # the test extra: verify, distributed, xdist
     session.run("python", "benchmarks/engine_throughput.py", *session.posargs)
     session.run("python", "benchmarks/engine_overhead.py")
-    session.run("python", "benchmarks/catalogue_speed.py", "--full")
+    session.run("python", "benchmarks/catalogue_speed.py", "--full", "--tests")
     session.run("python", "benchmarks/derivation_cost.py")
-    session.install("-e", ".[distributed]")
     session.run("python", "benchmarks/calibration_scaling.py")
 
 

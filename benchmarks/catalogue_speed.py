@@ -7,12 +7,14 @@ resident memory of the largest process; then the ratio against its baseline:
 * ``verify --profile quick`` with the default jobs (the machine's cores) against ``--jobs 1``;
 * ``verify --profile full`` likewise (with ``--full``: it takes minutes);
 * ``report`` from the quick results (SVG, figures in parallel) against ``report --png``
-  (a PNG beside every SVG, the old default).
+  (a PNG beside every SVG, the old default);
+* with ``--tests``: the README's test command's pytest part (``python -m pytest -q``, on every
+  core through pytest-xdist) against the same in one process (``-n 0``).
 
 Load from other processes changes wall times, so the load average is printed with
 each row; compare rows of one sitting, not across machines.
 
-    python benchmarks/catalogue_speed.py [--full] [PATTERN...]
+    python benchmarks/catalogue_speed.py [--full] [--tests] [PATTERN...]
 """
 
 import argparse
@@ -25,11 +27,11 @@ import time
 from pathlib import Path
 
 
-def measure(args: list[str]) -> tuple[float, float, float]:
+def measure(args: list[str], module: str = "convergence") -> tuple[float, float, float]:
     """(wall s, CPU s of the child and its descendants, peak RSS in MB of the largest of them)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "convergence", *args], check=True,
+    subprocess.run([sys.executable, "-m", module, *args], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -37,9 +39,9 @@ def measure(args: list[str]) -> tuple[float, float, float]:
     return wall, cpu, after.ru_maxrss / 1024  # ru_maxrss is in kB on Linux; a running maximum
 
 
-def row(label: str, args: list[str], baseline: list[str]) -> None:
-    wall, cpu, rss = measure(args)
-    base_wall, base_cpu, _ = measure(baseline)
+def row(label: str, args: list[str], baseline: list[str], module: str = "convergence") -> None:
+    wall, cpu, rss = measure(args, module)
+    base_wall, base_cpu, _ = measure(baseline, module)
     print(f"{label:<34} {wall:7.1f} s  (cpu {cpu:6.1f} s, peak RSS ≤ {rss:5.0f} MB)   baseline {base_wall:7.1f} s"
           f"  (cpu {base_cpu:6.1f} s)   ratio {wall / base_wall:5.2f}   load {os.getloadavg()[0]:.1f}", flush=True)
 
@@ -48,6 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patterns", nargs="*", help="claim id globs (default: every claim)")
     parser.add_argument("--full", action="store_true", help="also the full profile (minutes)")
+    parser.add_argument("--tests", action="store_true", help="also the test suite, twice (minutes)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="catalogue-speed-") as tmp:
@@ -62,6 +65,8 @@ def main() -> None:
         results = str(Path(quick) / "results.json")
         row("report (SVG, parallel figures)", ["report", "--results", results, "--out", str(Path(tmp) / "r1")],
             ["report", "--results", results, "--png", "--out", str(Path(tmp) / "r2")])
+    if args.tests:
+        row("pytest (every core)", ["-q"], ["-q", "-n", "0"], module="pytest")
 
 
 if __name__ == "__main__":
