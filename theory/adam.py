@@ -319,8 +319,10 @@ def convex_convergence_seed() -> Derivation:
                        sp.Eq(sp.Symbol("f_bar"), sum(losses.rhs.subs(phase, i) for i in period) / len(period)),
                        [losses], "mean over t mod 3 = 1, 2, 0")
     excess = sp.Symbol("delta", positive=True)
-    d.inequality("Best fixed point x* = −1", sp.Lt(f_bar.rhs.subs(x, -1), f_bar.rhs.subs(x, 1)), uses=[f_bar],
-                 subs={C: 2 + excess}, justification="f̄ is linear with slope (C − 2)/3 > 0 for C = 2 + δ > 2")
+    # Against every point of F, not only x = +1: the endpoints decide the best point of a linear f̄ only.
+    d.inequality("Best fixed point x* = −1", sp.Le(f_bar.rhs.subs(x, -1), f_bar.rhs), uses=[f_bar],
+                 subs={C: 2 + excess}, ranges={x: (-1, 1)},
+                 justification="f̄(−1) ≤ f̄(x) on F = [−1, 1]: f̄ is linear with slope (C − 2)/3 > 0 for C = 2 + δ > 2")
     gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
                                                sp.factor(f_bar.rhs.subs(x, 1) - f_bar.rhs.subs(x, -1))), [f_bar],
                      "f̄(1) − f̄(−1)", "x = +1 is the worst point of F")

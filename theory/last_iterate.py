@@ -191,12 +191,23 @@ def last_iterate_log() -> Derivation:
     radius = d.computed("Norm of the iterate", sp.Le(r**2, sp.summation(entry.rhs**2, (j, 1, t))), [entry, margin_step],
                         "sum over the t non-zero coordinates of the squared largest value",
                         "coordinates lie in (0, 1/(2√T)] (the margin is positive)")
-    # The bound against the iterate itself at the same horizon (a bound typed too low would fail here).
-    bounded = horizon + 1  # the bound at step t is on x_(t+1)
-    exact_norm = sum(coord.subs({t: bounded, T: horizon, j: n_}).doit() ** 2 for n_ in range(1, horizon + 1))
-    d.inequality(f"The bound at t = T = {horizon}", sp.Le(exact_norm, radius.rhs.subs({t: horizon, T: horizon}), evaluate=False),
-                 uses=[iterate, radius], justification=f"‖x_{bounded}‖² for T = {horizon}, sums evaluated, "
+    # The bound against the iterate itself at the same horizon (a bound typed too low would fail here), and
+    # at t = 1, where it is attained (x_2 has the one coordinate b_1 = 1/(2√T)): the iterate the bound is
+    # on, x_(t+1), is then the one checked (another has another norm there).
+    offset = 1  # the bound at step t is on x_(t+1)
+
+    def sides(step: int) -> tuple[sp.Expr, sp.Expr]:
+        """‖x_(step+offset)‖² (every coordinate of R^(T+1), sums evaluated) and the bound at t = step, T = horizon."""
+        at = {t: step + offset, T: horizon}
+        norm = sum(iterate.rhs.subs({**at, j: n_}).doit() ** 2 for n_ in range(1, horizon + 2))
+        return norm, radius.rhs.subs({t: step, T: horizon})
+
+    d.inequality(f"The bound at t = T = {horizon}", sp.Le(*sides(horizon), evaluate=False),
+                 uses=[iterate, radius], justification=f"‖x_{horizon + offset}‖² for T = {horizon}, sums evaluated, "
                                                        "against the bound")
+    d.identity(f"The bound is attained at t = 1, T = {horizon}", sp.Eq(*sides(1), evaluate=False),
+               uses=[iterate, radius], justification=f"‖x_{1 + offset}‖² = b_1² = 1/(4T): the bound is tight at the "
+                                                     "first step")
     fraction = sp.Symbol("u", positive=True)  # t/T
     unprojected = d.inequality("No projection", sp.Lt(radius.rhs, 1), uses=[radius], subs={t: fraction * T},
                  ranges={fraction: (0, 1)},

@@ -11,6 +11,7 @@ import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder, DerivationCheckError
 from .symbols import L, beta, eta, h, k, kappa, lam, mu, t, z
+from .unrolling import unroll
 
 _b = sp.Symbol("beta", positive=True)  # 0 < β < 1 where geometric limits are taken
 j = sp.Symbol("j", integer=True, nonnegative=True)
@@ -28,10 +29,15 @@ def window() -> Derivation:
     """Share of the sum-form velocity's weight carried by the last k gradients: 1 − β^k."""
     d = DerivationBuilder()
     g = sp.Function("g")
-    unrolled = d.definition("Unrolled velocity", sp.Eq(sp.Symbol("v_t"), sp.Sum(_b**j * g(t - j), (j, 0, t))),
-                            "vₜ = βvₜ₋₁ + gₜ, v₋₁ = 0: the gradient j steps back has weight βʲ")
+    # vₜ = βvₜ₋₁ + gₜ from v₋₁ = 0, unrolled: with x_n = v_(n−1), x₀ = 0 and step n adds g(n − 1)
+    index, n_ = sp.Symbol("i", integer=True, positive=True), sp.Symbol("n", integer=True, positive=True)
+    recursion = unroll(_b, lambda step: g(step - 1), 0, index, n_).subs(n_, t + 1)
+    unrolled = d.identity("Unrolled velocity", sp.Eq(sp.Symbol("v_t"), sp.Sum(_b**j * g(t - j), (j, 0, t))),
+                          equals=recursion, instances={t: range(4)},
+                          justification="vₜ = βvₜ₋₁ + gₜ, v₋₁ = 0: the gradient j steps back has weight βʲ "
+                                        "(the recursion unrolled, checked for t = 0, …, 3)")
     weight = unrolled.rhs.function / g(t - j)
-    partial = sp.Sum(weight, (j, 0, t))  # one range for both sides: the typed sum is the summed one
+    partial = sp.Sum(weight, *unrolled.rhs.limits)  # the checked sum's range: the typed sum is the summed one
     total = sp.limit(_geometric(partial).subs(_b**(t + 1), 0), t, sp.oo)
     whole = d.computed("Total weight (t → ∞)", sp.Eq(partial.subs(t, sp.oo), total), uses=[unrolled],
                        how="summation, βᵗ → 0", justification="geometric series, 0 < β < 1")

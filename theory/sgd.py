@@ -160,7 +160,11 @@ def momentum_noise_ball() -> Derivation:
                                                           sp.Eq(sp.Symbol("x_t+1"), x - eta * sp.Symbol("v_t+1"))),
                           "sum form on ½ax² with gradient noise σξ_t")
     p = 1 + beta - eta * a
-    eliminated = sp.expand((x - eta * v_next).subs(v_t, (xm - x) / eta))
+    # Both updates are read from the typeset definition: v_t from its position update one step back.
+    rules = {eq.lhs: eq.rhs for eq in update.expr.args}
+    v_new, x_new = sp.Symbol("v_t+1"), sp.Symbol("x_t+1")
+    v_now = sp.solve(sp.Eq(x, rules[x_new].subs({x: xm, v_new: v_t})), v_t)[0]  # x_t = x_(t−1) − ηv_t
+    eliminated = sp.expand(rules[x_new].subs(v_new, rules[v_new]).subs(v_t, v_now))
     rec = d.identity("Eliminate v", sp.Eq(sp.Symbol("x_t+1"), p * x - beta * xm - eta * sigma * xi),
                      equals=eliminated, uses=[update], justification="ηv_t = x_(t−1) − x_t (computed substitution)")
     g0, g1 = sp.symbols("gamma_0 gamma_1")
@@ -388,9 +392,20 @@ def shuffling_exponents() -> Derivation:
     stated = {eq.lhs.func.__name__: eq.rhs for eq in perm.expr.args}  # the moments as the assumption states them
     var_xi = sp.factor(stated["Var"] * S2 + stated["Cov"] * (S1**2 - S2))
     per_step = eta**2  # the noise c_π(m) enters the epoch map times η: Var ξ in units of η²
-    noise_rr = d.computed("Reshuffled: epoch noise", sp.Eq(sp.Symbol("Var_xi") / per_step, var_xi), [epoch_step, perm],
-                          "variance of Σ_m w_m c_π(m): S₂ variances, S₁² − S₂ covariances",
-                          "w_m = q^m − 1 (the weights after subtracting Σ c = 0), S₁ = Σ_m w_m, S₂ = Σ_m w_m²")
+    # Checked against the epoch map's own noise: Σ_k Σ_l u_k u_l Cov(c_π(k), c_π(l)) with the stated moments
+    # (Var on the diagonal) and u_k = q^(n−k), before Σ c = 0 is subtracted (that must not change it).
+    noise_sum = next(term for term in sp.Add.make_args(epoch) if isinstance(term, sp.Sum))
+    u = noise_sum.function.coeff(c_pi(kk)) / (-eta)
+    ll = sp.Symbol("l", integer=True, positive=True)
+    pairs = u * u.subs(kk, ll) * (stated["Cov"] + (stated["Var"] - stated["Cov"]) * sp.KroneckerDelta(kk, ll))
+    m_ = sp.Symbol("m", integer=True, nonnegative=True)
+    noise_rr = d.identity("Reshuffled: epoch noise", sp.Eq(sp.Symbol("Var_xi") / per_step, var_xi),
+                          equals=sp.Sum(pairs, (ll, 1, n), (kk, 1, n)), uses=[epoch_step, perm],
+                          where={S1: sp.Sum(q**m_ - 1, (m_, 0, n - 1)), S2: sp.Sum((q**m_ - 1) ** 2, (m_, 0, n - 1))},
+                          instances={n: (2, 3, 4)},
+                          justification="variance of Σ_m w_m c_π(m): S₂ variances, S₁² − S₂ covariances; "
+                                        "w_m = q^m − 1 (the weights after subtracting Σ c = 0), S₁ = Σ_m w_m, "
+                                        "S₂ = Σ_m w_m²; checked against the epoch map's noise for n = 2, 3, 4")
     sum_w = sp.expand(_power_sum_series(n, x, 1, 3) - n)
     sum_w2 = sp.expand(_power_sum_series(n, x, 2, 3) - 2 * _power_sum_series(n, x, 1, 3) + n)
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below

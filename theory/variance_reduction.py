@@ -174,6 +174,11 @@ def sgd_suboptimality_exponent() -> Derivation:
                           [rec, schedule], "solve e = recursion(e), subs η_t",
                           "for ω < 1 the contraction ≈ 2η_t a per step outpaces the drift of the balance point "
                           "(relative change ω/t ≪ 2η_t a); for ω = 1 the same holds when 2ca > 1")
+    # The balance's size for small steps, checked against the fixed point of the recursion: the noise
+    # variance enters as the typeset assumption states it.
+    d.identity("Balance for small steps", sp.Eq(sp.Limit(e_bal / eta_t, eta_t, 0), sig**2 / (2 * a)),
+               where={e_bal: balance}, uses=[rec],
+               justification="limit of the fixed point over η_t (computed): e ≈ η_t σ*²/(2a)")
     local = sp.simplify(sp.diff(sp.log(tracking.rhs), t) * t)  # −ω − (its O(η_t) correction, a multiple of ω)
     decaying = sp.Symbol("omega", positive=True)  # ω > 0: η_t → 0; at ω = 0 the correction vanishes identically
     exponent = sp.limit(local.subs(omega, decaying), t, sp.oo).subs(decaying, omega)
