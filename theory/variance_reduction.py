@@ -108,8 +108,15 @@ def saga_bound() -> Derivation:
                justification="2γn = n/(μn + L) at γ = 1/(2(μn + L))")
     d.inequality("The constant is an upper bound", sp.Le(exact.rhs, c0.rhs), uses=[exact, c0],
                  justification="the difference is 2γ²μnF₀ ≥ 0")
-    d.computed("Bound", sp.Le(sp.Symbol("R_k"), (1 - rho.rhs) ** k * c0.rhs), [decrease, rho, c0],
-               "unroll E T^k ≤ (1 − ρ)^k T⁰, divide by c", "in expectation")
+    # The cited step unrolled as a recursion from T⁰; it must contract at the theorem's step (a cited
+    # relation typed with the wrong sign, or between the wrong steps, would not).
+    start_value = sp.Symbol("T^0", positive=True)
+    unrolled = sp.rsolve(decrease.expr.lhs - decrease.expr.rhs, T(k), {T(0): start_value}) / start_value
+    d.inequality("The cited step contracts", sp.Lt(sp.simplify(unrolled.subs(k, k + 1) / unrolled), 1, evaluate=False),
+                 uses=[decrease, choice], subs={gamma: gamma_v},
+                 justification="consecutive values of the unrolled bound at γ = 1/(2(μn + L))")
+    d.identity("Bound", sp.Le(sp.Symbol("R_k"), (1 - rho.rhs) ** k * c0.rhs), equals=unrolled.subs(gamma, gamma_v) * c0.rhs,
+               uses=[decrease, rho, c0], justification="unroll E T^k ≤ (1 − ρ)^k T⁰ (rsolve), divide by c; in expectation")
     return d.finish("each f_i μ-strongly convex and L-smooth", "table initialised at x₀", "step γ = 1/(2(μn + L))")
 
 
