@@ -251,8 +251,9 @@ def plan(refs: Sequence[_Ref], options: Any, cache: ResultCache | None, prepare:
 
     ``refs`` name the selected claim files (id and path). ``prepare(refs)`` imports and checks
     the claims that must run; all of them are prepared (and ``validate``d together) here, before
-    any runs, so a malformed claim is refused before minutes of experiments. A cached claim
-    is never imported: its files are byte for byte those of a run that passed the checks.
+    any runs, so a malformed claim file or parameter is refused before minutes of experiments
+    (a derivation may be checked later, by the claim's worker: ``runner._run_in_worker``). A
+    cached claim is never imported: its files are byte for byte those of a run that passed the checks.
     """
     keys: dict[str, str] = {}
     served: list[dict[str, Any]] = []
