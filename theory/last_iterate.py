@@ -129,13 +129,26 @@ def last_iterate_log() -> Derivation:
     lip = d.computed("Squared subgradient norm", sp.Le(sp.Symbol("G") ** 2, squares + B_J.subs(j, last_piece) ** 2),
                      [construction], "Σ_j a_j² re-indexed by k = T − j + 1, summed to ∞, plus the largest b_i²",
                      "‖h_i‖² = Σ_(j<i) a_j² + b_i² with b_i² = i/(4T), largest at i = T + 1")
-    horizon = 4  # the bound against an exact subgradient norm (a bound typed too low fails here)
-    h_last = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))  # H_i, a and b as functions
-    h_last = h_last.replace(a, lambda arg: A_J.subs(j, arg)).replace(b, lambda arg: B_J.subs(j, arg))
-    h_last = h_last.subs({T: horizon, i: horizon + 1}).doit()  # H_(T+1) at T = horizon, linear in x
-    exact = sum(sp.diff(h_last, x[n_]) ** 2 for n_ in range(1, horizon + 2))  # ‖h_(T+1)‖², its gradient
+    horizon = 4  # the bound against the exact subgradient norms (a bound typed too low fails here)
+    h_any = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))  # H_i, a and b as functions
+    h_any = h_any.replace(a, lambda arg: A_J.subs(j, arg)).replace(b, lambda arg: B_J.subs(j, arg)).subs(T, horizon)
+
+    def norm2(piece: int) -> sp.Expr:
+        """‖h_piece‖² at T = horizon: H_piece is linear in x, its gradient has an entry per coordinate in it."""
+        linear = h_any.subs(i, piece).doit()
+        return sum(sp.diff(linear, coordinate) ** 2 for coordinate in linear.atoms(sp.Indexed))
+
+    # The bound is checked on the piece its b_i² is taken from, and that piece must be the one of largest
+    # norm among all T + 1 (another piece would leave the bound unchecked on the largest subgradient).
+    largest = int(last_piece.subs(T, horizon))
+    exact = norm2(largest)
+    pieces = range(1, horizon + 2)  # i = 1..T+1, one piece per coordinate of R^(T+1)
+    d.identity(f"The largest subgradient at T = {horizon} is h_{largest}", sp.Eq(sp.Symbol("G") ** 2, exact),
+               equals=sp.Max(*[norm2(piece) for piece in pieces]), uses=[construction, lip],
+               justification=f"the largest of ‖h_1‖², …, ‖h_{horizon + 1}‖² (each computed exactly) is the last "
+                             "piece's: it has every a_j and the largest b_i")
     d.inequality(f"The bound at T = {horizon}", sp.Le(exact, lip.rhs.subs(T, horizon), evaluate=False),
-                 uses=[construction, lip], justification=f"‖h_{horizon + 1}‖² for T = {horizon}, computed exactly")
+                 uses=[construction, lip], justification=f"‖h_{largest}‖² for T = {horizon}, computed exactly")
     d.inequality("f is 1-Lipschitz", sp.Lt(lip.rhs, 1, evaluate=False), uses=[lip], ranges={T: (1, sp.oo)},
                  justification="π²/384 + (T + 1)/(4T) ≤ π²/384 + 1/2 < 1 for T ≥ 1: every subgradient has norm G < 1")
     drift = sp.Sum(1 / sp.sqrt(s), (s, j + 1, t - 1))

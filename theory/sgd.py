@@ -86,7 +86,18 @@ def variance_linear_seed() -> Derivation:
                         "seed 004's straight line, through σ² at B = 1 and 0 at B = n (seed 001's 'Full dataset: "
                         "Zero')")
     law = next(eq.rhs for eq in ends.expr.args if eq.lhs == var(B))
-    conditions = [law.subs(B, eq.lhs.args[0]) - eq.rhs for eq in ends.expr.args if eq.lhs != var(B)]
+    # The ends as the definition states them are the exact variance's there: without replacement one
+    # sample has variance σ² and the full batch none (the slope below does not depend on σ, so this is
+    # what ties the value shown at B = 1 to the per-sample variance).
+    at = dict(sorted(((eq.lhs.args[0], eq.rhs) for eq in ends.expr.args if eq.lhs != var(B)),
+                     key=lambda pair: sp.default_sort_key(pair[0])))  # {B: the value stated there}
+    exact = without_replacement().result
+    d.identity("The ends are the exact variance's",
+               sp.Eq(sp.Tuple(*[var(size) for size in at]), sp.Tuple(*at.values())),
+               equals=sp.Tuple(*[exact.subs(B, size) for size in at]), uses=[ends],
+               justification="σ²(n − B)/(B(n − 1)) (sgd.without-replacement) at B = 1 and B = n (computed): "
+                             "a single draw has the per-sample variance σ², the full batch is ∇L itself")
+    conditions = [law.subs(B, size) - value for size, value in at.items()]
     coefficients = sp.solve(conditions, [p, q], dict=True)[0]
     line = d.computed("The line", sp.Eq(var(B), sp.factor(law.subs(coefficients))), [ends],
                       "solve for p, q", "two conditions, two unknowns")
@@ -196,7 +207,8 @@ def robbins_monro() -> Derivation:
                           "gradient μθ + σξ_t on ½μθ², θ* = 0")
     noise = d.assumption("Noise", sp.And(*(sp.Eq(_E(k_), v_) for k_, v_ in NOISE.items()), sp.Eq(_E(th**2), m_t)),
                          "ξ_t independent of θ_t; m_t = E θ_t²")
-    second = expectation(update.rhs**2, [{th: _E(th), th**2: m_t}, NOISE])
+    # E θ_t left as it is; the moments used are the ones the assumption states
+    second = expectation(update.rhs**2, stated_groups(noise.expr, th, _E))
     rec = d.identity("Second-moment recursion",
                      sp.Eq(sp.Symbol("m_t+1"), (1 - c * mu / tt) ** 2 * m_t + c**2 * sigma**2 / tt**2),
                      equals=second, uses=[update, noise],
