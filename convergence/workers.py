@@ -8,9 +8,10 @@ turns it into a ``WorkerFailure`` naming what happened (exit status, signal,
 worker is always replaced and the other tasks still run.
 
 Workers are forked, so they inherit the loaded claims and nothing has to be
-pickled on the way in; results come back through a pipe. Workers ignore SIGINT: an interrupt is the parent's to handle,
-and the parent kills every worker before it re-raises (``run_tasks``'s
-``finally``), so an interrupted run leaves no orphaned process. On Linux a
+pickled on the way in; results come back through a pipe. Workers ignore
+SIGINT: an interrupt is the parent's to handle, and the parent kills every
+worker before it re-raises (``run_tasks``'s ``finally``), so an interrupted
+run leaves no orphaned process. On Linux a
 worker is also killed by the kernel if the parent dies (PR_SET_PDEATHSIG).
 Anything a worker prints goes to stderr, never into the command's stdout.
 """
