@@ -13,17 +13,22 @@ import numpy as np
 from empirics.problems import synthetic_ridge
 
 
+def _deviations(params, rng):
+    """∇ℓ_i − ∇L at a random point of a ridge finite sum (n, d), exact (sums to ~0); σ², n and d."""
+    n, d = params["n"], params["dim"]
+    problem = synthetic_ridge(rng, n, d, kappa=5.0, noise=1.0, reg=0.0)
+    x = problem.x_star[None, :] + rng.standard_normal((1, d))
+    deviations = problem.component_grads(x)[0] - problem.grad(x)[0]
+    return deviations, float(np.mean(np.sum(deviations**2, axis=1))), n, d
+
+
 def batch_errors(params, rng, chunk=10000):
     """Squared errors (R, len(B)) of mini-batch means with replacement, the B grid, σ² and n.
 
     The prefix sums are formed ``chunk`` runs at a time (each run's alone, so the result does not
     depend on it): all at once they would hold R × B_max × d floats twice (400 MB in the full profile).
     """
-    n, d = params["n"], params["dim"]
-    problem = synthetic_ridge(rng, n, d, kappa=5.0, noise=1.0, reg=0.0)
-    x = problem.x_star[None, :] + rng.standard_normal((1, d))
-    deviations = problem.component_grads(x)[0] - problem.grad(x)[0]  # (n, d), exact, sums to ~0
-    sigma2 = float(np.mean(np.sum(deviations**2, axis=1)))
+    deviations, sigma2, n, _ = _deviations(params, rng)
     sizes = np.asarray(params["batch_sizes"])
     draws = rng.integers(0, n, size=(params["runs"], sizes.max()))
     errors = np.empty((params["runs"], len(sizes)))
@@ -46,11 +51,7 @@ def block_errors(params, rng, chunk=4000):
     B columns share draws; Bonferroni over B does not need independence).
     Chunked over runs to bound memory (R × B_max × d floats per chunk).
     """
-    n, d = params["n"], params["dim"]
-    problem = synthetic_ridge(rng, n, d, kappa=5.0, noise=1.0, reg=0.0)
-    x = problem.x_star[None, :] + rng.standard_normal((1, d))
-    deviations = problem.component_grads(x)[0] - problem.grad(x)[0]  # (n, d), exact, sums to ~0
-    sigma2 = float(np.mean(np.sum(deviations**2, axis=1)))
+    deviations, sigma2, n, d = _deviations(params, rng)
     sizes = np.asarray(params["batch_sizes"])
     longest = int(sizes.max())
     runs = params["runs"]
