@@ -4,11 +4,11 @@ One claim's failure never stops the others: an exception (``SystemExit``
 included) in an experiment becomes an ERROR verdict with its message recorded.
 ``run_claims`` runs every claim in a forked worker process
 (``convergence.workers``), so a claim that kills its process or hangs past the
-timeout also becomes that claim's ERROR. The worker first builds and checks the
-claim's derivation; one that fails a check (or outlives the timeout) is a
-malformed claim, refused in one line, as when a claim is loaded. Each claim's random stream depends
-only on the master seed and its id, so results are identical whatever
-``jobs``.
+timeout also becomes that claim's ERROR. The worker first builds and checks
+the claim's derivation; one that fails a check (or outlives the timeout) is a
+malformed claim, refused in one line, as when a claim is loaded. Each claim's
+random stream depends only on the master seed and its id, so results are
+identical whatever ``jobs``.
 
 Non-finite data is never evidence: the one function where the theory and every
 mutant meet the measurement (``judge``) returns INCONCLUSIVE when the
