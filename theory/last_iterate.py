@@ -208,18 +208,20 @@ def last_iterate_log() -> Derivation:
     # at t = 1, where it is attained (x_2 has the one coordinate b_1 = 1/(2√T)): the iterate the bound is
     # on, x_(t+1), is then the one checked (another has another norm there).
     offset = 1  # the bound at step t is on x_(t+1)
+    attained = 1  # where the bound is tight: x_2 has the one coordinate b_1 = 1/(2√T)
+    on = {step: step + offset for step in (horizon, attained)}  # the iterate checked at t = step, and named in the text
 
     def sides(step: int) -> tuple[sp.Expr, sp.Expr]:
-        """‖x_(step+offset)‖² (every coordinate of R^(T+1), sums evaluated) and the bound at t = step, T = horizon."""
-        at = {t: step + offset, T: horizon}
+        """‖x_(on[step])‖² (every coordinate of R^(T+1), sums evaluated) and the bound at t = step, T = horizon."""
+        at = {t: on[step], T: horizon}
         norm = sum(iterate.rhs.subs({**at, j: n_}).doit() ** 2 for n_ in range(1, horizon + 2))
         return norm, radius.rhs.subs({t: step, T: horizon})
 
     d.inequality(f"The bound at t = T = {horizon}", sp.Le(*sides(horizon), evaluate=False),
-                 uses=[iterate, radius], justification=f"‖x_{horizon + offset}‖² for T = {horizon}, sums evaluated, "
+                 uses=[iterate, radius], justification=f"‖x_{on[horizon]}‖² for T = {horizon}, sums evaluated, "
                                                        "against the bound")
-    d.identity(f"The bound is attained at t = 1, T = {horizon}", sp.Eq(*sides(1), evaluate=False),
-               uses=[iterate, radius], justification=f"‖x_{1 + offset}‖² = b_1² = 1/(4T): the bound is tight at the "
+    d.identity(f"The bound is attained at t = {attained}, T = {horizon}", sp.Eq(*sides(attained), evaluate=False),
+               uses=[iterate, radius], justification=f"‖x_{on[attained]}‖² = b_1² = 1/(4T): the bound is tight at the "
                                                      "first step")
     fraction = sp.Symbol("u", positive=True)  # t/T
     unprojected = d.inequality("No projection", sp.Lt(radius.rhs, 1), uses=[radius], subs={t: fraction * T},

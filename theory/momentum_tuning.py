@@ -126,7 +126,9 @@ def polyak_rate() -> Derivation:
 def polyak_global_seed() -> Derivation:
     """The seed-style reading: Polyak's tuning contracts at its quadratic rate on every smooth strongly convex f."""
     d = DerivationBuilder()
-    rate = d.definition("Quadratic rate of Polyak's tuning", sp.Eq(sp.Symbol("rho_star"), (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)),
+    # The rate as momentum.polyak-rate derives it (the root modulus of the characteristic polynomial at the
+    # tuning), not retyped here.
+    rate = d.definition("Quadratic rate of Polyak's tuning", sp.Eq(sp.Symbol("rho_star"), polyak_rate().result),
                         "momentum.polyak-rate")
     d.computed("Claimed decay exponent", sp.Eq(sp.Symbol("gamma"), sp.simplify(-sp.log(rate.rhs))), uses=[rate],
                how="−log ρ", justification="'converges on every L-smooth μ-strongly convex f' read with its rate: "

@@ -24,18 +24,23 @@ def agm_rate() -> Derivation:
     d = DerivationBuilder()
     tk = d.definition("Estimate sequence", sp.Eq(sp.Symbol("t_k"), (kk + 1) / 2),
                       "tₖ = (k + 1)/2 (Beck & Teboulle's tₖ ≥ (k + 1)/2, taken with equality)")
-    t_k, t_next = sp.Symbol("t_k"), sp.Symbol("t_k+1")
-    d.inequality("Lyapunov condition", sp.Le(t_next**2 - t_next, t_k**2), uses=[tk],
-                 subs={t_k: tk.rhs, t_next: tk.rhs.subs(kk, kk + 1)},
+    t_k, t_next, t_T = sp.Symbol("t_k"), sp.Symbol("t_k+1"), sp.Symbol("t_T")
+    f_gap = sp.Symbol("f_T") - sp.Symbol("f_star")
+    # The weight on the gap in Eₖ, read from the cited bound t_T²(f(x_T) − f*) ≤ E_T: the condition keeps
+    # Eₖ from growing when one step moves the weight on the gap from tₖ² to tₖ₊₁² (gaining tₖ₊₁).
+    weight = sp.Le(t_T**2 * f_gap, L * R**2 / 2)
+    d.inequality("Lyapunov condition",
+                 sp.Le(weight.lhs.coeff(f_gap).subs(t_T, t_next) - t_next, weight.lhs.coeff(f_gap).subs(t_T, t_k)),
+                 uses=[tk], subs={t_k: tk.rhs, t_next: tk.rhs.subs(kk, kk + 1)},
                  justification="tₖ₊₁² − tₖ₊₁ ≤ tₖ² makes Eₖ = tₖ²(f(xₖ) − f*) + (L/2)‖zₖ − x*‖² non-increasing")
     d.identity("Momentum schedule", sp.Eq(sp.Symbol("beta_k"), (kk - 1) / (kk + 2)),
                equals=(tk.rhs - 1) / tk.rhs.subs(kk, kk + 1), uses=[tk], justification="βₖ = (tₖ − 1)/tₖ₊₁")
-    f_gap = sp.Symbol("f_T") - sp.Symbol("f_star")
-    lyapunov = d.cited("Lyapunov bound", sp.Le(sp.Symbol("t_T") ** 2 * f_gap, L * R**2 / 2),
+    lyapunov = d.cited("Lyapunov bound", weight,
                        reference="Beck & Teboulle 2009, SIAM J. Imaging Sci. 2(1), Thm 4.4",
                        justification="t_T²(f(x_T) − f*) ≤ E_T ≤ E_0 ≤ (L/2)R²")
     bound = d.identity("Bound", sp.Le(f_gap, 2 * L * R**2 / (T + 1) ** 2),
-                       equals=sp.simplify(lyapunov.rhs / tk.rhs.subs(kk, T) ** 2), uses=[lyapunov, tk],
+                       equals=sp.simplify(lyapunov.rhs / weight.lhs.coeff(f_gap).subs(t_T, tk.rhs.subs(kk, T))),
+                       uses=[lyapunov, tk],
                        justification="divide by t_T² (computed)")
     d.identity("Exponent", sp.Eq(sp.Symbol("p"), -2), equals=sp.limit(T * sp.diff(sp.log(bound.rhs), T), T, sp.oo),
                uses=[bound], justification="lim d log(bound)/d log T; GD's bound LR²/(2T) gives −1")

@@ -10,7 +10,7 @@ from functools import cache
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder, DerivationCheckError
+from .derivation import Derivation, DerivationBuilder, DerivationCheckError, prove_equal
 from .moments import expectation
 from .symbols import beta, eta, z
 from .unrolling import unroll
@@ -97,19 +97,26 @@ def escape_time() -> Derivation:
                           "unroll, divide by (1 + ηγ)^t", "S_t converges to a Gaussian S as t → ∞")
     weight = rescaled.rhs.function.coeff(xi[kk]) ** 2  # Var of the k-th term (ξ_k independent, unit variance)
     ratio = sp.simplify(weight.subs(kk, kk + 1) / weight)  # (1 + ηγ)^(−2) < 1
-    var_step = d.computed("Its variance", sp.Eq(sp.Symbol("s") ** 2, sp.simplify(sp.factor(weight.subs(kk, 1) / (1 - ratio)))),
+    # S = s·Z with Z standard normal (the law the median below takes): the left side is Var(s·Z) from
+    # Z's first two moments, and the s the crossing time uses must reproduce it from the right side.
+    scale, zeta = sp.Symbol("s"), sp.Symbol("Z", real=True)
+    standard = [{zeta: 0, zeta**2: 1}]
+    var_of_s = expectation((scale * zeta) ** 2, standard) - expectation(scale * zeta, standard) ** 2
+    var_step = d.computed("Its variance", sp.Eq(var_of_s, sp.simplify(sp.factor(weight.subs(kk, 1) / (1 - ratio)))),
                           [rescaled], "Σ_(k≥1) of the squared weights of ξ_k (independent, unit variance), "
                           "geometric summation with ratio (1 + ηγ)^(−2)")
+    s_value = var_step.rhs ** sp.Rational(1, 2)
+    if prove_equal(var_step.lhs.subs(scale, s_value), var_step.rhs) is None:
+        raise DerivationCheckError("Its variance", f"s = {s_value} does not give Var(s·Z) = {var_step.rhs}")
     zz = sp.Symbol("z", positive=True)
     half = d.definition("Median of |Z|", sp.Eq(sp.erf(zz / sp.sqrt(2)), sp.Rational(1, 2)),
                         "P(|Z| ≤ z) = erf(z/√2) = 1/2 for Z standard normal")
     z_med = sp.solve(half.lhs - half.rhs, zz)[0]
     d.identity("Its value", sp.Eq(sp.Symbol("z_3/4"), Z34), equals=z_med, uses=[half],
                justification="√2·erfinv(1/2) = Φ⁻¹(3/4) to 20 digits (the rounded value the claim's mutants use)")
-    median = d.computed("Median of |S|", sp.Eq(sp.Symbol("m_S"), sp.Symbol("s") * z_med), [half, var_step],
+    median = d.computed("Median of |S|", sp.Eq(sp.Symbol("m_S"), scale * z_med), [half, var_step],
                         "solve for z", "z = √2·erfinv(1/2) = Φ⁻¹(3/4) ≈ 0.674")
-    s_value = var_step.rhs ** sp.Rational(1, 2)
-    result = crossing.rhs.subs(delta, delta + median.rhs.subs(sp.Symbol("s"), s_value))
+    result = crossing.rhs.subs(delta, delta + median.rhs.subs(scale, s_value))
     d.computed("Median crossing time", sp.Eq(sp.Symbol("tau_med"), result), [crossing, median, var_step],
                "subs δ → δ + s·√2·erfinv(1/2)",
                "τ is a decreasing function of |S| (|y_t| ≈ (1 + ηγ)^t|S| once (1 + ηγ)^(−t) ≪ 1), so its median "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder
+from .derivation import Derivation, DerivationBuilder, DerivationCheckError, prove_equal
 from .symbols import eta, t
 
 eta_0 = sp.Symbol("eta_0", positive=True)
@@ -124,13 +124,15 @@ def cosine_time_seed() -> Derivation:
                           justification="r < q ⇔ u > arccos(2q − 1)/π, cos πu decreasing on [0, 1]")
     high_step = d.computed("Time above level 1 − q", sp.Eq(frac_high, high), uses=[r], how="solve r = 1 − q for u",
                            justification="r > 1 − q ⇔ u < arccos(1 − 2q)/π")
-    d.identity("Symmetry", sp.Eq(frac_low - frac_high, 0),
-               equals=sp.simplify((low_step.rhs - high_step.rhs).subs(sp.acos(2 * q - 1), sp.pi - sp.acos(1 - 2 * q))),
+    gap = frac_low - frac_high  # one expression for what the symmetry computes and what the reading signs
+    fractions = {frac_low: low_step.rhs, frac_high: high_step.rhs}
+    d.identity("Symmetry", sp.Eq(gap, 0),
+               equals=sp.simplify(gap.subs(fractions).subs(sp.acos(2 * q - 1), sp.pi - sp.acos(1 - 2 * q))),
                uses=[low_step, high_step],
                justification="arccos(−x) = π − arccos(x): the cosine is point-symmetric about (T/2, midpoint)")
     d.identity("Example: q = 1/10", sp.Eq(frac_low, sp.Float(0.2048, 4)), equals=low_step.rhs.subs(q, sp.Rational(1, 10)),
                uses=[low_step], justification="below 0.1η₀ (η_min = 0) as long as above 0.9η₀: 20.5 % of the time each")
-    reading = d.definition("Seed 001's reading", sp.Eq(sp.sign(frac_low - frac_high), 1),
+    reading = d.definition("Seed 001's reading", sp.Eq(sp.sign(gap), 1),
                            "'spends more time at low learning rates than at high rates': the sign of τ_low − τ_high is +1")
     d.computed("Claimed sign", sp.Eq(sp.Symbol("sigma"), reading.rhs), uses=[reading], how="read off")
     return d.finish("cosine annealing over one period, η_min < η₀", "0 < q < 1/2")
@@ -178,10 +180,16 @@ def decay_exact_bottom_seed() -> Derivation:
     d.identity("Gradient-flow estimate", sp.Eq(sp.Limit(e_t, t, sp.oo), decay_gradient_flow_mutant()),
                equals=sp.exp(per_step * total.rhs) * e0, uses=[model, decay, total],
                justification="log(1 − η_τ a) ≈ −η_τ a summed over τ (computed): exact only to first order in aη₀")
-    reading = d.definition("Seed 003's reading", sp.Eq(sp.Limit(e_t / e0, t, sp.oo), 0),
+    # The remaining fraction, typed once for the reading and the claim: at the unrolled error it must be
+    # the product of the per-step factors alone (a fraction of e₀, whatever e₀ is).
+    fraction = e_t / e0
+    if prove_equal(fraction.subs(e_t, after), product_to) is None:
+        raise DerivationCheckError("Seed 003's reading", f"{fraction} at e_t = {after} is not e_t/e_0 = {product_to}")
+    reading = d.definition("Seed 003's reading", sp.Eq(sp.Limit(fraction, t, sp.oo), 0),
                            "'drains the energy out of the bouncing, letting the optimizer glide into the exact bottom': "
                            "the remaining fraction of the initial error is zero")
-    d.computed("Claimed remaining fraction", sp.Eq(sp.Symbol("e_oo") / e0, reading.rhs), uses=[reading], how="read off")
+    d.computed("Claimed remaining fraction", sp.Eq(fraction.subs(e_t, sp.Symbol("e_oo")), reading.rhs), uses=[reading],
+               how="read off")
     return d.finish("0 < a η₀ < 1", "k > 0")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder
+from .derivation import Derivation, DerivationBuilder, DerivationCheckError, prove_equal
 from .moments import expectation, stated_groups
 from .symbols import beta, eta, t
 from .unrolling import unroll
@@ -343,7 +343,16 @@ def _power_sum_series(n_sym: sp.Expr, x: sp.Symbol, factor: int, order: int) -> 
     for k in range(order + 1):
         coefficient = sp.expand_func(sp.binomial(factor * m, k))
         total += (-x) ** k * sp.summation(sp.expand(coefficient), (m, 0, n_sym - 1))
-    return sp.expand(total)
+    total = sp.expand(total)
+    # Checked against SymPy's series of the sum itself to the same order, at a few n (a term missing or
+    # beyond the order, or a wrong sign, differs there).
+    for n_ in (2, 3, 5):
+        direct = sp.series(sum((1 - x) ** (factor * m_) for m_ in range(n_)), x, 0, order + 1).removeO()
+        if prove_equal(total.subs(n_sym, n_), direct) is None:
+            raise DerivationCheckError("Reshuffled: spread of the weights",
+                                       f"Σ_m (1 − h)^({factor}m) to h^{order} at n = {n_} is {direct}, "
+                                       f"not {total.subs(n_sym, n_)}")
+    return total
 
 
 def _eta_order(expr: sp.Expr) -> sp.Expr:
