@@ -267,9 +267,11 @@ def scale_invariance() -> Derivation:
     step_c = d.computed("Step on c·g", sp.Eq(sp.Symbol("Delta_c"), step.rhs.subs({m_hat: factors[0] * m_hat,
                                                                                    v_hat: factors[1] * v_hat})),
                         [homogeneous, step], "subs m̂ → c m̂, v̂ → c² v̂", "same history, every gradient scaled by c > 0")
-    ratio = d.computed("Ratio of steps", sp.Eq(sp.Symbol("Delta_c") / sp.Symbol("Delta_1"),
-                                               sp.simplify(step_c.rhs / step.rhs)), [step, step_c], "simplify",
-                       "√(c²v̂) = c√v̂ for c > 0")
+    # The left side is checked too: with the two steps' names expanded it must be the simplified ratio.
+    simplified = sp.simplify(step_c.rhs / step.rhs)
+    ratio = d.identity("Ratio of steps", sp.Eq(step_c.lhs / step.lhs, simplified),
+                       uses=[step, step_c], where={step_c.lhs: step_c.rhs, step.lhs: step.rhs},
+                       justification="√(c²v̂) = c√v̂ for c > 0 (simplify)")
     d.identity("Equivalently", sp.Eq(sp.Symbol("Delta_c"), eta * m_hat / (sp.sqrt(v_hat) + epsilon / c)),
                equals=step_c, justification="Adam with ε on c·g is Adam with ε/c on g")
     d.identity("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), 1),

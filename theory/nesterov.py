@@ -55,8 +55,10 @@ def constant_beta_seed() -> Derivation:
                           "'provably better convergence rates for convex functions … versus … for vanilla gradient "
                           "descent' attached to the constant-β rule; the classic pair is O(1/T²) (the accelerated "
                           "method's exponent, derived in nesterov.agm-rate) vs O(1/T)")
-    d.computed("Claimed exponent", sp.Eq(sp.Symbol("p"), sp.limit(T * sp.diff(sp.log(credit.rhs), T), T, sp.oo)),
-               uses=[credit], how="d log/d log T")
+    # The exponent the credit implies must be the accelerated method's own: the credit is that rate.
+    d.identity("Claimed exponent", sp.Eq(sp.Symbol("p"), classic),
+               equals=sp.limit(T * sp.diff(sp.log(credit.rhs), T), T, sp.oo), uses=[credit],
+               justification="d log/d log T of the credited rate (computed) is nesterov.agm-rate's exponent")
     return d.finish("constant 0 < β < 1", "η = 1/L")
 
 

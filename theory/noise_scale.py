@@ -124,10 +124,12 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
                             f"subs h(u) = {h_of_u} (solved from u(h))", "at fixed u, S depends on B only through uB/B_noise")
     scaled = floor_form.lhs * B / B_noise  # one form for the typeset limit and the computed one
     small = sp.limit(scaled.subs(floor_form.lhs, floor_form.rhs), B, 0)
-    small_step = d.computed("Small batches: perfect scaling", sp.Eq(sp.Limit(scaled, B, 0), small), [floor_form],
-                            "limit B → 0", "log((1 + x)/(1 − x)) = 2x + O(x³): at fixed u, S ∝ 1/B; the optimal u does not "
-                                           "depend on B, so the tuned S*(B) ∝ B_noise/B and the tuned step grows ∝ B "
-                                           "(the linear scaling rule)")
+    # An identity with S expanded on the left, so the typeset limit (its point too) is the one taken.
+    small_step = d.identity("Small batches: perfect scaling", sp.Eq(sp.Limit(scaled, B, 0), small), uses=[floor_form],
+                            where={floor_form.lhs: floor_form.rhs},
+                            justification="limit B → 0 (computed); log((1 + x)/(1 − x)) = 2x + O(x³): at fixed u, "
+                                          "S ∝ 1/B; the optimal u does not depend on B, so the tuned S*(B) ∝ B_noise/B "
+                                          "and the tuned step grows ∝ B (the linear scaling rule)")
     F = 4 * small_step.rhs
     F_step = d.computed("Cost per unit of B_noise/B", sp.Eq(sp.Function("F")(u), F), [small_step], "4 × the limit",
                         "minimising S at small B means minimising F(u)")

@@ -58,13 +58,16 @@ def escape_time() -> Derivation:
     x_step = d.computed("GD on the x-coordinate", sp.Eq(x(t + 1), sp.collect(sp.expand(
         (xs - eta * sp.diff(saddle.rhs, xs)).subs(xs, x(t))), x(t))), [saddle], "x − η ∂f/∂x",
                         "x plays no part in the escape")
-    d.identity("x contracts by 1 − ηa", sp.Eq(sp.Symbol("q_x"), 1 - eta * a), equals=x_step.rhs.coeff(x(t)),
-               uses=[x_step], justification="the factor per step (computed): |1 − ηa| < 1 for 0 < ηa < 2")
+    # The factor per step from the recursion as typeset (its left side included), solved from x₀.
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    x_closed = sp.rsolve((x_step.lhs - x_step.rhs).subs(t, tt), x(tt), {x(0): sp.Symbol("x_0")})
+    d.identity("x contracts by 1 − ηa", sp.Eq(sp.Symbol("q_x"), 1 - eta * a),
+               equals=sp.simplify(x_closed.subs(tt, tt + 1) / x_closed), uses=[x_step],
+               justification="x_(t+1)/x_t of the solution from x₀ (computed): |1 − ηa| < 1 for 0 < ηa < 2")
     gd = d.computed("GD on the y-coordinate", sp.Eq(y(t + 1), sp.factor(
         (ys - eta * sp.diff(saddle.rhs, ys)).subs(ys, y(t)))), [saddle], "y − η ∂f/∂y",
                     "the y-coordinate decouples from x")
-    tt = sp.Symbol("t", integer=True, nonnegative=True)
-    closed_form = sp.rsolve(y(tt + 1) - gd.rhs.subs(t, tt), y(tt), {y(0): delta}).subs(tt, t)
+    closed_form = sp.rsolve((gd.lhs - gd.rhs).subs(t, tt), y(tt), {y(0): delta}).subs(tt, t)
     closed = d.computed("Closed form", sp.Eq(y(t), closed_form), [gd], "rsolve from y₀ = δ")
     tau_det = sp.solve(sp.Eq(closed.rhs, r), t)[0]
     crossing = d.computed("Crossing time", sp.Eq(sp.Symbol("tau"), tau_det), [closed], "solve |y_t| = r for t",
