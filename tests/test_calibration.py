@@ -32,6 +32,9 @@ from convergence.records_log import LogBusyError, RecordLog, read_records
 from convergence.runner import RunOptions, run_claim
 
 distributed = pytest.importorskip("distributed")
+# Every test here on one pytest-xdist worker: one LocalCluster at a time, not one per test worker
+# (two clusters and their restarts on 2 cores made the lost-worker test's timing flaky).
+pytestmark = pytest.mark.xdist_group("dask-cluster")
 
 ROOT = Path(__file__).resolve().parents[1]
 CHEAP = ["gd.quadratic-rate", "sgd.unbiased", "sgd.minibatch-variance"]  # tight, exact, stochastic
