@@ -82,7 +82,11 @@ def bias_correction() -> Derivation:
     m_t, m_hat = sp.Symbol("m_t"), sp.Symbol("m_hat_t")
     ema = d.definition("EMA recursion", sp.Eq(m_t, beta_s * sp.Symbol("m_t-1") + (1 - beta_s) * G[t]),
                        "m₀ = 0 (the same recursion gives v_t from g_t², with β₂)")
-    unrolled = d.computed("Unrolled", sp.Eq(m_t, _ema_unrolled(beta_s, G[j])), [ema], "unroll")
+    # Unrolled from the recursion as typeset: its multiplier and its driving term read off it.
+    m_prev = sp.Symbol("m_t-1")
+    rate = ema.rhs.coeff(m_prev)
+    drive = ema.rhs - rate * m_prev  # (1 − β)g_t
+    unrolled = d.computed("Unrolled", sp.Eq(m_t, unroll(rate, lambda i: drive.subs(t, i), 0, j, t)), [ema], "unroll")
     weights_sum = sp.Sum(unrolled.rhs.function.subs(G[j], 1), *unrolled.rhs.limits)
     total = d.computed("Sum of the weights", sp.Eq(weights_sum, _weights_total(weights_sum)), [unrolled],
                        "summation (geometric, β ≠ 1)", "0 < β < 1")
