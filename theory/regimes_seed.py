@@ -25,6 +25,12 @@ def overshoot_diverges_seed() -> Derivation:
     step = sp.expand(e - eta * sp.diff(bowl.rhs, e)).subs(eta * lam, h)
     model = d.computed("GD on ½λθ²", sp.Eq(e_next, sp.collect(step, e)), [bowl], "e − η f'(e), h = ηλ",
                        "one step multiplies the error by 1 − h; it overshoots (changes sign) when h > 1")
+    ratio = sp.Symbol("q")
+    d.identity("Error ratio per step", sp.Eq(ratio, 1 - h), equals=model.rhs.coeff(e), uses=[model],
+               justification="the factor on e_t (computed)")
+    excess = sp.Symbol("u", positive=True)  # h = 1 + u, any h > 1
+    d.inequality("It overshoots for h > 1", sp.Lt(model.rhs.coeff(e), 0), uses=[model], subs={h: 1 + excess},
+                 justification="1 − h < 0: the error changes sign at every step")
     reading = d.definition("Seed 000's third regime", sp.Eq(sp.Symbol("grows"), 1),
                            "'too large and each step overshoots the minimum by more than it gained, so the error "
                            "grows geometrically — divergence': with the list 'exactly three regimes', every "
