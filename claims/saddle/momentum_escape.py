@@ -9,7 +9,9 @@ form) on the quadratic saddle for a grid of (β, ηγ) in one batch (x contracts
 y grows), from (1, 1) with v₀ = 0. The growth factor is read as y_T/y_{T−1}.
 The run length is per point so that the slow mode's share (z₋/z₊)^T is below
 1e-14 while |y| stays below 1e200 (no overflow); rounding adds ~1e-16 per
-step to the ratio. Tight with rtol 1e-10. Mutants: GD's factor 1 + ηγ (the
+step to the ratio. γ = 2, not 1, so that a theory depending on η and γ other
+than through ηγ (η/γ, say) is told apart; η = (ηγ)/2 is exact in binary, so the
+runs are those at γ = 1. Tight with rtol 1e-10. Mutants: GD's factor 1 + ηγ (the
 seed's "momentum helps" would be empty if this held) and the
 constant-gradient amplification 1 + ηγ/(1 − β), which overstates the growth.
 """
@@ -76,8 +78,8 @@ CLAIM = Claim(
     experiment=experiment,
     params=Params(
         symbols={"eta": "eta", "beta": "beta", "gamma": "gamma"},
-        quick={"gamma": 1.0, "a": 1.0, "betas": [0.0, 0.5, 0.9, 0.99], "eta_gamma": [0.01, 0.1, 0.5]},
-        full={"gamma": 1.0, "a": 1.0, "betas": [0.0, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99],
+        quick={"gamma": 2.0, "a": 1.0, "betas": [0.0, 0.5, 0.9, 0.99], "eta_gamma": [0.01, 0.1, 0.5]},
+        full={"gamma": 2.0, "a": 1.0, "betas": [0.0, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99],
               "eta_gamma": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0]},
     ),
     comparison=Tight(rtol=1e-10),
