@@ -229,6 +229,10 @@ def robbins_monro() -> Derivation:
     solution = d.computed("General solution", sp.Eq(m(tt), homogeneous + particular), [ode],
                           "solve for the exponent q of C₁t^q (σ = 0) and the constant of K/t",
                           "homogeneous part plus a particular solution")
+    # The noise term is a second moment's floor: positive wherever it is the slow term (2cμ > 1).
+    above = sp.Symbol("u", positive=True)  # 2cμ = 1 + u
+    d.inequality("The noise floor is positive", sp.Gt(particular_k, 0), uses=[solution], subs={c: (1 + above) / (2 * mu)},
+                 justification="K = c²σ²/(2cμ − 1) > 0 for 2cμ > 1")
     exponents = [sp.simplify(tt * sp.diff(sp.log(term), tt)) for term in (homogeneous, particular)]
     decay = d.computed("Decay exponents of the two terms", sp.Eq(sp.Symbol("p"), sp.Tuple(*exponents)), [solution],
                        "t·d log/dt of each term",
