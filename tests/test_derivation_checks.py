@@ -88,6 +88,20 @@ def test_inequality_from_given_steps_is_proved_by_adding_them():
         d.inequality("u ≤ w − 1", sp.Le(u, w - 1), given=[first, second], ranges={u: (-1, 1), v: (-1, 1), w: (-1, 1)})
 
 
+def test_an_exact_inequality_is_the_sum_of_its_givens_and_nothing_weaker():
+    """exact=True: a given typed stronger than needed (which still implies the step) is refused."""
+    d = DerivationBuilder()
+    u, v, w = sp.symbols("u v w", real=True)
+    first = d.assumption("u ≤ v", sp.Le(u, v))
+    second = d.assumption("v ≤ w", sp.Le(v, w))
+    assert d.inequality("u ≤ w", sp.Le(u, w), given=[first, second], exact=True).check.method == "symbolic"
+    assert d.inequality("u ≤ w + 1", sp.Le(u, w + 1), given=[first, second]).check.method == "symbolic"
+    with pytest.raises(DerivationCheckError, match="exactly the weighted sum"):
+        d.inequality("u ≤ w + 1 (exact)", sp.Le(u, w + 1), given=[first, second], exact=True)
+    with pytest.raises(DerivationCheckError, match="exactly the weighted sum"):
+        d.inequality("u ≤ u (nothing given)", sp.Le(u, u + 0 * v, evaluate=False), exact=True)
+
+
 def test_computed_steps_name_earlier_steps_and_finish_names_a_step():
     d = DerivationBuilder()
     f = d.definition("f", sp.Eq(sp.Symbol("f"), a * x**2))

@@ -274,13 +274,16 @@ class DerivationBuilder:
                    given: Sequence[Step | tuple[Step, Any]] = (),
                    ranges: Mapping[sp.Symbol, tuple[Any, Any]] | None = None,
                    subs: Mapping[sp.Basic, Any] | None = None,
-                   justification: str = "", points: int = SAMPLE_POINTS) -> Step:
+                   justification: str = "", points: int = SAMPLE_POINTS, exact: bool = False) -> Step:
         """``a <= b`` (or ``<``, ``>=``, ``>``), checked symbolically or by sampling.
 
         ``given`` lists earlier inequality steps (optionally with a non-negative
         coefficient) and equations whose left side is a symbol: equations are
         substituted, inequality slacks subtracted, and what remains must be
         non-negative (then the step follows by adding the given inequalities).
+        ``exact=True`` asks for more: what remains must be zero, i.e. the step is
+        exactly the weighted sum of the givens, so a given typed stronger than it
+        is (which would still imply the step) is refused too.
         ``subs`` substitutes further (e.g. a step size). ``ranges`` bounds
         symbols for sampling, e.g. ``{beta: (0, 1)}``.
         """
@@ -309,6 +312,12 @@ class DerivationBuilder:
         low, high = _sides(expr)
         low, high = _substitute(low, replacements), _substitute(high, replacements)
         strict = isinstance(expr, (sp.StrictLessThan, sp.StrictGreaterThan))
+        if exact:
+            if not hypotheses or prove_equal(slack, 0) is None:
+                raise DerivationCheckError(label, f"is not exactly the weighted sum of the given inequalities: "
+                                                  f"it leaves {_short(sp.simplify(slack))}")
+            return self._add(Step(label, expr, justification, INEQUALITY, tuple(dict.fromkeys(used)),
+                                  check=Check("symbolic", "exactly the weighted sum of the given steps")))
         check = prove_nonnegative(slack, strict, ranges or {})
         if check is None:
             seed = zlib.crc32(label.encode("utf-8"))

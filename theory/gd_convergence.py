@@ -134,7 +134,7 @@ def convex_rate() -> Derivation:
     expansion = d.computed("Distance expansion", sp.Eq(D_next**2, square), uses=[step], how="expand ‖a − b/L‖²",
                            justification="xₜ₊₁ − x* = xₜ − x* − ∇f(xₜ)/L")
     one_step = d.inequality("One-step inequality", sp.Le(f_next - f_star, L / 2 * (D_t**2 - D_next**2)),
-                            given=[descent, convexity, expansion],
+                            given=[descent, convexity, expansion], exact=True,
                             justification="add the two inequalities and replace cₜ from the expansion")
     f, D = sp.Function("f"), sp.Function("D")
     indexed = {f_next: f(_s + 1), f_t: f(_s), D_t: D(_s), D_next: D(_s + 1)}
@@ -182,7 +182,7 @@ def nonconvex_stationarity() -> Derivation:
     step = d.definition("Step size", sp.Eq(eta, 1 / L), "η = 1/L")
     descent = d.computed("Descent lemma at η = 1/L", sp.Le(f_next, sp.expand(lemma.rhs.subs(eta, step.rhs))),
                          uses=[lemma, step], how="subs")
-    per_step = d.inequality("Decrease pays for the gradient", sp.Le(f_s - descent.rhs, f_s - f_next), given=[descent],
+    per_step = d.inequality("Decrease pays for the gradient", sp.Le(f_s - descent.rhs, f_s - f_next), given=[descent], exact=True,
                             justification="rearranged")
     indexed = {f_s: f(_s), f_next: f(_s + 1), g2: gsq(_s)}
     summed = d.computed("Sum over s < T", sp.Le(sp.Sum(per_step.lhs.subs(indexed), (_s, 0, T - 1)),
@@ -191,7 +191,7 @@ def nonconvex_stationarity() -> Derivation:
     f_inf = sp.Symbol("f_inf", real=True)
     gap = d.definition("Initial gap", sp.Eq(Delta, f(0) - f_inf), "Δ = f(x₀) − f_inf")
     floor = d.assumption("Bounded below", sp.Ge(f(T), f_inf), "f ≥ f_inf, in particular at x_T")
-    below = d.inequality("Total decrease at most Δ", sp.Le(summed.rhs, Delta), given=[gap, floor],
+    below = d.inequality("Total decrease at most Δ", sp.Le(summed.rhs, Delta), given=[gap, floor], exact=True,
                          justification="f(x₀) − f(x_T) ≤ f(x₀) − f_inf")
     m = sp.Symbol("m", positive=True)  # min_{s<T} ‖∇f‖²
     smallest = d.definition("Smallest gradient", sp.Le(m, gsq(_s)), "m = the smallest ‖∇f(xₛ)‖² over s < T")

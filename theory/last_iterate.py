@@ -215,7 +215,8 @@ def last_iterate_log() -> Derivation:
         """‖x_(on[step])‖² (every coordinate of R^(T+1), sums evaluated) and the bound at t = step, T = horizon."""
         at = {t: on[step], T: horizon}
         norm = sum(iterate.rhs.subs({**at, j: n_}).doit() ** 2 for n_ in range(1, horizon + 2))
-        return norm, radius.rhs.subs({t: step, T: horizon})
+        # the bound's left side as typeset (r² with r = ‖x‖), at the exact norm
+        return radius.lhs.subs(r, sp.sqrt(norm)), radius.rhs.subs({t: step, T: horizon})
 
     d.inequality(f"The bound at t = T = {horizon}", sp.Le(*sides(horizon), evaluate=False),
                  uses=[iterate, radius], justification=f"‖x_{on[horizon]}‖² for T = {horizon}, sums evaluated, "

@@ -259,14 +259,14 @@ def convex_sqrt_t_bound() -> Derivation:
     expand = d.computed("Expand the square", sp.Eq(dist, expanded), [project],
                         "expand ‖u − η_t g‖², u = x_t − x*",
                         "P_t = g_tᵀ(x_t − x*), N_t = ‖g_t‖² (bilinearity of the inner product)")
-    one = d.inequality("Distance after one step", sp.Le(r_next, expanded), given=[project, expand],
+    one = d.inequality("Distance after one step", sp.Le(r_next, expanded), given=[project, expand], exact=True,
                        justification="the two previous steps")
     convex = d.assumption("Convexity", sp.Le(gap, P),
                           "E_gap_t = E f(x_t) − f* ≤ E g_tᵀ(x_t − x*): f convex, g_t unbiased")
     bounded = d.assumption("Bounded gradients", sp.Le(N, G**2), "E‖g_t‖² ≤ G²")
     step_bound = (r_t - r_next) / (2 * eta_t) + eta_t * G**2 / 2
     one_step = d.inequality("One step", sp.Le(gap, step_bound),
-                            given=[(one, 1 / (2 * eta_t)), convex, (bounded, eta_t / 2)],
+                            given=[(one, 1 / (2 * eta_t)), convex, (bounded, eta_t / 2)], exact=True,
                             justification="the distance inequality over 2η_t plus convexity plus η_t/2 times the "
                                           "gradient bound")
     steps = d.definition("Steps", sp.Eq(sp.Function("eta")(tt), c / sp.sqrt(tt)), "η_t = c/√t, decreasing")
@@ -424,15 +424,23 @@ def shuffling_exponents() -> Derivation:
     ll = sp.Symbol("l", integer=True, positive=True)
     pairs = u * u.subs(kk, ll) * (stated["Cov"] + (stated["Var"] - stated["Cov"]) * sp.KroneckerDelta(kk, ll))
     m_ = sp.Symbol("m", integer=True, nonnegative=True)
+    weight_sums = {S1: sp.Sum(q**m_ - 1, (m_, 0, n - 1)), S2: sp.Sum((q**m_ - 1) ** 2, (m_, 0, n - 1))}
     noise_rr = d.identity("Reshuffled: epoch noise", sp.Eq(sp.Symbol("Var_xi") / per_step, var_xi),
                           equals=sp.Sum(pairs, (ll, 1, n), (kk, 1, n)), uses=[epoch_step, perm],
-                          where={S1: sp.Sum(q**m_ - 1, (m_, 0, n - 1)), S2: sp.Sum((q**m_ - 1) ** 2, (m_, 0, n - 1))},
+                          where=weight_sums,
                           instances={n: (2, 3, 4)},
                           justification="variance of Σ_m w_m c_π(m): S₂ variances, S₁² − S₂ covariances; "
                                         "w_m = q^m − 1 (the weights after subtracting Σ c = 0), S₁ = Σ_m w_m, "
                                         "S₂ = Σ_m w_m²; checked against the epoch map's noise for n = 2, 3, 4")
     sum_w = sp.expand(_power_sum_series(n, x, 1, 3) - n)
     sum_w2 = sp.expand(_power_sum_series(n, x, 2, 3) - 2 * _power_sum_series(n, x, 1, 3) + n)
+    # The power-sum forms are S₁ and S₂ as the identity above defines them, to h³, at a few n.
+    for name, series_form in ((S1, sum_w), (S2, sum_w2)):
+        for n_ in (2, 3, 5):
+            direct = sp.series(weight_sums[name].subs(n, n_).doit(), x, 0, 4).removeO()
+            if prove_equal(series_form.subs(n, n_), direct) is None:
+                raise DerivationCheckError("Reshuffled: spread of the weights",
+                                           f"{name} to h³ at n = {n_} is {direct}, not {series_form.subs(n, n_)}")
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
     spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) * per_step / scale)
     spread_order = _leading_order(spread, x)

@@ -45,7 +45,7 @@ def svrg_contraction() -> Derivation:
                           "E v_t = ∇f(x_t) and f(x_t) − f* ≤ ∇f(x_t)ᵀ(x_t − x*)")
     one = d.inequality("One inner step",
                        sp.Le(r_next, r_t - 2 * eta * (1 - 2 * L * eta) * gap_t + 4 * L * eta**2 * gap),
-                       given=[step, (convex, 2 * eta), (variance, eta**2)],
+                       given=[step, (convex, 2 * eta), (variance, eta**2)], exact=True,
                        justification="the expansion, 2η times convexity and η² times the variance bound")
     increment = sp.expand(one.expr.rhs - r_t).subs(gap_t, gap_new)
     summed = d.computed("Sum over the epoch", sp.Le(r_m - dist, m * increment), [one],
