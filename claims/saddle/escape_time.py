@@ -10,12 +10,16 @@ saddle_escape.py) is the law ln(r/δ)/ln(1 + ηγ) plus, for the bounded saddle
 (q = 1), its derived first-order correction η(r² − δ²)/(2(1 + ηγ) ln²(1 + ηγ));
 the quartic case uses r = 0.5 (r²/γ = 0.25) so that the correction is 0.25–2.5
 steps and the judgement has power over it: the plain law misses the quartic
-escape steps (details), the corrected one matches. The half-width 0.5/τ stays
-below the resolution 2 % (τ ≥ 26 on the grid), and a theory 2 % off is outside
-(t − 1, t] wherever τ > 50. (Until this version the deterministic part
-interpolated an exact geometric sequence in log scale, which returns the law
-identically, with a hand-set ±1e-9 interval, and the quartic case was only
-reported.)
+escape steps (details), the corrected one matches. The quadratic and noisy
+cases run at γ = 2, not 1, so that a law depending on η and γ other than
+through ηγ (η/γ, say) is refuted; η = (ηγ)/2 and σ = 2·10⁻⁴ are exact in
+binary, so those runs are the ones at γ = 1, σ = 10⁻⁴. The bounded saddle
+keeps γ = 1: its y⁴/4 does not rescale with γ, and r = 0.5 is set for it.
+The half-width 0.5/τ stays below the resolution 2 % (τ ≥ 26 on the grid), and
+a theory 2 % off is outside (t − 1, t] wherever τ > 50. (Until this version the
+deterministic part interpolated an exact geometric sequence in log scale, which
+returns the law identically, with a hand-set ±1e-9 interval, and the quartic
+case was only reported.)
 
 Stochastic part: y₀ = 0 and gradient noise σξ (ξ ~ N(0, 1)) in y; the median
 crossing time over R runs against ln(r/(s·z_¾))/ln(1 + ηγ) with s² =
@@ -91,11 +95,13 @@ def experiment(params, rng):
     # lies in (t − 1, t]: that interval is what the observation says, with no interpolation and no hand-set width.
     deltas = np.array(params["deltas"])
     H, Dl, Q = np.meshgrid(hs, deltas, [0.0, 1.0], indexing="ij")
-    eta_d, delta_d, q_d = (H / gam).ravel(), Dl.ravel(), Q.ravel()
+    delta_d, q_d = Dl.ravel(), Q.ravel()
+    gam_d = np.where(q_d > 0, params["gamma_quartic"], gam)  # the bounded saddle at its own γ (docstring)
+    eta_d = H.ravel() / gam_d
     r_d = np.where(q_d > 0, params["r_quartic"], radius)
-    step = _escape_step(params["a"], gam, q_d, eta_d, delta_d, r_d, params["max_steps"])
-    law = np.log(r_d / delta_d) / np.log(1 + eta_d * gam)
-    corrected = law + q_d * eta_d * (r_d**2 - delta_d**2) / (2 * (1 + eta_d * gam) * np.log(1 + eta_d * gam) ** 2)
+    step = _escape_step(params["a"], gam_d, q_d, eta_d, delta_d, r_d, params["max_steps"])
+    law = np.log(r_d / delta_d) / np.log(1 + eta_d * gam_d)
+    corrected = law + q_d * eta_d * (r_d**2 - delta_d**2) / (2 * (1 + eta_d * gam_d) * np.log(1 + eta_d * gam_d) ** 2)
     # Noisy: y₀ = 0, gradient noise σ.
     runs = params["runs"]
     eta_n = np.repeat(hs / gam, runs)
@@ -112,7 +118,8 @@ def experiment(params, rng):
     values = np.concatenate([step - 0.5, med])
     lower = np.concatenate([step - 1.0, lo_n])
     upper = np.concatenate([step, hi_n])
-    inputs = {"eta": np.concatenate([eta_d, hs / gam]), "gamma": gam, "r": np.concatenate([r_d, np.full(points_n, radius)]),
+    inputs = {"eta": np.concatenate([eta_d, hs / gam]), "gamma": np.concatenate([gam_d, np.full(points_n, gam)]),
+              "r": np.concatenate([r_d, np.full(points_n, radius)]),
               "delta": np.concatenate([delta_d, np.zeros(points_n)]),
               "sigma": np.concatenate([np.zeros(len(eta_d)), np.full(points_n, sig)]),
               "q": np.concatenate([q_d, np.zeros(points_n)])}
@@ -143,7 +150,7 @@ def experiment(params, rng):
             "quartic_steps_equal_ceil_corrected_law": bool(np.all(step[q_d == 1] == np.ceil(corrected[q_d == 1]))),
             "quartic_steps_equal_ceil_plain_law": bool(np.all(step[q_d == 1] == np.ceil(law[q_d == 1] - 1e-9))),
             "quartic_correction_in_steps": (corrected - law)[q_d == 1].tolist(),
-            "r_quartic_squared_over_gamma": params["r_quartic"] ** 2 / gam,
+            "r_quartic_squared_over_gamma": params["r_quartic"] ** 2 / params["gamma_quartic"],
             "noisy_medians": med.tolist(),
             "noisy_predicted_medians": (np.log(radius / (s * z34)) / np.log(1 + hs)).tolist(),
             "median_interval_order_statistics": [lo_k, hi_k],
@@ -167,10 +174,11 @@ CLAIM = Claim(
     experiment=experiment,
     params=Params(
         symbols={"eta": "eta", "gamma": "gamma", "r": "r", "delta": "delta", "sigma": "sigma", "q": "q"},
-        quick={"gamma": 1.0, "a": 1.0, "r": 0.05, "r_quartic": 0.5, "eta_gamma": [0.05, 0.2, 0.5],
-               "deltas": [1e-10, 1e-6], "sigma": 1e-4, "runs": 10000, "max_steps": 2000},
-        full={"gamma": 1.0, "a": 1.0, "r": 0.05, "r_quartic": 0.5, "eta_gamma": [0.05, 0.1, 0.2, 0.5],
-              "deltas": [1e-12, 1e-9, 1e-6], "sigma": 1e-4, "runs": 20000, "max_steps": 5000},
+        quick={"gamma": 2.0, "gamma_quartic": 1.0, "a": 1.0, "r": 0.05, "r_quartic": 0.5,
+               "eta_gamma": [0.05, 0.2, 0.5], "deltas": [1e-10, 1e-6], "sigma": 2e-4, "runs": 10000, "max_steps": 2000},
+        full={"gamma": 2.0, "gamma_quartic": 1.0, "a": 1.0, "r": 0.05, "r_quartic": 0.5,
+              "eta_gamma": [0.05, 0.1, 0.2, 0.5], "deltas": [1e-12, 1e-9, 1e-6], "sigma": 2e-4, "runs": 20000,
+              "max_steps": 5000},
     ),
     comparison=Stochastic(alpha=ALPHA, resolution=0.02),
     expected=Verdict.CONFIRMED,

@@ -9,13 +9,16 @@ with y₀ ≠ 0, |y| grows by 1 + ηγ per step near the saddle and GD ends at a
 minimum (0, ±√γ) (Lee et al. 2016: GD converges to a strict saddle only from
 a measure-zero set of starts).
 
-Experiment: one batch of starts at x₀ = 1 with y₀ = 0 exactly (on the stable
-manifold), y₀ = ±10^{-k} for k = 1..15 (the smallest a double can hold well
-above underflow), and random Gaussian starts; T steps of GD, the final
-distance to the nearest minimum measured. Comparison: Exact with atol 1e-9.
+Experiment: one batch of starts at x₀ = √γ with y₀ = 0 exactly (on the stable
+manifold), y₀ = ±√γ·10^{-k} for k = 1..15 (the smallest a double can hold well
+above underflow), and random Gaussian starts times √γ; T steps of GD, the final
+distance to the nearest minimum measured. γ = 4, not 1, so that the on-manifold
+point tells √γ from another power of γ; with a = γ, η = 0.05 (ηa = ηγ = 0.2)
+and starts √γ = 2 times those at γ = 1, the run is the one at γ = 1 doubled,
+exactly in binary. Comparison: Exact with atol 1e-9.
 On the manifold x_T = (1 − ηa)^T·x₀ < 1e-30 (T chosen for that), so those
 points match the seed's √γ to rounding; off the manifold the distance to the
-minimum converges to 0 to machine precision, 1e9 times the allowance away
+minimum converges to 0 to machine precision, 2e9 times the allowance away
 from √γ: the seed is refuted wherever y₀ ≠ 0. Mutants: "GD stops where the
 outward pull y(γ − y²) peaks" (y = √(γ/3), distance √γ − √(γ/3)) and "GD
 does not move" (distance d₀ of the start).
@@ -34,8 +37,9 @@ from theory.saddles import gamma, stops_dead_seed
 def experiment(params, rng):
     gam, a_x, eta = params["gamma"], params["a"], params["eta"]
     ks = np.arange(1, 16)
-    y0 = np.concatenate([[0.0], 10.0 ** -ks, -(10.0 ** -ks), rng.standard_normal(params["random_starts"])])
-    x0 = np.ones_like(y0)
+    scale = np.sqrt(gam)  # every start is √γ times the one at γ = 1 (docstring)
+    y0 = scale * np.concatenate([[0.0], 10.0 ** -ks, -(10.0 ** -ks), rng.standard_normal(params["random_starts"])])
+    x0 = np.full_like(y0, scale)
     z0 = np.stack([x0, y0], axis=1)
     steps = params["steps"]
     traj = run(gradient_descent(eta), Saddle(a_x, gam, 1.0).grad, z0, steps,
@@ -58,7 +62,7 @@ def experiment(params, rng):
         values=final, inputs={"gamma": np.full_like(final, gam), "start": start_to_min}, figure=figure,
         details={"on_manifold_final_distance_to_saddle": float(final_to_saddle[0]),
                  "off_manifold_max_final_distance_to_minimum": float(np.max(final[1:])),
-                 "smallest_offset_escaped": float(10.0 ** -ks.max()), "steps": steps},
+                 "smallest_offset_escaped": float(scale * 10.0 ** -ks.max()), "steps": steps},
     )
 
 
@@ -74,8 +78,8 @@ CLAIM = Claim(
     experiment=experiment,
     params=Params(
         symbols={"gamma": "gamma", "start": "d_0"},
-        quick={"gamma": 1.0, "a": 1.0, "eta": 0.2, "steps": 1200, "random_starts": 50},
-        full={"gamma": 1.0, "a": 1.0, "eta": 0.2, "steps": 2000, "random_starts": 2000},
+        quick={"gamma": 4.0, "a": 4.0, "eta": 0.05, "steps": 1200, "random_starts": 50},
+        full={"gamma": 4.0, "a": 4.0, "eta": 0.05, "steps": 2000, "random_starts": 2000},
     ),
     comparison=Exact(rtol=0.0, atol=1e-9),
     expected=Verdict.REFUTED,

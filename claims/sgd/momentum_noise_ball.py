@@ -7,7 +7,10 @@ in one batch, from θ₀ = θ*, v₀ = 0. Each run reports the time average of
 (θ_t − θ*)² over t = burn-in … T (as in sgd.noise-ball: ~S(1 − r²)/(1 + r²)
 effective samples per run instead of one); the burn-in is long enough that the
 slowest mode (modulus r ≤ max(√β, largest real root)) has decayed below 1e-6 in
-the second moment (details).
+the second moment (details). a = 2 and σ = 4, not 1 (nor equal, which would
+make σ²/a = σ), so that a ball with another power of a or σ (ησ in place of
+ησ²/a, say) is refuted; with η = (ηa)/2 every run is the one at a = σ = 1 with
+θ doubled, exactly in binary (values 4 times those at a = σ = 1).
 
 Tolerance: Student-t interval of the mean of the independent per-run averages,
 α = 1e-4 per claim with Bonferroni over the points (empirics/statistics.py).
@@ -92,9 +95,9 @@ CLAIM = Claim(
     params=Params(
         symbols={"eta": "eta", "a": "a", "sigma": "sigma", "beta": "beta"},
         quick={"runs": 3000, "steps": 650, "burn_in": 150, "betas": [0.0, 0.5, 0.9],
-               "eta_a": [0.1, 0.5, 1.5, 3.0], "curvature": 1.0, "sigma": 1.0},
+               "eta_a": [0.1, 0.5, 1.5, 3.0], "curvature": 2.0, "sigma": 4.0},
         full={"runs": 4000, "steps": 900, "burn_in": 250, "betas": [0.0, 0.5, 0.9],
-              "eta_a": [0.05, 0.1, 0.5, 1.5, 2.5, 3.5], "curvature": 2.0, "sigma": 1.0},
+              "eta_a": [0.05, 0.1, 0.5, 1.5, 2.5, 3.5], "curvature": 2.0, "sigma": 4.0},
     ),
     comparison=Stochastic(alpha=CLAIM_ALPHA, resolution=0.05),
     expected=Verdict.CONFIRMED,
