@@ -163,11 +163,16 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
                             "u → 0: the noiseless step count")
     # B_crit: where the small-batch asymptote S ≈ (B_noise/B)·lim(S·B/B_noise) at u* meets S_min.
     b_crit = _linear_root(s_min_step.rhs * B - small_step.rhs.subs(u, u_s) * B_noise, B)
-    d.computed("Critical batch size", sp.Eq(sp.Symbol("B_crit"), b_crit), [F_step, s_min_step],
-               "S_min·B_crit/B = small-B asymptote at u*",
-               "B_crit = B_noise·F(u*)/(4 S_min), proportional to B_noise with a constant set by r and h_max "
-               "(0.0632 for r = 4, h_max = 0.05: the crossover lies more than an order of magnitude below the noise "
-               "scale measured at the target)")
+    crit = d.computed("Critical batch size", sp.Eq(sp.Symbol("B_crit"), b_crit), [F_step, s_min_step],
+                      "S_min·B_crit/B = small-B asymptote at u*",
+                      "B_crit = B_noise·F(u*)/(4 S_min), proportional to B_noise with a constant set by r and h_max")
+    # The constant quoted for the catalogue's r = 4, checked to the digits shown (a sign or factor typed wrong
+    # above would move it).
+    if r_value == 4:
+        d.identity("…at r = 4, h_max = 0.05", sp.Eq(sp.Symbol("B_crit") / B_noise, sp.Float("0.0632", 3)),
+                   equals=(crit.rhs / B_noise).subs({u_s: value.rhs, r: r_value, h_max: sp.Rational(1, 20)}),
+                   uses=[crit, value], justification="the crossover lies more than an order of magnitude below the "
+                                                     "noise scale measured at the target")
     law = sp.Piecewise((steps_step.rhs.subs(h, h_max), B >= kink.rhs), (floor_form.rhs.subs(u, u_s), True))
     d.computed("Tuned steps to the target", sp.Eq(sp.Symbol("S_star"), law), [steps_step, floor_form, kink],
                "S at the optimal capped step",

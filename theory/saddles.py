@@ -250,12 +250,15 @@ def flat_occupancy() -> Derivation:
                         "equal depths 0 at x = −w_f, +w_s; barrier D at 0; C¹ at the barrier")
     left, right = well.rhs.args[0].expr, well.rhs.args[1].expr
     value, slope = sp.Function("f"), sp.Function("f_prime")  # f_prime prints as f'
-    slope_at_barrier = sp.diff(left, x).subs(x, 0)
-    if sp.simplify(slope_at_barrier - sp.diff(right, x).subs(x, 0)) != 0:
-        raise DerivationCheckError("Minima, barrier, slopes", "the two pieces' slopes differ at the barrier")
+    barrier = well.rhs.args[0].cond.rhs  # where the definition switches pieces (x < barrier)
+    slope_at_barrier = sp.diff(left, x).subs(x, barrier)
+    if sp.simplify(slope_at_barrier - sp.diff(right, x).subs(x, barrier)) != 0 or \
+            sp.simplify(left.subs(x, barrier) - right.subs(x, barrier)) != 0:
+        raise DerivationCheckError("Minima, barrier, slopes", "the two pieces' values or slopes differ at the switch")
     d.identity("Minima, barrier, slopes", sp.Eq(
-        sp.Tuple(value(-w_f), value(w_s), value(0), slope(-w_f), slope(w_s), slope(0)), sp.Tuple(0, 0, D, 0, 0, 0)),
-        equals=sp.Tuple(left.subs(x, -w_f), right.subs(x, w_s), right.subs(x, 0), sp.diff(left, x).subs(x, -w_f),
+        sp.Tuple(value(-w_f), value(w_s), value(barrier), slope(-w_f), slope(w_s), slope(barrier)),
+        sp.Tuple(0, 0, D, 0, 0, 0)),
+        equals=sp.Tuple(left.subs(x, -w_f), right.subs(x, w_s), right.subs(x, barrier), sp.diff(left, x).subs(x, -w_f),
                         sp.diff(right, x).subs(x, w_s), slope_at_barrier),
         uses=[well], justification="the two minima at equal depth 0, the barrier D at 0, flat there; both pieces "
                                    "have slope 0 at the barrier (C¹) (computed)")
