@@ -145,7 +145,7 @@ def last_iterate_log() -> Derivation:
     pieces = range(1, horizon + 2)  # i = 1..T+1, one piece per coordinate of R^(T+1)
     d.identity(f"The largest subgradient at T = {horizon} is h_{largest}", sp.Eq(sp.Symbol("G") ** 2, exact),
                equals=sp.Max(*[norm2(piece) for piece in pieces]), uses=[construction, lip],
-               justification=f"the largest of ‖h_{pieces[0]}‖², …, ‖h_{pieces[-1]}‖² (each computed exactly) is the last "
+               justification=f"the largest of ‖h_{min(pieces)}‖², …, ‖h_{max(pieces)}‖² (each computed exactly) is the last "
                              "piece's: it has every a_j and the largest b_i")
     d.inequality(f"The bound at T = {horizon}", sp.Le(exact, lip.rhs.subs(T, horizon), evaluate=False),
                  uses=[construction, lip], justification=f"‖h_{largest}‖² for T = {horizon}, computed exactly")
