@@ -191,8 +191,10 @@ def max_step_bound() -> Derivation:
                equals=m_one / sp.sqrt(v_one), uses=[sums, quoted],
                justification="g_t = 1 and no earlier gradient: m_t = 1 − β₁, v_t = 1 − β₂ (computed, t ≥ 1), "
                              "uncorrected |m_t|/√v_t")
-    d.computed("Kingma & Ba at the defaults", sp.Eq(sp.Symbol("B_KB"), sp.N(quoted.rhs.subs(defaults), 6)), [quoted],
-               "subs, evaluate", "the single-impulse history; exceeded by the geometric history above")
+    # The value quoted for the defaults, checked to the digits shown (as the geometric history's above).
+    d.identity("Kingma & Ba at the defaults", sp.Eq(sp.Symbol("B_KB"), sp.Float("3.16228", 6)),
+               equals=quoted.rhs.subs(defaults), uses=[quoted],
+               justification="the single-impulse history; exceeded by the geometric history above")
     return d.finish("0 < β₁ < 1, 0 < β₂ < 1, β₁² ≠ β₂ (at β₁² = β₂ the sum is t)", "ε → 0", "t ≥ 1", result=bound)
 
 
@@ -325,6 +327,9 @@ def convex_convergence_seed() -> Derivation:
     f_bar = d.computed("Average loss over a period",
                        sp.Eq(sp.Symbol("f_bar"), sum(losses.rhs.subs(phase, i) for i in period) / len(period)),
                        [losses], "mean over t mod 3 = 1, 2, 0")
+    # A mean, not a sum: its slope is the (C − 2)/3 the best point and the gap below rest on.
+    d.identity("Slope of the average", sp.Eq(sp.Derivative(f_bar.lhs, x), (C - 2) / 3), where={f_bar.lhs: f_bar.rhs},
+               uses=[f_bar], justification="f̄ is linear in x (computed)")
     excess = sp.Symbol("delta", positive=True)
     # Against every point of F, not only x = +1: the endpoints decide the best point of a linear f̄ only.
     d.inequality("Best fixed point x* = −1", sp.Le(f_bar.rhs.subs(x, -1), f_bar.rhs), uses=[f_bar],

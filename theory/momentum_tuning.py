@@ -114,11 +114,12 @@ def polyak_rate() -> Derivation:
                justification="every mode has modulus √β* (double roots at μ and L)")
     gd_rate = d.identity("Against GD", sp.Eq(sp.Symbol("rho_GD"), (kappa - 1) / (kappa + 1)), equals=_gd_best_rate(),
                          justification="best GD rate (gd.quadratic-rate)")
-    n_hb = sp.limit(-1 / sp.log(rate) / sp.sqrt(kappa), kappa, sp.oo)
-    n_gd = sp.limit(-1 / sp.log(gd_rate.rhs) / kappa, kappa, sp.oo)
-    d.identity("Iterations per e-fold", sp.Eq(sp.Tuple(sp.Symbol("N_HB") / sp.sqrt(kappa), sp.Symbol("N_GD") / kappa),
-                                              sp.Tuple(sp.S.Half, sp.S.Half)),
-               equals=sp.Tuple(n_hb, n_gd), uses=["Rate", gd_rate],
+    # The limits are taken of the left side as typeset, with N = −1/log ρ put in (so it is checked too).
+    per_fold = sp.Tuple(sp.Symbol("N_HB") / sp.sqrt(kappa), sp.Symbol("N_GD") / kappa)
+    e_folds = {sp.Symbol("N_HB"): -1 / sp.log(rate), sp.Symbol("N_GD"): -1 / sp.log(gd_rate.rhs)}
+    d.identity("Iterations per e-fold", sp.Eq(per_fold, sp.Tuple(sp.S.Half, sp.S.Half)),
+               equals=sp.Tuple(*[sp.limit(side.subs(e_folds), kappa, sp.oo) for side in per_fold]),
+               uses=["Rate", gd_rate],
                justification="−1/log ρ as κ → ∞: √κ/2 for heavy ball, κ/2 for GD")
     return d.finish("f = ½xᵀAx, spectrum in [μ, L]", "κ = L/μ > 1", "sum form", result="Rate")
 
@@ -175,12 +176,15 @@ def valley() -> Derivation:
     for _ in range(4):
         seq.append(sp.expand(rec.rhs.subs({e(t): seq[-1], e(t - 1): seq[-2]})))
     at = {n: closed.rhs.subs(t, n).subs(c_sym, c) for n in range(6)}
-    for n in range(5):  # the closed form reproduces the recursion for t ≤ 4 as well (shown for t = 5)
-        if sp.simplify(sp.expand(at[n] - seq[n])) != 0:
+    if len(at) != len(seq):  # the closed form is evaluated at every step the recursion was run to
+        raise DerivationCheckError("Check", f"{len(seq)} steps of the recursion, {len(at)} of the closed form")
+    # Every step is checked; the last is shown, its index and value read off the list together.
+    *earlier, (last, value) = enumerate(seq)
+    for n, value_n in earlier:
+        if sp.simplify(sp.expand(at[n] - value_n)) != 0:
             raise DerivationCheckError("Check", f"closed form differs from the recursion at t = {n}")
-    last = len(seq) - 1  # the step shown: its index and its value come from the same computed list
-    d.identity("Check", sp.Eq(e(last), sp.factor(seq[last])), equals=at[last], uses=[rec, closed],
-               justification="the closed form reproduces the recursion (verified for t ≤ 5)")
+    d.identity("Check", sp.Eq(e(last), sp.factor(value)), equals=at[last], uses=[rec, closed],
+               justification=f"the closed form reproduces the recursion (verified for t ≤ {last})")
     n_ = sp.Symbol("n", integer=True)
     real = _chebyshev_u(n_, c_sym)
     cases = [cond.as_set() for _, cond in real.args]
