@@ -166,9 +166,11 @@ def max_step_bound() -> Derivation:
                "positive, so ratio = B_t: on that history m_t = (1 − β₁)Σ r^k and v_t = (1 − β₂)Σ r^k, "
                "so the bound is an equality")
     substituted = bound.rhs.subs(r**t, 0).subs({beta_1**t: 0, beta_2**t: 0})
+    limit_of_bound = sp.Limit(sp.Symbol("B_t"), t, sp.oo)
+    # The left side is checked too, with the limit replaced by the bound at β₁^t = β₂^t = (β₁²/β₂)^t = 0.
     squared = d.identity("Limit t → ∞, squared (β₁² < β₂)",
-                         sp.Eq(sp.Limit(sp.Symbol("B_t"), t, sp.oo) ** 2, (1 - beta_1) ** 2 / ((1 - beta_2) * (1 - r))),
-                         equals=sp.expand(substituted**2), uses=[bound],
+                         sp.Eq(limit_of_bound ** 2, (1 - beta_1) ** 2 / ((1 - beta_2) * (1 - r))),
+                         equals=sp.expand(substituted**2), uses=[bound], where={limit_of_bound: substituted},
                          justification="β₁^t, β₂^t and (β₁²/β₂)^t → 0 (computed); for β₁² ≥ β₂ the bound grows "
                                        "without limit")
     limit = d.computed("Limit t → ∞", sp.Eq(sp.Limit(sp.Symbol("B_t"), t, sp.oo), sp.sqrt(squared.rhs)), [squared],
@@ -304,6 +306,12 @@ def per_coordinate_spread() -> Derivation:
                           "if the coordinate trajectories coincide, g_i = λ_i·(the same sequence), and m̂, v̂ are "
                           "homogeneous of degree 1 and 2 (adam.scale-invariance)")
     moments = {eq.lhs: eq.rhs for eq in scaled.expr.args}
+    # On a constant history (M_t = R_t = x_t) the corrected moments are the gradient and its square.
+    m_hat_i, v_hat_i, g_i = sp.Symbol("m_hat_i"), sp.Symbol("v_hat_i"), sp.Symbol("g_i")
+    d.identity("A constant history", sp.Eq(sp.Tuple(m_hat_i, v_hat_i), sp.Tuple(g_i, g_i**2)), uses=[scaled, grad],
+               where={m_hat_i: moments[m_hat_i].subs(M_t, x_t), v_hat_i: moments[v_hat_i].subs(R_t, x_t),
+                      g_i: grad.rhs},
+               justification="M_t = R_t = x_t: m̂ = g and v̂ = g² (adam.bias-correction's constant gradient)")
     adam = d.computed("Adam step", sp.Eq(sp.Symbol("Delta_i"), sp.simplify(
         eta * moments[sp.Symbol("m_hat_i")] / sp.sqrt(moments[sp.Symbol("v_hat_i")]))), [scaled],
                       "η m̂_i/√v̂_i (ε → 0)", "λ_i cancels, so the trajectories do coincide (by induction)")
