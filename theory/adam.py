@@ -339,18 +339,19 @@ def convex_convergence_seed() -> Derivation:
     d.identity("Slope of the average", sp.Eq(sp.Derivative(f_bar.lhs, x), (C - 2) / 3), where={f_bar.lhs: f_bar.rhs},
                uses=[f_bar], justification="f̄ is linear in x (computed)")
     excess = sp.Symbol("delta", positive=True)
+    low, high = -1, 1  # F = [low, high]: the best and the worst point below, and the checked range
     # Against every point of F, not only x = +1: the endpoints decide the best point of a linear f̄ only.
-    d.inequality("Best fixed point x* = −1", sp.Le(f_bar.rhs.subs(x, -1), f_bar.rhs), uses=[f_bar],
-                 subs={C: 2 + excess}, ranges={x: (-1, 1)},
+    d.inequality("Best fixed point x* = −1", sp.Le(f_bar.rhs.subs(x, low), f_bar.rhs), uses=[f_bar],
+                 subs={C: 2 + excess}, ranges={x: (low, high)},
                  justification="f̄(−1) ≤ f̄(x) on F = [−1, 1]: f̄ is linear with slope (C − 2)/3 > 0 for C = 2 + δ > 2")
     gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
-                                               sp.factor(f_bar.rhs.subs(x, 1) - f_bar.rhs.subs(x, -1))), [f_bar],
+                                               sp.factor(f_bar.rhs.subs(x, high) - f_bar.rhs.subs(x, low))), [f_bar],
                      "f̄(1) − f̄(−1)", "x = +1 is the worst point of F")
     horizon, played = sp.Symbol("T"), sp.Symbol("S_T")  # S_T = Σ_(t≤T) f_t(x_t)
     advantage, regret = sp.Symbol("A_T"), sp.Symbol("R_T")
     sums = d.definition("Average advantage and regret", sp.And(
-        sp.Eq(advantage, (horizon * f_bar.rhs.subs(x, 1) - played) / horizon),
-        sp.Eq(regret, played - horizon * f_bar.rhs.subs(x, -1))),
+        sp.Eq(advantage, (horizon * f_bar.rhs.subs(x, high) - played) / horizon),
+        sp.Eq(regret, played - horizon * f_bar.rhs.subs(x, low))),
         "A_T = (1/T)Σ_t (f_t(+1) − f_t(x_t)), R_T = Σ_t (f_t(x_t) − f_t(−1)) the regret against x* = −1, "
         "S_T = Σ_t f_t(x_t); for T a multiple of 3, Σ_t f_t(±1) = T f̄(±1)")
     forms = {eq.lhs: eq.rhs for eq in sums.expr.args}
