@@ -165,9 +165,10 @@ def strongly_convex_rate() -> Derivation:
     bound = d.computed("Lyapunov bound", sp.Le(phi_t, worst), uses=[contraction], how="rsolve from Φ₀",
                        justification="by induction, equality in every contraction step is the worst case")
     # The induction starts from equality: a solution anchored at the wrong step fails here.
+    start = 0  # one value for the step shown and the step checked
     with sp.evaluate(False):
-        at_start = bound.rhs.subs(t, 0)
-    d.identity("Base case", sp.Eq(at_start, phi_0, evaluate=False), equals=bound.rhs, instances={t: [0]}, uses=[bound],
+        at_start = bound.rhs.subs(t, start)
+    d.identity("Base case", sp.Eq(at_start, phi_0, evaluate=False), equals=bound.rhs, instances={t: [start]}, uses=[bound],
                justification="at t = 0 the bound is Φ₀ itself")
     d.computed("Normalised bound", sp.Le(phi_t / phi_0, bound.rhs / phi_0), uses=[bound], how="divide by Φ₀")
     return d.finish("f L-smooth and μ-strongly convex", "κ = L/μ", "normalised by f(x₀) − f* + μ‖x₀ − x*‖²/2")

@@ -255,11 +255,14 @@ def flat_occupancy() -> Derivation:
     if sp.simplify(slope_at_barrier - sp.diff(right, x).subs(x, barrier)) != 0 or \
             sp.simplify(left.subs(x, barrier) - right.subs(x, barrier)) != 0:
         raise DerivationCheckError("Minima, barrier, slopes", "the two pieces' values or slopes differ at the switch")
+    # The points shown are the points checked, and the minima are evaluated on the whole definition
+    # (each must lie in the piece whose zero it is).
+    minima = (-w_f, w_s)
     d.identity("Minima, barrier, slopes", sp.Eq(
-        sp.Tuple(value(-w_f), value(w_s), value(barrier), slope(-w_f), slope(w_s), slope(barrier)),
+        sp.Tuple(*(value(m) for m in minima), value(barrier), *(slope(m) for m in minima), slope(barrier)),
         sp.Tuple(0, 0, D, 0, 0, 0)),
-        equals=sp.Tuple(left.subs(x, -w_f), right.subs(x, w_s), right.subs(x, barrier), sp.diff(left, x).subs(x, -w_f),
-                        sp.diff(right, x).subs(x, w_s), slope_at_barrier),
+        equals=sp.Tuple(*(well.rhs.subs(x, m) for m in minima), right.subs(x, barrier),
+                        *(sp.diff(well.rhs, x).subs(x, m) for m in minima), slope_at_barrier),
         uses=[well], justification="the two minima at equal depth 0, the barrier D at 0, flat there; both pieces "
                                    "have slope 0 at the barrier (C¹) (computed)")
     curv_f = sp.diff(left, x, 2).subs(x, -w_f)
