@@ -169,8 +169,10 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     # The constant quoted for the catalogue's r = 4, checked to the digits shown (a sign or factor typed wrong
     # above would move it).
     if r_value == 4:
-        d.identity("…at r = 4, h_max = 0.05", sp.Eq(sp.Symbol("B_crit") / B_noise, sp.Float("0.0632", 3)),
-                   equals=(crit.rhs / B_noise).subs({u_s: value.rhs, r: r_value, h_max: sp.Rational(1, 20)}),
+        at = {u_s: value.rhs, r: r_value, h_max: sp.Rational(1, 20)}
+        # No `equals`: the left side, B_crit at these values over B_noise, is what must round to the quote.
+        d.identity("…at r = 4, h_max = 0.05", sp.Eq(crit.lhs / B_noise, sp.Float("0.0632", 3)),
+                   where={crit.lhs: crit.rhs.subs(at)},
                    uses=[crit, value], justification="the crossover lies more than an order of magnitude below the "
                                                      "noise scale measured at the target")
     law = sp.Piecewise((steps_step.rhs.subs(h, h_max), B >= kink.rhs), (floor_form.rhs.subs(u, u_s), True))

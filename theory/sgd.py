@@ -319,7 +319,8 @@ def nonconvex_bound() -> Derivation:
                         "sum of the per-step increments (linear in G_t, Σ_t G_t = T·G_avg)",
                         "E f_(t+1) − E f_t telescopes to E f_T − f₀")
     below = d.assumption("Bounded below", sp.Le(f_0 - f_T, Delta), "Δ = f(x₀) − f_inf bounds the total decrease")
-    added = sp.Le(0, below.rhs + T * increment)  # f_T ≤ f₀ + T·increment plus f₀ − f_T ≤ Δ
+    # The two inequalities added as typeset (each as 0 ≤ right − left): f_T cancels only if both are right.
+    added = sp.Le(0, sp.expand((summed.expr.rhs - summed.expr.lhs) + (below.expr.rhs - below.expr.lhs)))
     inequality = d.identity("Telescoping over T steps",
                             sp.Le(eta * (1 - L * eta / 2) * T * avg, Delta + T * L * eta**2 * sigma**2 / 2),
                             equals=added, uses=[summed, below],
@@ -443,6 +444,8 @@ def shuffling_exponents() -> Derivation:
                                            f"{name} to h³ at n = {n_} is {direct}, not {series_form.subs(n, n_)}")
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
     spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) * per_step / scale)
+    if spread.has(eta) or spread.has(s):  # in the right units the spread depends on h and n only
+        raise DerivationCheckError("Reshuffled: spread of the weights", f"{scale} is not the unit of Var ξ: {spread}")
     spread_order = _leading_order(spread, x)
     leading_spread = sp.factor(sp.Poly(spread, x).coeff_monomial(x**spread_order))
     spread_step = d.computed("Reshuffled: spread of the weights",
