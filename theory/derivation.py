@@ -316,9 +316,9 @@ class DerivationBuilder:
             if not hypotheses or prove_equal(slack, 0) is None:
                 raise DerivationCheckError(label, f"is not exactly the weighted sum of the given inequalities: "
                                                   f"it leaves {_short(sp.simplify(slack))}")
-            return self._add(Step(label, expr, justification, INEQUALITY, tuple(dict.fromkeys(used)),
-                                  check=Check("symbolic", "exactly the weighted sum of the given steps")))
-        check = prove_nonnegative(slack, strict, ranges or {})
+            check = Check("symbolic", "exactly the weighted sum of the given steps")
+        else:
+            check = prove_nonnegative(slack, strict, ranges or {})
         if check is None:
             seed = zlib.crc32(label.encode("utf-8"))
             check = sample_nonnegative(label, slack, low, high, ranges or {}, points, seed)
