@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import multiprocessing
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -44,13 +43,12 @@ from .resolution import assess
 from .seeds import claim_rng
 from .theory_eval import NonFiniteTheoryError, evaluate, require_finite
 from .verdicts import Outcome, Verdict
-from .workers import Task, WorkerFailure, run_tasks
+from .workers import Task, WorkerFailure, run_tasks, shared_flag
 
 # Seconds one claim may run before it is ended as ERROR "timed out after N s". The slowest
 # claim takes ~2.5 s in the quick profile on one core, so 300 s is a wide margin for a loaded
 # machine while a hung claim still ends within minutes; the full profile is ~10-100x larger.
 DEFAULT_TIMEOUTS = {"quick": 300.0, "full": 3600.0}
-_FORK = multiprocessing.get_context("fork")  # the context of convergence.workers
 
 
 @dataclass(frozen=True)
@@ -390,7 +388,7 @@ def _iter_results(claims: list[Claim], options: RunOptions) -> Iterator[dict[str
     the workers still running are killed (``run_tasks``), as a refusal at loading would.
     """
     by_key = {claim.id: claim for claim in claims}
-    built = {claim.id: _FORK.RawValue("b", 0) for claim in claims}  # shared with the forked worker
+    built = {claim.id: shared_flag() for claim in claims}  # set by the worker once the derivation stands
     tasks = [Task(claim.id, functools.partial(_run_in_worker, claim, options, built[claim.id])) for claim in claims]
     for task, outcome in run_tasks(tasks, jobs=options.jobs, timeout=options.claim_timeout):
         claim = by_key[task.key]

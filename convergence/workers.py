@@ -63,6 +63,14 @@ class _Running:
     started: float
 
 
+def shared_flag() -> Any:
+    """A flag (``.value``, initially 0) that a task's worker may set and the parent read afterwards.
+
+    Shared memory created before the fork: a task can say how far it got even if it is killed.
+    """
+    return _CONTEXT.RawValue("b", 0)
+
+
 def run_tasks(tasks: Iterable[Task], *, jobs: int, timeout: float | None) -> Iterator[tuple[Task, Any]]:
     """Yield ``(task, result or WorkerFailure)`` as tasks finish, at most ``jobs`` at once."""
     pending = deque(tasks)
