@@ -5,7 +5,7 @@ Sum form throughout (v ← βv + g, θ ← θ − ηv) unless a function says ot
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import sympy as sp
 
@@ -83,6 +83,7 @@ def _gd_best_rate() -> sp.Expr:
     return next(s for s in quadratic_rate().steps if s.label == "Best rate").rhs
 
 
+@cache  # momentum.polyak-global-seed reads its result
 def polyak_rate() -> Derivation:
     """Polyak's tuning: min over (η, β) of the worst root modulus on [μ, L] is (√κ − 1)/(√κ + 1)."""
     d = DerivationBuilder()

@@ -7,6 +7,8 @@ accelerated method uses β_k = (k − 1)/(k + 2) instead of a constant β.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder
@@ -19,6 +21,7 @@ R = sp.Symbol("R", positive=True)
 kk = sp.Symbol("k", positive=True, integer=True)
 
 
+@cache  # nesterov.constant-beta-seed reads its result and bound
 def agm_rate() -> Derivation:
     """Exponent of the accelerated method's bound 2LR²/(T + 1)²: −2."""
     d = DerivationBuilder()

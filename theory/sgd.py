@@ -12,6 +12,8 @@ recursions by ``theory.unrolling.unroll``.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 
 from .derivation import Derivation, DerivationBuilder, DerivationCheckError, prove_equal
@@ -107,6 +109,7 @@ def variance_linear_seed() -> Derivation:
     return d.finish("1 ≤ B < n")
 
 
+@cache  # sgd.variance-linear-seed and sgd.shuffling read it
 def without_replacement() -> Derivation:
     """Var(g_B) = σ²/B · (n − B)/(n − 1) when the B indices are distinct."""
     d = DerivationBuilder()
