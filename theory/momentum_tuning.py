@@ -69,7 +69,8 @@ def is_average_seed() -> Derivation:
     d.identity("The expansion is right", sp.Eq(sp.Tuple(*sp.symbols("v_1:5")), sp.Tuple(*direct)),
                equals=sp.Tuple(*[quoted.rhs.subs(t, n_).doit() for n_ in range(4)]), uses=[quoted],
                justification="the recursion v ← βv + g iterated from v₀ = 0 (computed) agrees with it for t ≤ 3")
-    average = d.definition("'an exponentially weighted moving average'", sp.Eq(sp.Sum(sp.Symbol("w_k"), (k, 0, t)), 1),
+    # The weights summed are those of the checked expansion: over its own range of k.
+    average = d.definition("'an exponentially weighted moving average'", sp.Eq(sp.Sum(sp.Symbol("w_k"), *quoted.rhs.limits), 1),
                            "an average's weights sum to 1 (definition); seed 000 adds that v is Adam's first moment m")
     d.computed("Claimed total weight", sp.Eq(sp.Symbol("W"), average.rhs), uses=[average], how="read off")
     return d.finish("sum form v ← βv + g", "0 < β < 1")

@@ -143,7 +143,7 @@ def stops_dead_seed() -> Derivation:
     mins = d.computed("Minima", sp.Contains(sp.Tuple(sp.Symbol("x_min"), sp.Symbol("y_min")), points, evaluate=False),
                       [f], "solve ∇f = 0, keep f_yy > 0", "the origin has f_yy = −γ < 0: a saddle")
     end = (sp.Symbol("x_oo"), sp.Symbol("y_oo"))
-    (flat_spot,) = [pt for pt in critical if sp.diff(f.rhs, ys, 2).subs(pt).is_negative]  # the saddle, solved
+    (flat_spot,) = [pt for pt in critical if pt not in minima]  # the saddle, solved: the critical point left
     reading = d.definition("Seed 003", sp.And(sp.Eq(end[0], flat_spot[xs]), sp.Eq(end[1], flat_spot[ys])),
                            "'A basic optimizer without noise stops dead in its tracks when it hits this flat spot': "
                            "GD ends at the saddle")
