@@ -18,13 +18,16 @@ from empirics.optimizers import gradient_descent, heavy_ball
 from empirics.problems import DiagonalQuadratic
 
 
-def best_of(repeats, fn):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def seconds(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def best_of(repeats, first, second):
+    """The best time of each of two functions, run alternately so both meet the same load."""
+    times = [(seconds(first), seconds(second)) for _ in range(repeats)]
+    return min(a for a, _ in times), min(b for _, b in times)
 
 
 def hand_written_gd(curv, eta, x0, steps):
@@ -52,7 +55,7 @@ def main():
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     curv = np.geomspace(1e-2, 1.0, args.dim)
@@ -71,7 +74,7 @@ def main():
     }
     print(f"runs={args.runs} dim={args.dim} steps={args.steps} (best of {args.repeats})")
     for name, (engine, baseline) in rows.items():
-        t_engine, t_base = best_of(args.repeats, engine), best_of(args.repeats, baseline)
+        t_engine, t_base = best_of(args.repeats, engine, baseline)
         print(f"{name:11s} hand-written in place {t_base:.3f} s   engine {t_engine:.3f} s   "
               f"engine / hand-written = {t_engine / t_base:.2f}x")
 

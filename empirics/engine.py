@@ -13,12 +13,15 @@ Per-step cost is kept close to a hand-written in-place loop
 * optimizers with an in-place ``step`` write into a second buffer, so a step
   allocates nothing and the previous iterate is still at hand when a run turns
   out to have diverged;
-* the divergence test runs at every step, so the step it reports is exact, but
-  costs one sum of squares over the whole batch (BLAS dot products, ``blown_up``);
-  the per-run norms are computed only in the rare steps where that sum is too
-  large (checking on a cadence instead would be cheaper but not exact: an
-  oscillating momentum iterate can cross the blow-up norm and fall back below it
-  between two checks, and divergence is data claims read);
+* the divergence test is one sum of squares over the whole batch (BLAS dot
+  products, ``blown_up``); the per-run norms are computed only in the rare steps
+  where that sum is too large. It is a whole pass over the batch, as dear as the
+  update's own arithmetic on batches that do not fit in cache, so it runs on a
+  cadence (``check_every`` steps), at every checkpoint and at the last step, and at
+  every step when an ``every_step`` watcher needs diverged rows zeroed at once.
+  ``diverged_at`` is then the first checked step past the blow-up norm (exact with
+  ``check_every=1``); an iterate that crosses the norm and falls back below it
+  between two checks is not marked (a momentum iterate can oscillate so);
 * a diverged run is not frozen by copying the batch at every step: its row of
   x and of the state is zeroed once, where it does no harm (its observations
   read ``inf``) and keeps the batch's sum small.
@@ -52,10 +55,10 @@ _DOT_PIECE = 8192
 class Trajectory:
     """Observations at ``checkpoints`` (shape (len(checkpoints), runs, ...)).
 
-    ``diverged[r]`` tells whether run r blew up; ``diverged_at[r]`` the first step
-    whose iterate was non-finite or beyond the blow-up norm (−1 if never).
-    Observations of a diverged run from that step on are ``inf``; its
-    ``x_final`` row is its last iterate before that step. ``state`` is the
+    ``diverged[r]`` tells whether run r blew up; ``diverged_at[r]`` the first checked
+    step whose iterate was non-finite or beyond the blow-up norm (−1 if never; see
+    ``run``'s ``check_every``). Observations of a diverged run from that step on are
+    ``inf``; its ``x_final`` row is its iterate at the last check it passed. ``state`` is the
     optimizer's state after the last step (a diverged run's rows zeroed): methods
     that keep their own records there (SVRG's per-epoch gaps) are read from it.
     """
@@ -177,6 +180,7 @@ def run(
     checkpoints: np.ndarray | None = None,
     blowup: float | None = 1e100,
     every_step: StepWatcher | None = None,
+    check_every: int = 16,
 ) -> Trajectory:
     """Run ``steps`` updates from ``x0`` (runs, dim), observing at checkpoints.
 
@@ -199,6 +203,9 @@ def run(
             crossings. It must copy what it keeps, since x's buffer is reused. If it returns
             True the run ends after step t (everything it watches for has happened); the
             Trajectory then holds the checkpoints up to t only.
+        check_every: the divergence test's cadence in steps; it also runs at every
+            checkpoint and at step T, and at every step when ``every_step`` is given.
+            1 makes ``diverged_at`` exact.
 
     Returns:
         A Trajectory.
@@ -210,7 +217,11 @@ def run(
     runs = x.shape[0]
     diverged = np.zeros(runs, dtype=bool)
     diverged_at = np.full(runs, -1)
-    last_finite = np.empty_like(x)  # rows of diverged runs: the iterate before divergence
+    if check_every < 1:
+        raise ValueError(f"check_every must be a positive number of steps, got {check_every}")
+    if every_step is not None:
+        check_every = 1
+    last_passed = x.copy()  # each run's iterate at the last check it passed
     bound = _sum_bound(x, blowup) if blowup is not None else 0.0
     grad = _retaining(grad) if grad is not None else _no_gradient
     in_place = optimizer.step is not None
@@ -227,16 +238,23 @@ def run(
                 x_next, spare = spare, x
             else:
                 x_next, state = optimizer.update(x, state, grad)
-            bad = blown_up(x_next, blowup, bound) if blowup is not None else None
-            if bad is not None and bad.any():
-                state = _mark_diverged(t, bad, x, x_next, state, diverged, diverged_at, last_finite)
+            if blowup is not None and (t % check_every == 0 or t in wanted or t == steps):
+                bad = blown_up(x_next, blowup, bound)
+                if bad is not None and bad.any():
+                    # checked every step, the previous iterate is the last that passed
+                    passed = x if check_every == 1 else last_passed
+                    state = _mark_diverged(t, bad, x_next, state, diverged, diverged_at, last_passed, passed)
+                if check_every > 1 and diverged.any():
+                    np.copyto(last_passed, x_next, where=~diverged.reshape((-1,) + (1,) * (x.ndim - 1)))
+                elif check_every > 1:
+                    np.copyto(last_passed, x_next)
             x = x_next
             if t in wanted:
                 recorded.append(_record(observe, x, diverged))
             if every_step is not None and every_step(t, x, state, diverged):
                 last = t
                 break
-    x[diverged] = last_finite[diverged]
+    x[diverged] = last_passed[diverged]
     observations = np.stack(recorded) if recorded else np.empty((0, runs))
     if last < steps:  # ended early by every_step
         checkpoints = checkpoints[checkpoints <= last]
@@ -246,22 +264,23 @@ def run(
 def _mark_diverged(
     t: int,
     bad: np.ndarray,
-    x: np.ndarray,
     x_next: np.ndarray,
     state: State,
     diverged: np.ndarray,
     diverged_at: np.ndarray,
-    last_finite: np.ndarray,
+    last_passed: np.ndarray,
+    passed: np.ndarray,
 ) -> State:
     """Record the runs that blew up at step t and zero their rows of x_next and the state.
 
     Runs that diverged earlier and blew up again (from zero) are only zeroed again.
-    Updates ``diverged``, ``diverged_at``, ``last_finite`` and x_next in place;
-    returns the state.
+    Updates ``diverged``, ``diverged_at`` and x_next in place; ``last_passed`` keeps
+    the new runs' rows of ``passed``, their iterate at the last check they passed.
+    Returns the state.
     """
     new = bad & ~diverged
     diverged_at[new] = t
-    last_finite[new] = x[new]
+    last_passed[new] = passed[new]
     diverged |= new
     x_next[bad] = 0.0
-    return tuple(_zero_rows(s, bad, x.shape[0]) for s in state)
+    return tuple(_zero_rows(s, bad, x_next.shape[0]) for s in state)

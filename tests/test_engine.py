@@ -111,6 +111,45 @@ def test_divergence_step_and_last_finite_point_are_exact(make, pure):
     np.testing.assert_array_equal(traj.diverged_at, diverged_at)
     np.testing.assert_array_equal(traj.observations, seen)
     np.testing.assert_array_equal(traj.x_final, x_final)
+    sparse = np.array([0, 50, 400])
+    exact = run(optimizer, problem.grad, x0, 400, checkpoints=sparse, blowup=1e20, check_every=1)
+    np.testing.assert_array_equal(exact.diverged_at, diverged_at)
+    np.testing.assert_array_equal(exact.observations, seen[sparse])
+    np.testing.assert_array_equal(exact.x_final, x_final)
+
+
+@pytest.mark.parametrize("make", OSCILLATING)
+def test_divergence_on_a_cadence_is_marked_at_the_first_failing_check(make):
+    # Checked every 16 steps and at the checkpoints: a run is marked at the first checked
+    # step it fails, its final point is its iterate at the check before, and observations
+    # at checkpoints are the exact run's.
+    curv, etas = np.array([1.0, 0.3]), np.geomspace(0.3, 40.0, 23)[:, None]
+    x0, problem = np.tile([1.0, -0.5], (23, 1)), DiagonalQuadratic(curv, x_star=np.array([0.2, 0.0]))
+    _, _, diverged, diverged_at = _reference_run(make(etas), problem.grad, x0, 400, 1e20)
+    optimizer, x, path = make(etas), x0.copy(), [x0.copy()]  # every iterate, nothing frozen
+    state = optimizer.init(x)
+    with np.errstate(all="ignore"):
+        for _ in range(400):
+            x, state = optimizer.update(x, state, problem.grad)
+            path.append(x)
+    path = np.stack(path)
+    checkpoints = np.array([0, 50, 130, 400])
+    traj = run(make(etas), problem.grad, x0, 400, checkpoints=checkpoints, blowup=1e20, check_every=16)
+    checked = np.union1d(np.arange(16, 401, 16), checkpoints[1:])
+    with np.errstate(all="ignore"):
+        fails = ~(np.linalg.norm(path, axis=2) <= 1e20)
+    expected_at = np.array([checked[fails[checked, r]][0] if fails[checked, r].any() else -1
+                            for r in range(23)])  # the first failing check
+    assert 3 < traj.diverged.sum() and (expected_at[diverged] > diverged_at[diverged]).any()
+    np.testing.assert_array_equal(traj.diverged_at, expected_at)
+    for r in np.flatnonzero(traj.diverged):
+        before = np.append(0, checked)[np.append(0, checked) < traj.diverged_at[r]][-1]
+        np.testing.assert_array_equal(traj.x_final[r], path[before, r])
+    marked = traj.diverged & (checkpoints[:, None] >= traj.diverged_at)
+    observed = np.where(marked[..., None], np.inf, path[checkpoints])
+    np.testing.assert_array_equal(traj.observations, observed)
+    with pytest.raises(ValueError, match="check_every"):
+        run(make(etas), problem.grad, x0, 4, check_every=0)
 
 
 @settings(max_examples=40, deadline=None)
