@@ -378,17 +378,29 @@ def shuffling_exponents() -> Derivation:
     c_i = sp.Symbol("c_i", real=True)
     model = d.definition("Model", sp.Eq(sp.Symbol("f_i"), a * (th - b_i) ** 2 / 2),
                          "equal curvatures a; one epoch = n steps; h = ηa")
-    step = sp.expand(e - eta * sp.diff(model.rhs, th).subs(th, x_star + e)).subs(b_i, x_star - c_i / a)
+    gradient_at_min = sp.diff(model.rhs, th).subs(th, x_star)  # c_i, component i's gradient at x*
+    step = sp.expand(e - eta * sp.diff(model.rhs, th).subs(th, x_star + e)).subs(
+        b_i, sp.solve(sp.Eq(c_i, gradient_at_min), b_i)[0])
     one = d.identity("One step", sp.Eq(sp.Symbol("e_+"), sp.collect(sp.expand((1 - x) * e - eta * c_i), e)),
                      equals=sp.expand(step).subs(a * eta, x), uses=[model],
                      justification="gradient at θ = x* + e, subs b_i = x* − c_i/a and ηa = h (computed); "
                                    "c_i = a(x* − b_i) is component i's gradient at x*; they sum to zero, with "
                                    "population variance s²")
     v = sp.Symbol("v")
-    noise_wr = {c_i: 0, c_i**2: s**2}
+    drawn = {st.label: st for st in without_replacement().steps}
+    exchangeable = {eq.lhs.func.__name__: eq.rhs for eq in drawn["Exchangeable draws"].expr.args}
+    mean_b = _E(b_i)
+    minimiser = sp.solve(expectation(sp.diff(model.rhs, th), [{b_i: mean_b}]), th)[0]  # of the mean objective
+    centred = d.identity("Gradients at x* average to zero", sp.Eq(_E(c_i), 0),
+                         equals=expectation(gradient_at_min, [{b_i: mean_b}]).subs(x_star, minimiser), uses=[model],
+                         justification="x* minimises the mean objective, where a(x* − E b_I) = 0 (computed)")
+    draw = d.assumption("With replacement: one draw", sp.Eq(_E(c_i**2), exchangeable["Var"].subs(sigma, s)),
+                        "a uniform index: since the c_i average to zero, E c_I² is their population variance, "
+                        "a single draw's variance in sgd.without-replacement")
+    noise_wr = {centred.lhs.args[0]: centred.rhs, draw.lhs.args[0]: draw.rhs}  # the moments as the steps state them
     rec_wr = expectation(one.rhs**2, [{e: _E(e), e**2: v}, noise_wr])
     wr = sp.factor(sp.solve(sp.Eq(v, rec_wr), v)[0])
-    wr_step = d.computed("With replacement", sp.Eq(sp.Symbol("E_e2"), wr), [one],
+    wr_step = d.computed("With replacement", sp.Eq(sp.Symbol("E_e2"), wr), [one, centred, draw],
                          "stationary point of the second moment (E c_I = 0, E c_I² = s², independent draws)",
                          "the noise ball with per-step variance η²s²")
     p_wr = _eta_order(wr_step.rhs.subs(x, eta * a))
@@ -410,10 +422,8 @@ def shuffling_exponents() -> Derivation:
                                       "offset of order η, whose square is of order η² (seed 001's systematic bias)")
     p_cyc = sp.degree(sp.expand(cyclic.rhs**2), eta)
     S1, S2 = sp.symbols("S_1 S_2", real=True)
-    drawn = {st.label: st for st in without_replacement().steps}
     pair = drawn["Covariance of two distinct draws"]
     cov = pair.rhs.subs(sigma, s)  # −s²/(n − 1), solved in sgd.without-replacement
-    exchangeable = {eq.lhs.func.__name__: eq.rhs for eq in drawn["Exchangeable draws"].expr.args}
     perm = d.assumption("Uniform reshuffling", sp.And(sp.Eq(sp.Function("Var")(c_pi(kk)), exchangeable["Var"].subs(sigma, s)),
                                                       sp.Eq(sp.Function("Cov")(c_pi(kk), c_pi(sp.Symbol("l"))), cov)),
                         "a uniform permutation draws the c_i without replacement: every pair of positions has "
@@ -523,9 +533,10 @@ def clipping() -> Derivation:
     up, down = (case.expr for case in noise.rhs.args)  # the two values as defined: +A w.p. p, else the other
     d.identity("Zero mean", sp.Eq(_E(sp.Symbol("xi")), 0), equals=p * up + (1 - p) * down, uses=[noise],
                justification="p·A − (1 − p)·pA/(1 − p)")
-    one_d = d.definition("In one dimension", sp.Eq(sp.Function("clip")(y), sp.Piecewise((c, y > c), (-c, y < -c),
-                                                                                         (y, True))),
-                         "clip(y) = y·min(1, c/|y|)")
+    one_d = d.identity("In one dimension", sp.Eq(sp.Function("clip")(y), sp.Piecewise((c, y > c), (-c, y < -c),
+                                                                                       (y, True))),
+                       equals=clip.rhs.subs(g, y), uses=[clip], instances={y: (-3 * c, -c / 2, c / 4, 2 * c)},
+                       justification="clip(y) = y·min(1, c/|y|), checked on every branch: at y = −3c, −c/2, c/4, 2c")
     regime = d.assumption("Regime near 0", sp.And(sp.Gt(lam * th + A, c), sp.Le(sp.Abs(lam * th - B_neg), c)),
                           "A > c > pA/(1 − p) + λ|θ|: the +A draw is clipped, the other is not")
     high = one_d.rhs.subs(y, lam * th + A).args[0].expr  # first branch: above c
