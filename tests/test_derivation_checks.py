@@ -129,6 +129,42 @@ def test_there_is_one_way_to_state_a_result_and_no_unchecked_step():
     assert d.finish("a > 0", result=grad).result == 2 * a * x
 
 
+def test_a_further_check_is_shown_with_its_step_and_refuses_when_it_fails():
+    d = DerivationBuilder()
+    f = d.definition("Objective", sp.Eq(sp.Symbol("f"), a * x**2))
+    d.confirm("Gradient", "its value at x = 1 is 2a", True, "unused")  # the step may come later
+    d.computed("Gradient", sp.Eq(sp.Symbol("g"), sp.diff(f.rhs, x)), uses=[f], how="diff")
+    step = d.finish("a > 0").steps[-1]
+    assert step.check.describe() == "computed (diff of Objective; also its value at x = 1 is 2a)"
+    with pytest.raises(DerivationCheckError, match="step 'Gradient': at x = 1 it is 3a"):
+        DerivationBuilder().confirm("Gradient", "its value at x = 1 is 2a", False, "at x = 1 it is 3a")
+
+
+def test_a_further_check_needs_a_checked_step_of_the_derivation():
+    d = DerivationBuilder()
+    f = d.definition("Objective", sp.Eq(sp.Symbol("f"), a * x**2))
+    d.computed("Gradient", sp.Eq(sp.Symbol("g"), sp.diff(f.rhs, x)), uses=[f], how="diff")
+    d.confirm("Gradeint", "a misspelt label", True, "unused")
+    with pytest.raises(DerivationCheckError, match="not in this derivation"):
+        d.finish("a > 0")
+    d = DerivationBuilder()
+    d.computed("Gradient", sp.Eq(sp.Symbol("g"), 2 * a * x), uses=[d.definition("Objective", a * x**2)], how="diff")
+    d.confirm("Objective", "a definition cannot be checked", True, "unused")
+    with pytest.raises(DerivationCheckError, match="not a definition step"):
+        d.finish("a > 0")
+
+
+def test_every_check_in_theory_goes_through_the_builder():
+    """A check that raises on its own would refuse a wrong derivation without the report showing it."""
+    from pathlib import Path
+
+    theory = Path(__file__).resolve().parents[1] / "theory"
+    raising = [f"{path.name}:{number}" for path in sorted(theory.glob("*.py")) if path.name != "derivation.py"
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if "raise DerivationCheckError" in line]
+    assert not raising, f"checks outside the builder (use DerivationBuilder.confirm): {raising}"
+
+
 def test_cited_step_needs_a_reference():
     with pytest.raises(DerivationCheckError, match="reference"):
         DerivationBuilder().cited("Lower bound", sp.Integer(1), reference=" ")

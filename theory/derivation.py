@@ -39,7 +39,7 @@ import math
 import random
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mpmath
@@ -184,6 +184,7 @@ class DerivationBuilder:
 
     def __init__(self) -> None:
         self._steps: list[Step] = []
+        self._confirmed: list[tuple[str, str]] = []  # (step label, what a further check verified)
 
     # -- the model -----------------------------------------------------------------
     def definition(self, label: str, expr: Any, justification: str = "") -> Step:
@@ -328,6 +329,19 @@ class DerivationBuilder:
         """Copy another derivation's steps (already checked when it was built)."""
         return [self._add(step) for step in derivation.steps]
 
+    def confirm(self, label: str, what: str, holds: bool, failure: str) -> None:
+        """A further check of step ``label`` that the derivation's own code makes, shown with the step.
+
+        For what the step kinds cannot state: a closed form against its recursion at each of
+        several t, a case split that must partition a range, a helper's series against SymPy's.
+        Raises DerivationCheckError(label, failure) unless ``holds``; otherwise ``what`` is added
+        to the step's check (report, results.json, ``convergence show``). The step may come
+        later; by ``finish`` it must be a checked step (computed, identity or inequality).
+        """
+        if not holds:
+            raise DerivationCheckError(label, failure)
+        self._confirmed.append((label, what))
+
     # -- result ----------------------------------------------------------------------
     def finish(self, *assumptions: Any, result: Step | str | None = None) -> Derivation:
         """Seal the steps; the result is the value of step ``result`` (default: the last step).
@@ -351,7 +365,21 @@ class DerivationBuilder:
             chosen = matches[-1]
         if chosen.kind not in (COMPUTED, IDENTITY):
             raise DerivationCheckError(chosen.label, f"the result must be a computed or identity step, not {chosen.kind}")
-        return Derivation(tuple(self._steps), sp.sympify(chosen.value), tuple(assumptions), chosen.label)
+        return Derivation(self._with_confirmations(), sp.sympify(chosen.value), tuple(assumptions), chosen.label)
+
+    def _with_confirmations(self) -> tuple[Step, ...]:
+        """The steps, each confirmed step's check extended by what ``confirm`` verified."""
+        steps = list(self._steps)
+        for label, what in self._confirmed:
+            at = [i for i, step in enumerate(steps) if step.label == label]
+            if not at:
+                raise DerivationCheckError(label, "a further check names a step that is not in this derivation")
+            step = steps[at[-1]]
+            if step.check is None:
+                raise DerivationCheckError(label, f"a further check needs a checked step, not a {step.kind} step")
+            detail = "; ".join(filter(None, [step.check.detail, f"also {what}"]))
+            steps[at[-1]] = replace(step, check=replace(step.check, detail=detail))
+        return tuple(steps)
 
     # -- internals -------------------------------------------------------------------
     def _add(self, step: Step) -> Step:

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder, DerivationCheckError
+from .derivation import Derivation, DerivationBuilder
 from .symbols import L, beta, eta, h, k, kappa, lam, mu, t, z
 from .unrolling import unroll
 
@@ -178,26 +178,26 @@ def valley() -> Derivation:
     for _ in range(4):
         seq.append(sp.expand(rec.rhs.subs({e(t): seq[-1], e(t - 1): seq[-2]})))
     at = {n: closed.rhs.subs(t, n).subs(c_sym, c) for n in range(6)}
-    if len(at) != len(seq):  # the closed form is evaluated at every step the recursion was run to
-        raise DerivationCheckError("Check", f"{len(seq)} steps of the recursion, {len(at)} of the closed form")
     # Every step is checked; the last is shown, its index and value read off the list together.
     *earlier, (last, value) = enumerate(seq)
-    for n, value_n in earlier:
-        if sp.simplify(sp.expand(at[n] - value_n)) != 0:
-            raise DerivationCheckError("Check", f"closed form differs from the recursion at t = {n}")
+    differs = [n for n, value_n in earlier if sp.simplify(sp.expand(at[n] - value_n)) != 0]
+    d.confirm("Check", f"equal to the recursion at t = 0, …, {last - 1}", len(at) == len(seq) and not differs,
+              f"closed form differs from the recursion at t = {differs[0]}" if differs else
+              f"{len(seq)} steps of the recursion, {len(at)} of the closed form")
     d.identity("Check", sp.Eq(e(last), sp.factor(value)), equals=at[last], uses=[rec, closed],
                justification=f"the closed form reproduces the recursion (verified for t ≤ {last})")
     n_ = sp.Symbol("n", integer=True)
     real = _chebyshev_u(n_, c_sym)
     cases = [cond.as_set() for _, cond in real.args]
     overlaps = [sp.Intersection(x_, y_) for i_, x_ in enumerate(cases) for y_ in cases[i_ + 1:]]
-    if sp.Union(*cases) != sp.Complement(sp.Reals, sp.FiniteSet(-1, 1)) or any(o != sp.S.EmptySet for o in overlaps):
-        raise DerivationCheckError("Real form of Uₙ", f"the cases {cases} do not partition c ≠ ±1")
     U_ = sp.Function("U")
     theta_, phi_ = sp.Symbol("theta", positive=True), sp.Symbol("phi", positive=True)
     angles = [(sp.acos(c_sym), theta_, sp.cos(theta_), "|c| < 1, c = cos θ", "sin((n + 1)θ)/sin θ"),
               (sp.acosh(c_sym), phi_, sp.cosh(phi_), "c > 1, c = cosh φ", "sinh((n + 1)φ)/sinh φ"),
               (sp.acosh(-c_sym), phi_, -sp.cosh(phi_), "c < −1, c = −cosh φ", "(−1)ⁿ sinh((n + 1)φ)/sinh φ")]
+    d.confirm(f"Real form of Uₙ, {angles[0][3]}", "the three cases' ranges partition c ≠ ±1",
+              sp.Union(*cases) == sp.Complement(sp.Reals, sp.FiniteSet(-1, 1))
+              and all(o == sp.S.EmptySet for o in overlaps), f"the cases {cases} do not partition c ≠ ±1")
     def chebyshev_conditions(u, c_):  # U_(n+1) − 2cU_n + U_(n−1), U₀, U₁ for a sequence u(m)
         return u(n_ + 1) - 2 * c_ * u(n_) + u(n_ - 1), u(0), u(1)
 

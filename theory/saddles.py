@@ -10,7 +10,7 @@ from functools import cache
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder, DerivationCheckError, prove_equal
+from .derivation import Derivation, DerivationBuilder, prove_equal
 from .moments import expectation
 from .symbols import beta, eta, z
 from .unrolling import unroll
@@ -109,8 +109,9 @@ def escape_time() -> Derivation:
                           [rescaled], "Σ_(k≥1) of the squared weights of ξ_k (independent, unit variance), "
                           "geometric summation with ratio (1 + ηγ)^(−2)")
     s_value = var_step.rhs ** sp.Rational(1, 2)
-    if prove_equal(var_step.lhs.subs(scale, s_value), var_step.rhs) is None:
-        raise DerivationCheckError("Its variance", f"s = {s_value} does not give Var(s·Z) = {var_step.rhs}")
+    d.confirm("Its variance", "s = √(right side) reproduces Var(s·Z)",
+              prove_equal(var_step.lhs.subs(scale, s_value), var_step.rhs) is not None,
+              f"s = {s_value} does not give Var(s·Z) = {var_step.rhs}")
     zz = sp.Symbol("z", positive=True)
     half = d.definition("Median of |Z|", sp.Eq(sp.erf(zz / sp.sqrt(2)), sp.Rational(1, 2)),
                         "P(|Z| ≤ z) = erf(z/√2) = 1/2 for Z standard normal")
@@ -252,9 +253,10 @@ def flat_occupancy() -> Derivation:
     value, slope = sp.Function("f"), sp.Function("f_prime")  # f_prime prints as f'
     barrier = well.rhs.args[0].cond.rhs  # where the definition switches pieces (x < barrier)
     slope_at_barrier = sp.diff(left, x).subs(x, barrier)
-    if sp.simplify(slope_at_barrier - sp.diff(right, x).subs(x, barrier)) != 0 or \
-            sp.simplify(left.subs(x, barrier) - right.subs(x, barrier)) != 0:
-        raise DerivationCheckError("Minima, barrier, slopes", "the two pieces' values or slopes differ at the switch")
+    d.confirm("Minima, barrier, slopes", "the two pieces meet with equal values and slopes at the switch",
+              sp.simplify(slope_at_barrier - sp.diff(right, x).subs(x, barrier)) == 0
+              and sp.simplify(left.subs(x, barrier) - right.subs(x, barrier)) == 0,
+              "the two pieces' values or slopes differ at the switch")
     # The points shown are the points checked, and the minima are evaluated on the whole definition
     # (each must lie in the piece whose zero it is).
     minima = (-w_f, w_s)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder, DerivationCheckError, prove_equal
+from .derivation import Derivation, DerivationBuilder, prove_equal
 from .symbols import eta, t
 
 eta_0 = sp.Symbol("eta_0", positive=True)
@@ -183,8 +183,9 @@ def decay_exact_bottom_seed() -> Derivation:
     # The remaining fraction, typed once for the reading and the claim: at the unrolled error it must be
     # the product of the per-step factors alone (a fraction of e₀, whatever e₀ is).
     fraction = e_t / e0
-    if prove_equal(fraction.subs(e_t, after), product_to) is None:
-        raise DerivationCheckError("Seed 003's reading", f"{fraction} at e_t = {after} is not e_t/e_0 = {product_to}")
+    d.confirm("Claimed remaining fraction", "e_t/e₀ at the unrolled e_t is the product of the per-step factors",
+              prove_equal(fraction.subs(e_t, after), product_to) is not None,
+              f"{fraction} at e_t = {after} is not e_t/e_0 = {product_to}")
     reading = d.definition("Seed 003's reading", sp.Eq(sp.Limit(fraction, t, sp.oo), 0),
                            "'drains the energy out of the bouncing, letting the optimizer glide into the exact bottom': "
                            "the remaining fraction of the initial error is zero")

@@ -16,7 +16,7 @@ from functools import cache
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder, DerivationCheckError, prove_equal
+from .derivation import Derivation, DerivationBuilder, prove_equal
 from .moments import expectation, stated_groups
 from .symbols import beta, eta, t
 from .unrolling import unroll
@@ -344,7 +344,7 @@ def _leading_order(expr: sp.Expr, x: sp.Symbol) -> int:
     return min(m[0] for m in poly.monoms())
 
 
-def _power_sum_series(n_sym: sp.Expr, x: sp.Symbol, factor: int, order: int) -> sp.Expr:
+def _power_sum_series(d: DerivationBuilder, n_sym: sp.Expr, x: sp.Symbol, factor: int, order: int) -> sp.Expr:
     """Σ_{m=0}^{n−1} (1 − x)^(factor·m) up to x^order, with n symbolic (binomial series, Faulhaber)."""
     m = sp.Symbol("m", integer=True, nonnegative=True)
     total = 0
@@ -354,12 +354,15 @@ def _power_sum_series(n_sym: sp.Expr, x: sp.Symbol, factor: int, order: int) -> 
     total = sp.expand(total)
     # Checked against SymPy's series of the sum itself to the same order, at a few n (a term missing or
     # beyond the order, or a wrong sign, differs there).
-    for n_ in (2, 3, 5):
-        direct = sp.series(sum((1 - x) ** (factor * m_) for m_ in range(n_)), x, 0, order + 1).removeO()
-        if prove_equal(total.subs(n_sym, n_), direct) is None:
-            raise DerivationCheckError("Reshuffled: spread of the weights",
-                                       f"Σ_m (1 − h)^({factor}m) to h^{order} at n = {n_} is {direct}, "
-                                       f"not {total.subs(n_sym, n_)}")
+    power = "m" if factor == 1 else f"({factor}m)"
+    to_order = "h" + str(order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    direct = {n_: sp.series(sum((1 - x) ** (factor * m_) for m_ in range(n_)), x, 0, order + 1).removeO()
+              for n_ in (2, 3, 5)}
+    wrong = [n_ for n_, series in direct.items() if prove_equal(total.subs(n_sym, n_), series) is None]
+    d.confirm("Reshuffled: spread of the weights",
+              f"Σ_m (1 − h)^{power} to {to_order} is SymPy's series of the sum at n = 2, 3, 5", not wrong,
+              f"Σ_m (1 − h)^{power} to {to_order} at n = {wrong[0]} is {direct[wrong[0]]}, "
+              f"not {total.subs(n_sym, wrong[0])}" if wrong else "")
     return total
 
 
@@ -446,19 +449,20 @@ def shuffling_exponents() -> Derivation:
                           justification="variance of Σ_m w_m c_π(m): S₂ variances, S₁² − S₂ covariances; "
                                         "w_m = q^m − 1 (the weights after subtracting Σ c = 0), S₁ = Σ_m w_m, "
                                         "S₂ = Σ_m w_m²; checked against the epoch map's noise for n = 2, 3, 4")
-    sum_w = sp.expand(_power_sum_series(n, x, 1, 3) - n)
-    sum_w2 = sp.expand(_power_sum_series(n, x, 2, 3) - 2 * _power_sum_series(n, x, 1, 3) + n)
+    power_sum = _power_sum_series(d, n, x, 1, 3)
+    sum_w = sp.expand(power_sum - n)
+    sum_w2 = sp.expand(_power_sum_series(d, n, x, 2, 3) - 2 * power_sum + n)
     # The power-sum forms are S₁ and S₂ as the identity above defines them, to h³, at a few n.
     for name, series_form in ((S1, sum_w), (S2, sum_w2)):
-        for n_ in (2, 3, 5):
-            direct = sp.series(weight_sums[name].subs(n, n_).doit(), x, 0, 4).removeO()
-            if prove_equal(series_form.subs(n, n_), direct) is None:
-                raise DerivationCheckError("Reshuffled: spread of the weights",
-                                           f"{name} to h³ at n = {n_} is {direct}, not {series_form.subs(n, n_)}")
+        direct = {n_: sp.series(weight_sums[name].subs(n, n_).doit(), x, 0, 4).removeO() for n_ in (2, 3, 5)}
+        wrong = [n_ for n_, series in direct.items() if prove_equal(series_form.subs(n, n_), series) is None]
+        d.confirm("Reshuffled: spread of the weights", f"{sp.pretty(name)} to h³ is the series of its sum at n = 2, 3, 5",
+                  not wrong, f"{name} to h³ at n = {wrong[0]} is {direct[wrong[0]]}, "
+                             f"not {series_form.subs(n, wrong[0])}" if wrong else "")
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
     spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) * per_step / scale)
-    if spread.has(eta) or spread.has(s):  # in the right units the spread depends on h and n only
-        raise DerivationCheckError("Reshuffled: spread of the weights", f"{scale} is not the unit of Var ξ: {spread}")
+    d.confirm("Reshuffled: spread of the weights", "in units of (ηs)² the spread depends on h and n only",
+              not (spread.has(eta) or spread.has(s)), f"{scale} is not the unit of Var ξ: {spread}")
     spread_order = _leading_order(spread, x)
     leading_spread = sp.factor(sp.Poly(spread, x).coeff_monomial(x**spread_order))
     spread_step = d.computed("Reshuffled: spread of the weights",

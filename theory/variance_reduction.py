@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder, DerivationCheckError
+from .derivation import Derivation, DerivationBuilder
 from .moments import expectation, stated_groups
 from .symbols import L, eta, mu
 
@@ -189,8 +189,9 @@ def sgd_suboptimality_exponent() -> Derivation:
     local = sp.simplify(sp.diff(sp.log(tracking.rhs), t) * t)  # −ω − (its O(η_t) correction, a multiple of ω)
     decaying = sp.Symbol("omega", positive=True)  # ω > 0: η_t → 0; at ω = 0 the correction vanishes identically
     exponent = sp.limit(local.subs(omega, decaying), t, sp.oo).subs(decaying, omega)
-    if sp.simplify(local.subs(omega, 0) - exponent.subs(omega, 0)) != 0:
-        raise DerivationCheckError("Exponent in t", "the constant-step case ω = 0 does not have the limit's exponent")
+    d.confirm("Exponent in t", "at ω = 0 (constant steps) the exponent is the limit's",
+              sp.simplify(local.subs(omega, 0) - exponent.subs(omega, 0)) == 0,
+              "the constant-step case ω = 0 does not have the limit's exponent")
     d.computed("Exponent in t", sp.Eq(sp.Symbol("p"), exponent), [tracking], "d log e / d log t as t → ∞",
                "one evaluation per step; for ω > 0 the O(η_t) correction of the balance vanishes, for ω = 0 it is 0")
     return d.finish("σ*² > 0", "0 ≤ ω ≤ 1", "2cμ > 1 when ω = 1")
