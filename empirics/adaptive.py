@@ -168,7 +168,7 @@ def drive(
     # No divergence tracking (blowup=None): with ε = 0 an iterate may be 0/0 while the moments,
     # which impulse responses and the max-step claim read, stay meaningful; zeroing would lose them.
     trajectory = run(clocked(optimizer, gradient_at, project), None, x0, steps,
-                     checkpoints=np.empty(0, dtype=int), blowup=None, every_step=record)
+                     checkpoints=(), blowup=None, every_step=record)
     return Drive(np.asarray(sorted(wanted)), np.stack(recorded), trajectory.x_final, finite)
 
 
@@ -283,5 +283,5 @@ def online_regret(optimizer: Optimizer, problem: PeriodicLinearOnline, x0: np.nd
             regret = regret + problem.loss(t + 1, x) - problem.loss(t + 1, ref)
 
     run(clocked(optimizer, problem.grad, problem.project), None, x0, steps,
-        checkpoints=np.empty(0, dtype=int), blowup=None, every_step=account)
+        checkpoints=(), blowup=None, every_step=account)
     return np.stack(recorded_x), np.stack(recorded_r), finite

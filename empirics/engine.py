@@ -193,7 +193,8 @@ def run(
         x0: starting points, shape (runs, dim).
         steps: number of updates T.
         observe: maps x (runs, dim) to per-run observations (default: x itself).
-        checkpoints: steps t in [0, T] at which to observe (default: every step; may be empty).
+        checkpoints: steps t in [0, T] at which to observe (default: every step; () for none, when
+            an every_step watcher does the observing).
         blowup: norm beyond which a run counts as diverged; None tracks no divergence
             (a non-finite run carries on, nothing is zeroed: for drivers whose state stays
             meaningful when x does not, e.g. Adam's moments at ε = 0).

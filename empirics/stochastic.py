@@ -330,7 +330,7 @@ def run_sgd(
             kept["sum"] = obs if kept["sum"] is None else kept["sum"] + obs
 
     method = sgd_method(oracle, rng, lambda t: schedule(t - 1), momentum, clip, project)
-    trajectory = run(method, None, x0, steps, checkpoints=np.empty(0, dtype=int), blowup=blowup,
+    trajectory = run(method, None, x0, steps, checkpoints=(), blowup=blowup,
                      every_step=watch)
     time_average = None
     if kept["sum"] is not None:

@@ -99,7 +99,7 @@ def experiment(params, rng):
 
     oracle = GaussianNoiseOracle(lambda z: well.grad(z[:, 0])[:, None], sigma_b[:, None])
     run(sgd_method(oracle, rng, step_size), None, np.zeros((len(eta_b), 1)), int(steps_b.max()),
-        checkpoints=np.empty(0, dtype=int), every_step=count_flat)
+        checkpoints=(), every_step=count_flat)
     p_run = (flat_steps / (steps_b - burn_b)).reshape(len(etas), runs)
     # Student t across runs, Bonferroni over the k judged points (the larger steps are shown only).
     occupancy = mean_interval(p_run, ALPHA, axis=1, points=k)

@@ -68,7 +68,7 @@ def _leaves(eta_v, depth, steps):
 
         # blowup=None: a run that leaves the basin is judged by `grew`, not zeroed
         trajectory = run(gradient_descent(eta_v[:, None]), well.grad, w_s + start, steps,
-                         checkpoints=np.empty(0, dtype=int), blowup=None, every_step=watch)
+                         checkpoints=(), blowup=None, every_step=watch)
         end = np.abs(trajectory.x_final - w_s)
         # Converging: never grew beyond 10× the start offset (in the linear regime |e| is monotone, so
         # a multiplier of modulus > 1 + 1e-2 is caught within ~230 steps whatever happens after it
@@ -92,7 +92,7 @@ def _sgd_mean_leaves(eta_v, runs, steps, noise_step, seed):
         # and σ), so blowup=None: a row that blows up in one column must not be zeroed in the others.
         oracle = GaussianNoiseOracle(lambda theta: a * theta, noise_step / eta_v)
         trajectory = run(sgd_method(oracle, np.random.default_rng(seed), eta_v), None, np.ones((runs, len(eta_v))),
-                         steps, checkpoints=np.empty(0, dtype=int), blowup=None)
+                         steps, checkpoints=(), blowup=None)
         end = np.abs(trajectory.x_final.mean(axis=0))
         return ~(np.isfinite(end) & (end < 1.0))  # the mean grew beyond its start |θ₀| = 1
 

@@ -33,7 +33,7 @@ def impulse_weights(betas: np.ndarray, steps: int) -> np.ndarray:
         if t >= 1:
             weights.append(state[0][:, 0].copy())
 
-    run(pulse, None, np.zeros((len(betas), 1)), steps, checkpoints=np.empty(0, dtype=int), every_step=velocity)
+    run(pulse, None, np.zeros((len(betas), 1)), steps, checkpoints=(), every_step=velocity)
     return np.array(weights)
 
 

@@ -38,7 +38,7 @@ def _run_all(grad, x0, eta_, beta_, steps):
             if t >= 1:
                 xs.append(x.copy()), vs.append(state[0].copy())
 
-        run(opt, grad, x0, steps, checkpoints=np.empty(0, dtype=int), blowup=None, every_step=every)
+        run(opt, grad, x0, steps, checkpoints=(), blowup=None, every_step=every)
         return np.array(xs), np.array(vs)
 
     x_la, v_la = record(nesterov_lookahead(eta_, beta_))

@@ -67,7 +67,7 @@ def _noisy_escape_times(eta_v, gam, sigma_v, steps, radius, rng):
         return not np.isnan(tau).any()
 
     run(sgd_method(oracle, rng, eta_v[:, None]), None, np.zeros((len(eta_v), 1)), steps,
-        checkpoints=np.empty(0, dtype=int), blowup=None, every_step=first_crossing)
+        checkpoints=(), blowup=None, every_step=first_crossing)
     return tau
 
 
@@ -83,7 +83,7 @@ def _escape_step(a, gam, quartic, eta_v, y0, radius, steps):
     start = np.stack([np.ones_like(eta_v), np.asarray(y0, dtype=float)], axis=1)
     # blowup=None: a run that escaped early keeps growing until the last one has
     run(gradient_descent(eta_v[:, None]), Saddle(a, gam, quartic).grad, start, steps,
-        checkpoints=np.empty(0, dtype=int), blowup=None, every_step=first_step_beyond)
+        checkpoints=(), blowup=None, every_step=first_step_beyond)
     return hit.astype(float)
 
 

@@ -48,7 +48,7 @@ def experiment(params, rng):
         y_before[:] = x[:, 1]
 
     # blowup=None: runs are sized to stay below 1e200 in |y|, past the engine's default blow-up norm
-    run(opt, grad, np.ones((len(b), 2)), total, checkpoints=np.empty(0, dtype=int), blowup=None, every_step=growth)
+    run(opt, grad, np.ones((len(b), 2)), total, checkpoints=(), blowup=None, every_step=growth)
     grid_h = np.geomspace(min(params["eta_gamma"]), max(params["eta_gamma"]), 100)
     measured = tuple(Series(f"measured, β = {bv:g}", h[b == bv], ratio[b == bv], kind="scatter")
                      for bv in params["betas"])
