@@ -21,6 +21,7 @@ from theory.derivation import Derivation, DerivationCheckError
 from .comparisons import Comparison
 from .errors import ClaimDefinitionError
 from .measurement import Measurement
+from .models import Model, mismatch
 from .verdicts import Verdict
 
 _MISSING: Any = object()
@@ -98,6 +99,7 @@ class Claim:
     corrects: str | None = None  # for a seed statement: the id of the corrected claim
     notes: str = ""
     certificate: Certificate | None = None  # optional third leg: a PEP worst-case certificate (certificates/)
+    models: tuple[Model, ...] = ()  # the experiment's code for typeset definitions, checked at load (models.py)
     path: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -133,15 +135,26 @@ class Claim:
         object.__setattr__(self, "mutants", mutants)
         if self.certificate is not None and not isinstance(self.certificate, Certificate):
             raise ClaimDefinitionError("certificate", "must be a certificates.Certificate or None")
+        models = tuple(self.models) if isinstance(self.models, (list, tuple)) else None
+        if models is None or not all(isinstance(m, Model) for m in models):
+            raise ClaimDefinitionError("models", "must be a tuple of Model(step, numeric, ranges)")
+        object.__setattr__(self, "models", models)
 
     def check_theory(self) -> None:
-        """Build the derivation and check the symbol map against it.
+        """Build the derivation, check the symbol map against it and the models against their steps.
 
         Kept out of ``__post_init__`` because building a derivation runs SymPy
         (solve, summation, simplify), which is the slow part of loading a claim:
         discovery checks the claims a command selects, not every file.
         """
         self._check_symbols()
+        for model in self.models:
+            try:
+                problem = mismatch(self.theory, model)
+            except Exception as exc:  # e.g. a step SymPy cannot evaluate at the points
+                problem = f"model of step {model.step!r} could not be checked: {type(exc).__name__}: {exc}"
+            if problem is not None:
+                raise ClaimDefinitionError("models", problem)
 
     def _check_symbols(self) -> None:
         """Mapped symbols exist in the derivation; the result's and mutants' symbols are all mapped."""

@@ -190,6 +190,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(f"  {i}. {step['label']}: {step['text']}")
         justification = f" {step['justification']}" if step["justification"] else ""
         print(f"     [{step.get('check', 'unchecked')}]{justification}")
+        if step.get("model_points"):
+            print(f"     the experiment's code for it agrees at {step['model_points']} seeded points")
         if step.get("reference"):
             print(f"     reference: {step['reference']}")
     counts = record["theory"].get("counts") or {}

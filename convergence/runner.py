@@ -38,6 +38,7 @@ from .discovery import check_claim_theory
 from .errors import ClaimDefinitionError
 from .jsonable import to_jsonable
 from .measurement import Figure, Measurement, Series
+from .models import MODEL_POINTS
 from .overrides import apply as apply_overrides
 from .resolution import assess
 from .seeds import claim_rng
@@ -97,6 +98,7 @@ def describe_step_check(step: Step) -> dict[str, Any]:
         "detail": check.detail if check else "",
         "points": check.points if check and check.method == "sampled" else None,
         "worst_slack": check.worst_slack if check and check.method == "sampled" else None,
+        "confirmed": list(check.confirmed) if check else [],
         "uses": list(step.uses),
         "how": step.how,
         "reference": step.reference,
@@ -106,6 +108,7 @@ def describe_step_check(step: Step) -> dict[str, Any]:
 def describe_theory(claim: Claim) -> dict[str, Any]:
     """The derivation in every printed form the report and ``show`` need."""
     derivation = claim.theory
+    modelled = {model.step for model in claim.models}
     return {
         "srepr": sp.srepr(derivation.result),
         "text": to_text(derivation.result),
@@ -120,6 +123,7 @@ def describe_theory(claim: Claim) -> dict[str, Any]:
                 "latex": to_latex(step.expr),
                 "justification": step.justification,
                 **describe_step_check(step),
+                **({"model_points": MODEL_POINTS} if step.label in modelled else {}),
             }
             for step in derivation.steps
         ],

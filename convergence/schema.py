@@ -216,7 +216,8 @@ MUTANT_FIELDS: dict[str, Callable[[Any], bool]] = {
 _STEP = {**{name: _opt_str for name in ("label", "text", "typst", "latex", "justification", "kind", "check",
                                          "method", "detail", "how", "reference")},
          "points": _optional(_is_number), "worst_slack": _optional(_is_number),
-         "uses": _optional(_list_of(_is_str))}
+         "uses": _optional(_list_of(_is_str)), "confirmed": _optional(_list_of(_is_str)),
+         "model_points": _optional(_is_number)}
 _SERIES = {"label": _opt_str, "kind": _opt_str, "role": _opt_str,
            **{name: _array for name in ("x", "y", "lower", "upper", "z")}}
 NESTED_FIELDS: dict[str, dict[str, Callable[[Any], bool]]] = {

@@ -49,10 +49,17 @@ def _points(n: Any) -> str:
 
 def step_check(step: Mapping[str, Any]) -> str:
     """The check line under a step: ✓ symbolic / ✓ sampled 10⁴ points, worst slack … / cited / definition."""
+    confirmed = [f" #check-ok[· also ✓ {text(what)}]" for what in step.get("confirmed") or [] if isinstance(what, str)]
+    return _base_check(step) + "".join(confirmed)
+
+
+def _base_check(step: Mapping[str, Any]) -> str:
     kind = step.get("kind")
     method = step.get("method")
     if kind in ("definition", "assumption"):
-        return f"#check-open[{kind}]"
+        points = step.get("model_points")
+        model = f" #check-ok[✓ the experiment's code agrees at {points} points]" if isinstance(points, int) else ""
+        return f"#check-open[{kind}]{model}"
     if kind == "cited":
         reference = step.get("reference") or ""
         return "#check-open[cited]" + (f" {text(reference)}" if reference else "")

@@ -135,7 +135,9 @@ def test_a_further_check_is_shown_with_its_step_and_refuses_when_it_fails():
     d.confirm("Gradient", "its value at x = 1 is 2a", True, "unused")  # the step may come later
     d.computed("Gradient", sp.Eq(sp.Symbol("g"), sp.diff(f.rhs, x)), uses=[f], how="diff")
     step = d.finish("a > 0").steps[-1]
-    assert step.check.describe() == "computed (diff of Objective; also its value at x = 1 is 2a)"
+    assert step.check.confirmed == ("its value at x = 1 is 2a",)
+    assert step.check.describe() == "computed (diff of Objective); also its value at x = 1 is 2a"
+    assert step.check_text() == "✓ computed (diff); also ✓ its value at x = 1 is 2a"
     with pytest.raises(DerivationCheckError, match="step 'Gradient': at x = 1 it is 3a"):
         DerivationBuilder().confirm("Gradient", "its value at x = 1 is 2a", False, "at x = 1 it is 3a")
 

@@ -86,12 +86,15 @@ class Check:
     detail: str = ""
     points: int = 0
     worst_slack: float | None = None
+    confirmed: tuple[str, ...] = ()  # further checks made by ``DerivationBuilder.confirm``, in words
 
     def describe(self) -> str:
         if self.method == "sampled":
             slack = "" if self.worst_slack is None else f", worst slack {self.worst_slack:.3g}"
-            return f"sampled {self.points} points{slack}"
-        return self.method if not self.detail else f"{self.method} ({self.detail})"
+            described = f"sampled {self.points} points{slack}"
+        else:
+            described = self.method if not self.detail else f"{self.method} ({self.detail})"
+        return "; ".join([described, *(f"also {what}" for what in self.confirmed)])
 
 
 @dataclass(frozen=True)
@@ -134,10 +137,12 @@ class Step:
             return "unchecked"
         if self.check.method == "sampled":
             slack = "" if self.check.worst_slack is None else f", worst slack {self.check.worst_slack:.2g}"
-            return f"✓ sampled {self.check.points} points{slack}"
-        if self.kind == COMPUTED:
-            return f"✓ computed ({self.how})" if self.how else "✓ computed"
-        return f"✓ {self.check.method}"
+            line = f"✓ sampled {self.check.points} points{slack}"
+        elif self.kind == COMPUTED:
+            line = f"✓ computed ({self.how})" if self.how else "✓ computed"
+        else:
+            line = f"✓ {self.check.method}"
+        return "; ".join([line, *(f"also ✓ {what}" for what in self.check.confirmed)])
 
 
 @dataclass(frozen=True)
@@ -377,8 +382,7 @@ class DerivationBuilder:
             step = steps[at[-1]]
             if step.check is None:
                 raise DerivationCheckError(label, f"a further check needs a checked step, not a {step.kind} step")
-            detail = "; ".join(filter(None, [step.check.detail, f"also {what}"]))
-            steps[at[-1]] = replace(step, check=replace(step.check, detail=detail))
+            steps[at[-1]] = replace(step, check=replace(step.check, confirmed=(*step.check.confirmed, what)))
         return tuple(steps)
 
     # -- internals -------------------------------------------------------------------

@@ -193,10 +193,11 @@ def momentum_noise_ball() -> Derivation:
     solution = sp.solve([eq0.expr, eq1.expr], [g0, g1], dict=True)[0]
     var = d.computed("Solution", sp.Eq(g0, sp.factor(sp.simplify(solution[g0]))), [eq0, eq1], "solve",
                      "two linear equations (Yule–Walker for an AR(2) process)")
-    ratio = sp.limit(sp.simplify(var.rhs / var.rhs.subs(beta, 0)), eta, 0)
-    d.identity("Inflation over plain SGD (η → 0)", sp.Eq(sp.Symbol("gamma_0") / sp.Symbol("v_SGD"), 1 / (1 - beta)),
-               equals=ratio, uses=[var], justification="ratio to β = 0 (plain SGD), limit η → 0 (computed): at equal "
-                                                       "η momentum inflates the ball by 1/(1 − β)")
+    plain = sp.Symbol("v_SGD")
+    d.identity("Inflation over plain SGD (η → 0)", sp.Eq(sp.Limit(g0 / plain, eta, 0), 1 / (1 - beta)),
+               where={g0: var.rhs, plain: var.rhs.subs(beta, 0)}, uses=[var],
+               justification="ratio to β = 0 (plain SGD), limit η → 0 (computed): at equal "
+                             "η momentum inflates the ball by 1/(1 − β)")
     return d.finish("heavy ball in the sum form, 0 ≤ β < 1", "0 < ηa < 2(1 + β)", result=var)
 
 
@@ -531,7 +532,7 @@ def clipping() -> Derivation:
                                "|θ| ≤ max(|θ₀|, ηc): bounded, and eventually every step is clipped")
     th = sp.Symbol("theta", real=True)
     B_neg = p * A / (1 - p)
-    noise = d.definition("Asymmetric noise", sp.Eq(sp.Symbol("xi"), sp.Piecewise((A, sp.Symbol("w.p. p") > 0),
+    noise = d.definition("Asymmetric noise", sp.Eq(sp.Symbol("xi"), sp.Piecewise((A, sp.Symbol("w.p. p")),
                                                                                   (-B_neg, True))),
                          "+A with probability p, −pA/(1 − p) otherwise")
     up, down = (case.expr for case in noise.rhs.args)  # the two values as defined: +A w.p. p, else the other

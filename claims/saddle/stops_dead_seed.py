@@ -27,7 +27,7 @@ does not move" (distance d₀ of the start).
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Exact, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
 from empirics.problems import Saddle
@@ -84,6 +84,8 @@ CLAIM = Claim(
     comparison=Exact(rtol=0.0, atol=1e-9),
     expected=Verdict.REFUTED,
     corrects="saddle.escape-time",
+    models=(Model("The bounded saddle", lambda x, y, a, gamma: Saddle(a, gamma, 1.0).value(np.stack([x, y], axis=1)),
+                  ranges={"x": (-3, 3), "y": (-3, 3), "a": (0.1, 5), "gamma": (0.1, 5)}),),
     mutants=(
         Mutant("GD stops where the outward pull y(γ − y²) peaks: distance √γ − √(γ/3)",
                sp.sqrt(gamma) - sp.sqrt(gamma / 3)),

@@ -1,0 +1,99 @@
+"""A claim's Model ties a typeset definition to the experiment's code for it: checked when the claim loads."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from convergence.models import MODEL_POINTS, Model, mismatch
+from theory.derivation import DerivationBuilder
+
+x, y = sp.symbols("x y", real=True)
+a, gamma = sp.symbols("a gamma", positive=True)
+
+
+def _saddle_derivation():
+    d = DerivationBuilder()
+    f = d.definition("Saddle", sp.Eq(sp.Symbol("f"), a * x**2 / 2 - gamma * y**2 / 2 + y**4 / 4))
+    d.computed("Gradient in y", sp.Eq(sp.Symbol("g_y"), sp.diff(f.rhs, y)), uses=[f], how="diff")
+    return d.finish("a, γ > 0")
+
+
+RANGES = {"x": (-3, 3), "y": (-3, 3), "a": (0.1, 5), "gamma": (0.1, 5)}
+
+
+def test_the_experiments_code_for_the_typeset_model_agrees():
+    def value(x, y, a, gamma):
+        return 0.5 * (a * x**2 - gamma * y**2) + y**4 / 4
+
+    assert mismatch(_saddle_derivation(), Model("Saddle", value, RANGES)) is None
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda x, y, a, gamma: 0.5 * (a * x**2 - gamma * y**2) + y**4 / 3,  # one coefficient
+    lambda x, y, a, gamma: 0.5 * (a * x**2 + gamma * y**2) + y**4 / 4,  # one sign
+    lambda x, y, a, gamma: (0.5 * (a * x**2 - gamma * y**2) + y**4 / 4) * (1 + 0.02 * (x > 2.5)),  # 2 % in a corner
+])
+def test_code_that_differs_anywhere_in_the_ranges_is_refused_with_the_point(wrong):
+    message = mismatch(_saddle_derivation(), Model("Saddle", wrong, RANGES))
+    assert message.startswith("step 'Saddle' is not what the experiment computes: at a = ")
+    assert f"of {MODEL_POINTS} points differ" in message
+
+
+def test_a_malformed_model_is_named_in_one_line():
+    derivation = _saddle_derivation()
+    value = lambda x, y, a, gamma: x  # noqa: E731
+    assert "does not have" in mismatch(derivation, Model("Sadle", value, RANGES))
+    without_gamma = {k: v for k, v in RANGES.items() if k != "gamma"}
+    assert "['gamma'] have no sampling range" in mismatch(derivation, Model("Saddle", value, without_gamma))
+    assert "raised ZeroDivisionError" in mismatch(derivation, Model("Saddle", lambda **_: 1 / 0, RANGES))
+
+
+def test_a_claim_with_a_wrong_model_is_refused_at_load(tmp_path, monkeypatch):
+    from convergence.discovery import check_claim_theory, discover
+    from convergence.errors import ClaimDefinitionError
+
+    root = tmp_path / "modelclaims"
+    (root / "toy").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "toy" / "__init__.py").write_text("")
+    (root / "toy" / "claim.py").write_text('''
+import numpy as np
+from convergence import Claim, Measurement, Model, Mutant, Params, Source, Tight, Verdict
+from theory.gd import quadratic_stability
+from theory.symbols import lam
+
+def experiment(params, rng):
+    return Measurement(values=np.array([2.0]), inputs={"lam": np.array([1.0])})
+
+CLAIM = Claim(
+    id="toy.model", title="t", statement="s", source=Source("seed 004"),
+    derivation=quadratic_stability, experiment=experiment,
+    params=Params(symbols={"lam": "lambda"}, quick={}, full={}),
+    comparison=Tight(rtol=1e-9), expected=Verdict.CONFIRMED, mutants=(Mutant("m", 1 / lam),),
+    models=(Model("Objective", lambda theta, lambda_: lambda_ * theta**2 / 3,
+                  ranges={"theta": (-2, 2), "lambda": (0.1, 4)}),),
+)
+''')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        (claim,) = discover(root)
+        with pytest.raises(ClaimDefinitionError, match="field 'models': step 'Objective' is not what the experiment"):
+            check_claim_theory(claim)
+    finally:
+        import sys
+        for name in [n for n in sys.modules if n.startswith("modelclaims")]:
+            del sys.modules[name]
+
+
+def test_models_must_be_model_records():
+    from convergence import Claim, Measurement, Mutant, Params, Source, Tight, Verdict
+    from convergence.errors import ClaimDefinitionError
+    from theory.gd import quadratic_stability
+
+    fields = dict(id="toy.model", title="t", statement="s", source=Source("seed 004"), derivation=quadratic_stability,
+                  experiment=lambda params, rng: Measurement(values=np.ones(1), inputs={}),
+                  params=Params(symbols={}, quick={}, full={}), comparison=Tight(rtol=1e-9),
+                  expected=Verdict.CONFIRMED, mutants=(Mutant("m", sp.Integer(1)),))
+    with pytest.raises(ClaimDefinitionError, match="field 'models': must be a tuple of Model"):
+        Claim(**fields, models=("Objective",))
+    assert Claim(**fields, models=[]).models == ()
