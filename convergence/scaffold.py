@@ -88,6 +88,8 @@ CLAIM = Claim(
     mutants=(
         Mutant("TODO: a plausible wrong theory", lambda result: 2 * result),
     ),
+    # Optional: the experiment's code for a definition, checked against the typeset step at load, e.g.
+    # models=(Model("TODO: the model", lambda x: 2 * x, ranges={{"x": (0.1, 10)}}),),
 )
 '''
 

@@ -25,7 +25,7 @@ mutant "Adam preconditions by 1/√λ" predicts a spread √κ = 100, the mutant
 
 import numpy as np
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.adaptive import adam
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
@@ -101,6 +101,8 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-5),
     expected=Verdict.CONFIRMED,
+    models=(Model("Objective", lambda x_t, lambda_i: DiagonalQuadratic(lambda_i[:, None]).value(x_t[:, None]),
+                  ranges={"x_t": (0.01, 3), "lambda_i": (0.1, 10)}),),
     mutants=(
         Mutant("Adam preconditions by 1/√λ (spread √κ)", kappa ** (1 - p / 2)),
         Mutant("GD's spread is κ² (steps ∝ λ²)", kappa ** (2 - 2 * p)),

@@ -20,7 +20,7 @@ misplaced, off by (2T + 2)/(2T + 1)): all ≫ 1e-9.
 
 import numpy as np
 
-from convergence import Claim, Figure, Measurement, Mutant, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
 from empirics.problems import Huber
@@ -71,6 +71,8 @@ CLAIM = Claim(
     comparison=Tight(rtol=1e-9),
     expected=Verdict.CONFIRMED,
     certificate=CERTIFICATE,
+    models=(Model("Huber function", lambda r, L, delta: Huber(L[:, None], delta[:, None]).value(r[:, None]),
+                  ranges={"r": (0.0, 5), "L": (0.1, 5), "delta": (0.1, 2)}),),
     mutants=(
         Mutant("textbook bound L R²/(2T)", L * R**2 / (2 * T)),
         Mutant("asymptotic form L R²/(4T)", L * R**2 / (4 * T)),

@@ -12,7 +12,7 @@ mutant 1.99/λ (0.5 % off) is refuted by six orders of magnitude.
 
 import numpy as np
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.estimators import bisect_threshold, grows
 from empirics.optimizers import gradient_descent
@@ -87,6 +87,8 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-9),
     expected=Verdict.CONFIRMED,
+    models=(Model("Objective", lambda theta, lambda_: DiagonalQuadratic(lambda_[:, None]).value(theta[:, None]),
+                  ranges={"theta": (-3, 3), "lambda": (0.1, 10)}),),
     mutants=(
         Mutant("threshold 1.99/λ (0.5 % low)", lambda r: r * 0.995),
         Mutant("threshold 1/λ (the one-step point, not the divergence point)", 1 / lam),

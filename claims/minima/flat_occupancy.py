@@ -58,7 +58,7 @@ high curvature the runs visit, and so the discretisation bias.
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Stochastic, Verdict
 from empirics.engine import run
 from empirics.problems import DoubleWell
 from empirics.statistics import CLAIM_ALPHA, mean_interval
@@ -158,6 +158,8 @@ CLAIM = Claim(
         "8–9.5 % (resolves −5 % / +6.4 %); 2 % needs ≈ 18× the run time (≈ 7 min), and the O(ηa_s) bias of the "
         "small-step law is itself ≈ 1–3 % at ηa_s = 0.04")),
     expected=Verdict.CONFIRMED,
+    models=(Model("The suite's double well", lambda x, D, w_f, w_s: DoubleWell(D, w_f, w_s).value(x),
+                  ranges={"x": (-3, 3), "D": (0.1, 3), "w_f": (0.5, 3), "w_s": (0.1, 2)}),),
     mutants=(
         Mutant("ratio a_s/a_f (no square root)", a_s / a_f),
         Mutant("equal depths give equal time: ratio 1", sp.Integer(1)),

@@ -37,7 +37,7 @@ import numpy as np
 import sympy as sp
 from scipy import stats
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Stochastic, Verdict
 from empirics.engine import run
 from empirics.estimators import crossing_fraction
 from empirics.optimizers import gradient_descent
@@ -182,6 +182,8 @@ CLAIM = Claim(
     ),
     comparison=Stochastic(alpha=ALPHA, resolution=0.02),
     expected=Verdict.CONFIRMED,
+    models=(Model("Saddle", lambda x, y, a, gamma: Saddle(a, gamma, 0.0).value(np.stack([x, y], axis=1)),
+                  ranges={"x": (-3, 3), "y": (-3, 3), "a": (0.1, 5), "gamma": (0.1, 5)}),),
     mutants=(
         Mutant("linearised: ln(r/y_eff)/(ηγ)", lambda res: res * sp.log(1 + eta * gamma) / (eta * gamma)),
         Mutant("quartic term ignored: the plain law for the bounded saddle", lambda res: res.subs(Q, 0)),

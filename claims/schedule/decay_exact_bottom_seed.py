@@ -36,7 +36,7 @@ part, and is refuted. (The former mutant, "fraction 2⁻⁵²", was a strawman.)
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.problems import DiagonalQuadratic
 from empirics.schedules import exponential, inverse_time
 from empirics.stochastic import ExactGradientOracle, GaussianNoiseOracle, run_sgd
@@ -126,6 +126,8 @@ CLAIM = Claim(
     comparison=Tight(rtol=0.2, atol=1e-9),
     expected=Verdict.REFUTED,
     corrects="schedule.formulas",
+    models=(Model("Exponential decay (seed 003)", lambda eta_0, k, tau: exponential(eta_0, k)(tau),
+                  ranges={"eta_0": (0.01, 2), "k": (0.001, 1), "tau": (0, 200)}),),
     mutants=(Mutant("gradient-flow estimate exp(−aΣη_t) (noise-free, continuous time)",
                     sp.exp(-A * ETA0 / (1 - sp.exp(-K)))),),
     notes="Corrects the reading of schedule.formulas' exponential decay: summable steps stop short of the minimum.",

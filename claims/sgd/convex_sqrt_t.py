@@ -34,7 +34,7 @@ Harvey et al. (2019) construction, Θ(log T/√T).
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Exponent, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.schedules import inverse_sqrt
 from empirics.statistics import CLAIM_ALPHA, slope_across_seeds
 from empirics.stochastic import GaussianNoiseOracle, run_sgd
@@ -94,5 +94,7 @@ CLAIM = Claim(
     ),
     comparison=Exponent(alpha=CLAIM_ALPHA, alternative=-1.0),
     expected=Verdict.CONFIRMED,
+    models=(Model("Steps", lambda c, t: inverse_sqrt(c)(t - 1),  # the engine counts steps from t = 0
+                  ranges={"c": (0.01, 3), "t": (1, 1000)}),),
     mutants=(Mutant("the O(1/T) rate of deterministic smooth convex GD", sp.Integer(-1)),),
 )
