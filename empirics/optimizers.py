@@ -161,3 +161,17 @@ def clocked(optimizer: Optimizer, gradient_at: Callable[[int, np.ndarray], np.nd
         return x_next, (*inner, t)
 
     return Optimizer(f"{optimizer.name}, clocked", init, update)
+
+
+def step_from_iterates(optimizer: Optimizer, eta: Any, grad: GradFn, x_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
+    """x_(t+1) of a one-velocity method (heavy ball, lookahead Nesterov: x ← x − ηv) from two iterates.
+
+    The velocity is the one that took x_(t−1) to x_t = x_(t−1) − ηv_t. For checking a recursion
+    typed in the iterates (x_(t+1) in terms of x_t and x_(t−1)) against the optimizer itself.
+    x_t, x_prev and eta have shape (N,); the optimizer (built with the same η as (N, 1)) and
+    ``grad`` act on (N, 1) batches.
+    """
+    velocity = ((x_prev - x_t) / eta)[:, None]
+    x_next, _ = optimizer.update(x_t[:, None], (velocity,), grad)
+    return x_next[:, 0]
+

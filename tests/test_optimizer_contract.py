@@ -158,3 +158,18 @@ def test_a_schedule_is_called_at_steps_counted_from_one(factory):
 
     run(factory(0.1, schedule=schedule), DiagonalQuadratic(np.array([1.0, 2.0])).grad, np.ones((3, 2)), 5)
     assert [s.tolist() for s in seen] == [[t] for t in range(1, 6)]
+
+
+def test_a_step_from_two_iterates_is_the_momentum_recursion():
+    """x_(t+1) = x_t + β(x_t − x_(t−1)) − ηλx_t (heavy ball), (1 − ηλ)(x_t + β(x_t − x_(t−1))) (Nesterov)."""
+    from empirics.optimizers import heavy_ball, nesterov_lookahead, step_from_iterates
+    from empirics.problems import DiagonalQuadratic
+
+    rng = np.random.default_rng(3)
+    eta, beta, lam, x_t, x_prev = (rng.uniform(lo, hi, 50) for lo, hi in ((0.01, 1), (0, 0.99), (0.1, 4), (-2, 2),
+                                                                          (-2, 2)))
+    grad = DiagonalQuadratic(lam[:, None]).grad
+    heavy = step_from_iterates(heavy_ball(eta[:, None], beta[:, None]), eta, grad, x_t, x_prev)
+    nesterov = step_from_iterates(nesterov_lookahead(eta[:, None], beta[:, None]), eta, grad, x_t, x_prev)
+    np.testing.assert_allclose(heavy, x_t + beta * (x_t - x_prev) - eta * lam * x_t, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(nesterov, (1 - eta * lam) * (x_t + beta * (x_t - x_prev)), rtol=1e-12, atol=1e-12)

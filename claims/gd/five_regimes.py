@@ -21,7 +21,7 @@ boundary points merged into their neighbours) mislabel h = 1 or h = 2.
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Exact, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent
 from empirics.problems import DiagonalQuadratic
@@ -97,6 +97,10 @@ CLAIM = Claim(
                   full={"grid": 291, "random": 400, "steps": 1000}),
     comparison=Exact(rtol=0.0, atol=0.5),
     expected=Verdict.CONFIRMED,
+    models=(Model("GD on ½λθ²",  # h = ηλ with λ = 1, η = h; θ* = 0, so e = θ
+                  lambda e_t, h: gradient_descent(h[:, None]).update(
+                      e_t[:, None], (), DiagonalQuadratic(np.ones((len(h), 1))).grad)[0][:, 0],
+                  ranges={"e_t": (-2, 2), "h": (0.01, 3)}),),
     mutants=(
         Mutant("seed's three regimes (crawl h<1, converge 1≤h≤2, diverge h>2)",
                lambda r: sp.Piecewise((1, h < 1), (3, h <= 2), (5, True))),

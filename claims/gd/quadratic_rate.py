@@ -26,7 +26,7 @@ is wrong in the ninth digit; the mutants are wrong in the first or second.
 import numpy as np
 
 from certificates import Certificate, programs
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.estimators import linear_rate
 from empirics.optimizers import gradient_descent
@@ -152,6 +152,11 @@ CLAIM = Claim(
         observed=lambda measurement, point: point["measured"],
         convert=lambda value, point: float(np.sqrt(value)),
     ),
+    # One GD step on ½eᵀAe (x* = 0, so e = x) with a 1 × 1 matrix A
+    models=(Model("Error recursion",
+                  lambda A, e_t, eta: gradient_descent(eta[:, None]).update(
+                      e_t[:, None], (), Quadratic(A[:, None, None]).grad)[0][:, 0],
+                  ranges={"A": (0.1, 10), "e_t": (-2, 2), "eta": (0.01, 1)}),),
     mutants=(
         Mutant("rate 1 − ημ (ignores the steep direction)", 1 - eta * mu),
         Mutant("rate |1 − ηL| (ignores the flat direction)", abs(1 - eta * L)),

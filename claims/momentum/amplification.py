@@ -21,10 +21,10 @@ import dataclasses
 
 import numpy as np
 
-from convergence import Claim, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.optimizers import gradient_descent, heavy_ball
-from empirics.problems import DiagonalQuadratic
+from empirics.problems import DiagonalQuadratic, Linear
 from theory.momentum import amplification
 from theory.symbols import beta
 
@@ -89,6 +89,11 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-5),
     expected=Verdict.CONFIRMED,
+    # The velocity after one sum-form step (η = 0.1, as in the experiment) on the constant gradient g, from v_t.
+    models=(Model("Velocity recursion",
+                  lambda beta, g, v_t: heavy_ball(0.1, beta[:, None], "sum").update(
+                      np.zeros((len(g), 1)), (v_t[:, None],), Linear(g[:, None]).grad)[1][0][:, 0],
+                  ranges={"beta": (0, 0.99), "g": (-2, 2), "v_t": (-20, 20)}),),
     mutants=(
         Mutant("amplification 1/(1 − β²)", 1 / (1 - beta**2)),
         Mutant("amplification 1 + β (one step of memory)", 1 + beta),

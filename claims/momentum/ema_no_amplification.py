@@ -12,7 +12,11 @@ the difference of two iterates, ~1e-16·|θ_T|/(η|g|) ≈ T·1e-16 ≈ 1e-12). 
 and 1 + β) differ from 1 by at least 10 % on the grid.
 """
 
-from convergence import Claim, Mutant, Params, Source, Tight, Verdict
+import numpy as np
+
+from convergence import Claim, Model, Mutant, Params, Source, Tight, Verdict
+from empirics.optimizers import heavy_ball
+from empirics.problems import Linear
 from theory.momentum import ema_step_ratio
 from theory.symbols import beta
 
@@ -41,6 +45,11 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-10),
     expected=Verdict.CONFIRMED,
+    # The velocity after one EMA-form step (η = 0.1, as in the experiment) on the constant gradient g, from v_t.
+    models=(Model("Velocity recursion",
+                  lambda beta, g, v_t: heavy_ball(0.1, beta[:, None], "ema").update(
+                      np.zeros((len(g), 1)), (v_t[:, None],), Linear(g[:, None]).grad)[1][0][:, 0],
+                  ranges={"beta": (0, 0.99), "g": (-2, 2), "v_t": (-2, 2)}),),
     mutants=(
         Mutant("amplified like the sum form, 1/(1 − β)", 1 / (1 - beta)),
         Mutant("amplified by 1 + β", 1 + beta),

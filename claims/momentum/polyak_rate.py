@@ -29,11 +29,11 @@ mistaken for the rate, exponent doubled) are refuted at every point.
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.estimators import fit_slope
-from empirics.optimizers import gradient_descent, heavy_ball
-from empirics.problems import rotated_quadratic, separated_spectrum
+from empirics.optimizers import gradient_descent, heavy_ball, step_from_iterates
+from empirics.problems import Quadratic, rotated_quadratic, separated_spectrum
 from theory.polyak_exponent import polyak_exponent
 from theory.symbols import kappa
 
@@ -113,6 +113,11 @@ CLAIM = Claim(
                   full={"matrices": 80, "dim": 12, "kappa_max": 1000.0, "epsilon": 1e-6}),
     comparison=Tight(rtol=1e-2, atol=0.0),
     expected=Verdict.CONFIRMED,
+    models=(Model("Heavy ball on the eigen-direction λ",
+                  lambda eta, beta, lambda_, **p: step_from_iterates(
+                      heavy_ball(eta[:, None], beta[:, None], "sum"), eta, Quadratic(lambda_[:, None, None]).grad,
+                      p["x_t"], p["x_t-1"]),
+                  ranges={"eta": (0.01, 2), "beta": (0, 0.99), "lambda": (0.1, 10), "x_t": (-2, 2), "x_t-1": (-2, 2)}),),
     mutants=(
         Mutant("GD's exponent −log((κ − 1)/(κ + 1))", -sp.log((kappa - 1) / (kappa + 1))),
         Mutant("β* = ((√κ − 1)/(√κ + 1))² taken as the rate: exponent doubled", lambda r: 2 * r),

@@ -20,10 +20,10 @@ boundary 2(1 + β²)/w) are off by ≥ 1 % on the grid.
 
 import numpy as np
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.estimators import bisect_threshold, grows, second_half_growth
-from empirics.optimizers import heavy_ball
+from empirics.optimizers import heavy_ball, step_from_iterates
 from empirics.problems import DiagonalQuadratic
 from theory.momentum import stability_region
 from theory.symbols import beta, w
@@ -39,6 +39,12 @@ def _amplitudes(betas: np.ndarray, h: np.ndarray, form: str, half: int):
                observe=lambda x: x[:, 0].copy(), checkpoints=checkpoints)
     obs = traj.observations
     return np.hypot(obs[0], obs[1]), np.hypot(obs[2], obs[3]), traj.diverged
+
+
+def heavy_ball_step(h, beta, lam, form, x_t, x_prev):
+    """x_(t+1) of the experiment's heavy ball (``form``) with η = h on ½λx², from the iterates x_t and x_(t−1)."""
+    return step_from_iterates(heavy_ball(h[:, None], beta[:, None], form), h, DiagonalQuadratic(lam[:, None]).grad,
+                              x_t, x_prev)
 
 
 def experiment(params, rng):
@@ -100,6 +106,14 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-8),
     expected=Verdict.CONFIRMED,
+    # Both forms with η = h and λ chosen so that (gradient weight)·ηλ = w·h for any w: λ = w for the sum
+    # form (weight 1), λ = w/(1 − β) for the EMA form (weight 1 − β). The experiment's runs (λ = 1) are the
+    # points w = 1 (sum) and w = 1 − β (EMA).
+    models=(Model("Heavy ball on f = ½λx²", lambda h, beta, w, **p: heavy_ball_step(h, beta, w, "sum", p["x_t"], p["x_t-1"]),
+                  ranges={"h": (0.01, 5), "beta": (-0.9, 0.9), "w": (0.05, 2), "x_t": (-2, 2), "x_t-1": (-2, 2)}),
+            Model("Heavy ball on f = ½λx²",
+                  lambda h, beta, w, **p: heavy_ball_step(h, beta, w / (1 - beta), "ema", p["x_t"], p["x_t-1"]),
+                  ranges={"h": (0.01, 5), "beta": (-0.9, 0.9), "w": (0.05, 2), "x_t": (-2, 2), "x_t-1": (-2, 2)})),
     mutants=(
         Mutant("GD's boundary 2/w (momentum ignored)", 2 / w),
         Mutant("boundary 2(1 + β²)/w", 2 * (1 + beta**2) / w),

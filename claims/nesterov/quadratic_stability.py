@@ -15,10 +15,10 @@ heavy ball's threshold 2(1 + β) and GD's 2 differ by > 30 % for β ≥ 0.25.
 
 import numpy as np
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
 from empirics.estimators import bisect_threshold, grows
-from empirics.optimizers import nesterov_lookahead
+from empirics.optimizers import nesterov_lookahead, step_from_iterates
 from empirics.problems import DiagonalQuadratic
 from theory.nesterov import quadratic_stability
 from theory.symbols import beta
@@ -74,6 +74,11 @@ CLAIM = Claim(
                   full={"n_beta": 60, "n_lambda": 10, "steps": 2000, "halvings": 60}),
     comparison=Tight(rtol=1e-9, atol=0.0),
     expected=Verdict.CONFIRMED,
+    models=(Model("Nesterov on ½λx²",  # h = ηλ with λ = 1, η = h
+                  lambda h, beta, **p: step_from_iterates(nesterov_lookahead(h[:, None], beta[:, None]), h,
+                                                          DiagonalQuadratic(np.ones((len(h), 1))).grad,
+                                                          p["x_t"], p["x_t-1"]),
+                  ranges={"h": (0.01, 2.5), "beta": (0, 0.99), "x_t": (-2, 2), "x_t-1": (-2, 2)}),),
     mutants=(
         Mutant("heavy ball's threshold 2(1 + β)", 2 * (1 + beta)),
         Mutant("GD's threshold 2", 2),

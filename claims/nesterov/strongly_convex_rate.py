@@ -39,9 +39,9 @@ Nesterov's).
 import numpy as np
 
 from certificates import Certificate, programs, worst_at
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Upper, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Upper, Verdict
 from empirics.engine import run
-from empirics.optimizers import nesterov_lookahead
+from empirics.optimizers import nesterov_lookahead, step_from_iterates
 from empirics.problems import DiagonalQuadratic, Huber, rotated_quadratic, separated_spectrum
 from theory.nesterov import strongly_convex_rate
 from theory.symbols import kappa, t
@@ -150,6 +150,11 @@ CLAIM = Claim(
         observed=lambda measurement, point: worst_at("t", where=lambda i: i["kappa"] == point["kappa"])(measurement,
                                                                                                          point),
     ),
+    # h = ηλ with η = 1/L = 1 and λ = h, as in the constructed worst case (3)
+    models=(Model("Nesterov on ½λx²",
+                  lambda h, beta, **p: step_from_iterates(nesterov_lookahead(1.0, beta[:, None]), 1.0,
+                                                          DiagonalQuadratic(h[:, None]).grad, p["x_t"], p["x_t-1"]),
+                  ranges={"h": (0.001, 1), "beta": (0, 0.99), "x_t": (-2, 2), "x_t-1": (-2, 2)}),),
     mutants=(
         Mutant("(1 − 1/√κ)^(2t) (Jordan factor ignored)", (1 - 1 / kappa**0.5) ** (2 * t)),
         Mutant("(1 − 2/√κ)^t (Polyak's rate)", (1 - 2 / kappa**0.5) ** t),
