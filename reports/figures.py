@@ -38,6 +38,11 @@ MARGINS_RIGHT_WITH_COLOURBAR = 0.9
 SCALES = {"linear", "log", "symlog"}
 # Many points make matplotlib's legend placement search slow; past this, a fixed corner.
 LEGEND_BEST_MAX_POINTS = 5000
+# A scatter of more points than this, and every heatmap, is embedded in the SVG as an image at
+# RASTER_DPI: thousands of vector markers made the SVGs megabytes and their drawing the report's
+# slowest part, and at this resolution the points look the same in the PDF.
+RASTER_MIN_POINTS = 1000
+RASTER_DPI = 200
 
 THEORY_STYLE = {"color": "black", "linestyle": "--", "linewidth": 2.2, "zorder": 10}
 THEORY_DASHES = ("--", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (1, 1.5)))
@@ -115,8 +120,8 @@ def _draw_and_save(spec: dict[str, Any], png_path: Path | None, svg_path: Path, 
             handles, labels = ax.get_legend_handles_labels()
             if handles:
                 loc = "best" if points <= LEGEND_BEST_MAX_POINTS else "upper right"
-                ax.legend(handles, labels, loc=loc, fontsize=8, framealpha=0.85)
-            _save_atomic(fig, svg_path, metadata={"Date": None, "Creator": None})
+                ax.legend(handles, labels, loc=loc, fontsize=8, framealpha=0.85).set_zorder(20)  # above the data
+            _save_atomic(fig, svg_path, dpi=RASTER_DPI, metadata={"Date": None, "Creator": None})
             if png_path is not None:
                 _save_atomic(fig, png_path, dpi=PNG_DPI, metadata={"Software": None})
     finally:
@@ -174,9 +179,9 @@ def _draw_series(fig, ax, series: dict[str, Any], colours, text, spec: dict[str,
             # (and can be negative); use geometric midpoints there instead.
             x_edges = _cell_edges(xs, log=spec.get("xscale") == "log")
             y_edges = _cell_edges(ys, log=spec.get("yscale") == "log")
-            mesh = ax.pcolormesh(x_edges, y_edges, z, shading="flat", cmap=HEATMAP_CMAP, zorder=1)
+            mesh = ax.pcolormesh(x_edges, y_edges, z, shading="flat", cmap=HEATMAP_CMAP, zorder=1, rasterized=True)
         else:
-            mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=HEATMAP_CMAP, zorder=1)
+            mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=HEATMAP_CMAP, zorder=1, rasterized=True)
         colourbar = fig.colorbar(mesh, ax=ax)
         if label:
             colourbar.set_label(label)
@@ -197,7 +202,7 @@ def _draw_series(fig, ax, series: dict[str, Any], colours, text, spec: dict[str,
     elif kind == "scatter":
         colour = style.pop("color")
         ax.scatter(xs, ys, label=label, s=16 if role == "measured" else 10, color=colour,
-                   zorder=style.get("zorder", 6), alpha=0.85)
+                   zorder=style.get("zorder", 6), alpha=0.85, rasterized=xs.size > RASTER_MIN_POINTS)
     elif kind == "errorbar":
         lower, upper = _bounds(series, ys)
         yerr = np.vstack([np.clip(ys - lower, 0, None), np.clip(upper - ys, 0, None)])
