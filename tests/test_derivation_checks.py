@@ -167,6 +167,19 @@ def test_every_check_in_theory_goes_through_the_builder():
     assert not raising, f"checks outside the builder (use DerivationBuilder.confirm): {raising}"
 
 
+def test_a_value_that_is_one_symbol_is_compared_like_any_other():
+    """SymPy's Symbol is also a Boolean; it must be compared as the quantity it is, not refused as a condition."""
+    from theory.derivation import prove_equal
+
+    z1, z2, zz = sp.symbols("z_1 z_2 z")
+    roots = sp.solve(zz**2 - (1 + b - a) * zz + b, zz)
+    assert prove_equal(roots[0] * roots[1], b) == "expand"
+    d = DerivationBuilder()
+    d.identity("Product of the roots", sp.Eq(z1 * z2, b), where=dict(zip((z1, z2), roots)))
+    with pytest.raises(DerivationCheckError, match="Quotient"):
+        d.identity("Quotient of the roots", sp.Eq(z1 / z2, b), where=dict(zip((z1, z2), roots)))
+
+
 def test_cited_step_needs_a_reference():
     with pytest.raises(DerivationCheckError, match="reference"):
         DerivationBuilder().cited("Lower bound", sp.Integer(1), reference=" ")

@@ -422,6 +422,11 @@ def _residual(a: sp.Basic, b: sp.Basic) -> sp.Basic:
         return sp.Tuple(a, b)
 
 
+def _is_condition(x: sp.Basic) -> bool:
+    """A truth value, not a quantity (a SymPy Symbol is both a Boolean and an Expr: a quantity)."""
+    return isinstance(x, sp.logic.boolalg.Boolean) and not isinstance(x, sp.Expr)
+
+
 def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     """How SymPy proved ``a == b`` ("structural", "expand", "simplify", "equals"), or None."""
     a, b = sp.sympify(a), sp.sympify(b)
@@ -446,7 +451,7 @@ def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
                 return None
             methods.append(found)
         return "each condition: " + ", ".join(sorted(set(methods)))
-    if isinstance(a, sp.logic.boolalg.Boolean) or isinstance(b, sp.logic.boolalg.Boolean):
+    if _is_condition(a) or _is_condition(b):
         return None
     if a.has(sp.Order) or b.has(sp.Order):
         return _series_equal(a, b)

@@ -94,9 +94,11 @@ def polyak_rate() -> Derivation:
     poly = d.identity("Characteristic polynomial", sp.Eq(sp.Function("p")(z), z**2 - (1 + _b - eta * lam) * z + _b),
                       equals=sp.expand(z**2 - model.rhs.subs({x_t: z, x_prev: 1})), uses=[model],
                       justification="xₜ = zᵗ solves the recursion")
-    d.computed("Product of the roots", sp.Eq(sp.Symbol("z_1") * sp.Symbol("z_2"), sp.Poly(poly.rhs, z).coeff_monomial(1)),
-               uses=[poly], how="Vieta", justification="so max|z| ≥ √β for every λ, with equality iff the roots are "
-                                                       "complex or double")
+    z1, z2 = sp.symbols("z_1 z_2")
+    d.identity("Product of the roots", sp.Eq(z1 * z2, sp.Poly(poly.rhs, z).coeff_monomial(1)),
+               where=dict(zip((z1, z2), sp.solve(poly.rhs, z))), uses=[poly],
+               justification="Vieta (the roots' product, computed from the two roots): so max|z| ≥ √β for every λ, "
+                             "with equality iff the roots are complex or double")
     disc = d.computed("Discriminant", sp.Eq(sp.Symbol("D"), sp.factor(sp.discriminant(poly.rhs, z))), uses=[poly],
                       how="discriminant", justification="D ≤ 0 ⇔ complex roots of modulus √β")
     s = sp.Symbol("s", positive=True)  # √β

@@ -28,7 +28,10 @@ def agm_rate() -> Derivation:
     tk = d.definition("Estimate sequence", sp.Eq(sp.Symbol("t_k"), (kk + 1) / 2),
                       "tₖ = (k + 1)/2 (Beck & Teboulle's tₖ ≥ (k + 1)/2, taken with equality)")
     t_k, t_next, t_T = sp.Symbol("t_k"), sp.Symbol("t_k+1"), sp.Symbol("t_T")
-    f_gap = sp.Symbol("f_T") - sp.Symbol("f_star")
+    f_T, f_star = sp.Symbol("f_T"), sp.Symbol("f_star")
+    f_gap = f_T - f_star
+    d.confirm("Bound", "its left side is the optimality gap: zero at f_T = f*, rising one for one with f_T",
+              f_gap.subs(f_T, f_star) == 0 and sp.diff(f_gap, f_T) == 1, f"{f_gap} is not the gap f_T − f*")
     # The weight on the gap in Eₖ, read from the cited bound t_T²(f(x_T) − f*) ≤ E_T: the condition keeps
     # Eₖ from growing when one step moves the weight on the gap from tₖ² to tₖ₊₁² (gaining tₖ₊₁).
     weight = sp.Le(t_T**2 * f_gap, L * R**2 / 2)

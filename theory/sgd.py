@@ -542,10 +542,16 @@ def clipping() -> Derivation:
                                                                                        (y, True))),
                        equals=clip.rhs.subs(g, y), uses=[clip], instances={y: (-3 * c, -c / 2, c / 4, 2 * c)},
                        justification="clip(y) = y·min(1, c/|y|), checked on every branch: at y = −3c, −c/2, c/4, 2c")
-    regime = d.assumption("Regime near 0", sp.And(sp.Gt(lam * th + A, c), sp.Le(sp.Abs(lam * th - B_neg), c)),
+    drawn = [lam * th + value for value in (up, down)]  # the gradient λθ + ξ at the two values of the noise
+    regime = d.assumption("Regime near 0", sp.And(sp.Gt(drawn[0], c), sp.Le(sp.Abs(drawn[1]), c)),
                           "A > c > pA/(1 − p) + λ|θ|: the +A draw is clipped, the other is not")
-    high = one_d.rhs.subs(y, lam * th + A).args[0].expr  # first branch: above c
-    low = one_d.rhs.subs(y, lam * th - B_neg).args[-1].expr  # last branch: inside [−c, c]
+    (above,), (inside,) = ([cond for cond in regime.expr.args if isinstance(cond, kind)] for kind in (sp.Gt, sp.Le))
+    high = one_d.rhs.subs(y, above.lhs).args[0].expr  # first branch: above c
+    low = one_d.rhs.subs(y, inside.lhs.args[0]).args[-1].expr  # last branch: inside [−c, c]
+    # The branches taken are the ones the regime states: y > c for the first draw, |y| ≤ c for the second.
+    first, second = one_d.rhs.args[0].cond.subs(y, above.lhs), sp.Le(sp.Abs(inside.lhs.args[0]), c)
+    d.confirm("Mean clipped gradient near 0", "the regime selects the branches used: above c, inside [−c, c]",
+              prove_equal(first, above) is not None and prove_equal(second, inside) is not None, f"the regime {regime.expr} does not select the branches used")
     mean_field = d.computed("Mean clipped gradient near 0", sp.Eq(sp.Symbol("E_clip_g"), p * high + (1 - p) * low),
                             [noise, one_d, regime], "expectation over ξ, branch of clip selected by the regime")
     fixed = d.computed("Biased stationary point", sp.Eq(sp.Symbol("theta_c"),
