@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from theory.derivation import Derivation
 
@@ -42,7 +43,8 @@ class Model:
             (the expression itself if it is not an equation) is the typeset model.
         numeric: the experiment's code for it: keyword arrays named like the symbols of the
             step's right side (SymPy names: ``gamma``, ``x``; a Python keyword takes a trailing
-            underscore, ``lambda_``) to an array of values, one per point.
+            underscore, ``lambda_``; a function value such as ``y(t - 1)`` is one variable named
+            as it prints) to an array of values, one per point.
         ranges: the interval each symbol is drawn from (uniformly), within the model's domain.
     """
 
@@ -59,6 +61,8 @@ def mismatch(derivation: Derivation, model: Model) -> str | None:
     typeset = steps[-1].rhs
     if not isinstance(typeset, sp.Expr):
         return f"step {model.step!r} is not a formula with a value to compare (it is {type(typeset).__name__})"
+    # y(t), y(t − 1) in a recursion are values like any other: one variable each, named as printed
+    typeset = typeset.xreplace({value: sp.Symbol(str(value)) for value in typeset.atoms(AppliedUndef)})
     names = sorted(s.name for s in typeset.free_symbols)
     unranged = [name for name in names if name not in model.ranges]
     if unranged:

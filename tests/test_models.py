@@ -97,3 +97,17 @@ def test_models_must_be_model_records():
     with pytest.raises(ClaimDefinitionError, match="field 'models': must be a tuple of Model"):
         Claim(**fields, models=("Objective",))
     assert Claim(**fields, models=[]).models == ()
+
+
+def test_a_recursion_in_function_values_is_checked_with_one_variable_per_value():
+    t, beta = sp.Symbol("t", integer=True), sp.Symbol("beta", positive=True)
+    y = sp.Function("y")
+    d = DerivationBuilder()
+    rec = d.definition("Recursion", sp.Eq(y(t + 1), y(t) + beta * (y(t) - y(t - 1))))
+    d.computed("Trial", sp.Eq(sp.Symbol("p"), rec.rhs.subs(t, 1)), uses=[rec], how="subs")
+    derivation = d.finish("0 < β")
+    ranges = {"beta": (0, 1), "y(t)": (-2, 2), "y(t - 1)": (-2, 2)}
+    right = Model("Recursion", lambda beta, **p: p["y(t)"] + beta * (p["y(t)"] - p["y(t - 1)"]), ranges)
+    wrong = Model("Recursion", lambda beta, **p: p["y(t)"] + beta * (p["y(t)"] + p["y(t - 1)"]), ranges)
+    assert mismatch(derivation, right) is None
+    assert "is not what the experiment computes" in mismatch(derivation, wrong)

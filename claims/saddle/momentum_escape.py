@@ -18,9 +18,9 @@ constant-gradient amplification 1 + ηγ/(1 − β), which overstates the growth
 
 import numpy as np
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.engine import run
-from empirics.optimizers import heavy_ball
+from empirics.optimizers import heavy_ball, step_from_iterates
 from empirics.problems import Saddle
 from theory.saddles import beta, eta, gamma, momentum_growth
 
@@ -84,6 +84,13 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-10),
     expected=Verdict.CONFIRMED,
+    # The y coordinate of the experiment's heavy ball on the saddle, with γ = 1 and η = h (x stays at 0)
+    models=(Model("Heavy ball on −½γy²",
+                  lambda beta, h, **p: step_from_iterates(
+                      heavy_ball(h[:, None], beta[:, None], "sum"), h,
+                      lambda y: Saddle(1.0, 1.0, 0.0).grad(np.hstack([np.zeros_like(y), y]))[:, 1:],
+                      p["y(t)"], p["y(t - 1)"]),
+                  ranges={"beta": (0, 0.99), "h": (0.01, 2), "y(t)": (-2, 2), "y(t - 1)": (-2, 2)}),),
     mutants=(
         Mutant("GD's factor 1 + ηγ (momentum does not help)", 1 + eta * gamma),
         Mutant("amplified step 1 + ηγ/(1 − β)", 1 + eta * gamma / (1 - beta)),
