@@ -156,8 +156,8 @@ def max_step_bound() -> Derivation:
     history = d.definition("Maximising history", sp.Eq(G[t - k], (beta_1 / beta_2) ** k),
                            "equality in Cauchy–Schwarz: √β₂^k g_(t−k) ∝ (β₁/√β₂)^k (any positive multiple, or its "
                            "negative)")
-    m_star = (1 - beta_1) * _closed_sum(m_sum.function.subs(G[t - k], history.rhs) / (1 - beta_1), t)
-    v_star = (1 - beta_2) * _closed_sum(v_sum.function.subs(G[t - k], history.rhs) / (1 - beta_2), t)
+    m_star = (1 - beta_1) * _closed_sum(m_sum.function.subs(history.lhs, history.rhs) / (1 - beta_1), t)
+    v_star = (1 - beta_2) * _closed_sum(v_sum.function.subs(history.lhs, history.rhs) / (1 - beta_2), t)
     attained = m_star / sp.sqrt(v_star) * sp.sqrt(1 - beta_2**t) / (1 - beta_1**t)
     ratio = sp.Symbol("ratio")
     d.identity("Attained", sp.Eq(ratio**2, bound.lhs**2), where={ratio: attained, bound.lhs: bound.rhs},

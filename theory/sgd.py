@@ -233,6 +233,9 @@ def robbins_monro() -> Derivation:
     solution = d.computed("General solution", sp.Eq(m(tt), homogeneous + particular), [ode],
                           "solve for the exponent q of C₁t^q (σ = 0) and the constant of K/t",
                           "homogeneous part plus a particular solution")
+    d.confirm("General solution", "it solves the ODE, for every C₁",
+              sp.simplify(solution.rhs.diff(tt) - rhs_of(solution.rhs)) == 0,
+              f"m = {solution.rhs} leaves m' − (right side) = {sp.simplify(solution.rhs.diff(tt) - rhs_of(solution.rhs))}")
     # The noise term is a second moment's floor: positive wherever it is the slow term (2cμ > 1).
     above = sp.Symbol("u", positive=True)  # 2cμ = 1 + u
     d.inequality("The noise floor is positive", sp.Gt(particular_k, 0), uses=[solution], subs={c: (1 + above) / (2 * mu)},
