@@ -32,7 +32,7 @@ from functools import cache
 import sympy as sp
 from sympy.utilities.lambdify import implemented_function
 
-from .derivation import Derivation, DerivationBuilder
+from .derivation import Derivation, DerivationBuilder, prove_equal
 
 T = sp.Symbol("T", integer=True, positive=True)  # horizon (number of steps)
 i, j, s, k = sp.symbols("i j s k", integer=True, positive=True)
@@ -147,6 +147,11 @@ def last_iterate_log() -> Derivation:
                equals=sp.Max(*[norm2(piece) for piece in pieces]), uses=[construction, lip],
                justification=f"the largest of ‖h_{min(pieces)}‖², …, ‖h_{max(pieces)}‖² (each computed exactly) is the last "
                              "piece's: it has every a_j and the largest b_i")
+    # The bound is that norm's own sum, Σ_(k ≤ T) a²_(T−k+1) + b²_(T+1), extended to k → ∞.
+    cut = (_reversed(A_J**2).doit() + B_J.subs(j, last_piece) ** 2).subs(T, horizon)
+    d.confirm(f"The largest subgradient at T = {horizon} is h_{largest}",
+              "the bound's sum, cut at k = T, is this norm exactly", prove_equal(exact, cut) is not None,
+              f"‖h_{largest}‖² = {exact} at T = {horizon}, but the bound's sum cut at k = T is {cut}")
     # The bounded quantity as the step above types it, G² with G the largest subgradient norm at T = horizon
     bounded = lip.lhs.subs(sp.Symbol("G"), sp.sqrt(exact))
     d.inequality(f"The bound at T = {horizon}", sp.Le(bounded, lip.rhs.subs(T, horizon), evaluate=False),
