@@ -411,3 +411,28 @@ def test_claim_ids_are_verbatim_in_the_pdf_text(tmp_path: Path) -> None:
     for record in results["claims"]:
         # Once in the summary table, once in the claim's own section at least.
         assert extracted.count(record["id"]) >= 2, record["id"]
+
+
+def test_log_tick_labels_are_plain_text_with_matplotlibs_values() -> None:
+    """The labels matplotlib would typeset in mathtext, written with Unicode superscripts instead."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogFormatterSciNotation
+
+    from reports.figures import PlainLogFormatter
+
+    fig, ax = plt.subplots()
+    try:
+        labels = {}
+        for formatter in (LogFormatterSciNotation(10, labelOnlyBase=False), PlainLogFormatter(10, labelOnlyBase=False)):
+            ax.set_yscale("log")
+            ax.yaxis.set_minor_formatter(formatter)
+            ax.set_ylim(1e-3, 3e-3)
+            fig.canvas.draw()
+            labels[type(formatter)] = [t.get_text() for t in ax.get_yticklabels(minor=True)][:3]
+        assert labels[LogFormatterSciNotation][0] == "$\\mathdefault{2\\times10^{-4}}$"
+        assert labels[PlainLogFormatter] == ["2×10⁻⁴", "3×10⁻⁴", "4×10⁻⁴"]
+    finally:
+        plt.close(fig)
+    plain = PlainLogFormatter(10)
+    plain.set_axis(ax.yaxis)
+    assert plain(1e-12) == "10⁻¹²" and plain(100.0) == "10²"
