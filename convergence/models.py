@@ -43,14 +43,17 @@ class Model:
             (the expression itself if it is not an equation) is the typeset model.
         numeric: the experiment's code for it: keyword arrays named like the symbols of the
             step's right side (SymPy names: ``gamma``, ``x``; a Python keyword takes a trailing
-            underscore, ``lambda_``; a function value such as ``y(t - 1)`` is one variable named
-            as it prints) to an array of values, one per point.
+            underscore, ``lambda_``; a function value such as ``y(t - 1)`` or an indexed one such
+            as ``g[t]`` is one variable named as it prints) to an array of values, one per point.
         ranges: the interval each symbol is drawn from (uniformly), within the model's domain.
+        part: for a step that is a conjunction of equations (an update of two states, say), the
+            left side of the equation to check, as it prints (``"m_t"``); one Model per part.
     """
 
     step: str
     numeric: Callable[..., Any]
     ranges: Mapping[str, tuple[float, float]]
+    part: str | None = None
 
 
 def mismatch(derivation: Derivation, model: Model) -> str | None:
@@ -59,10 +62,17 @@ def mismatch(derivation: Derivation, model: Model) -> str | None:
     if not steps:
         return f"model names step {model.step!r}, which the derivation does not have"
     typeset = steps[-1].rhs
+    if model.part is not None:
+        equations = [eq for eq in sp.And.make_args(steps[-1].expr) if isinstance(eq, sp.Equality)]
+        chosen = [eq.rhs for eq in equations if str(eq.lhs) == model.part]
+        if not chosen:
+            return (f"step {model.step!r} has no equation for {model.part!r} "
+                    f"(it has {[str(eq.lhs) for eq in equations]})")
+        typeset = chosen[0]
     if not isinstance(typeset, sp.Expr):
         return f"step {model.step!r} is not a formula with a value to compare (it is {type(typeset).__name__})"
-    # y(t), y(t − 1) in a recursion are values like any other: one variable each, named as printed
-    typeset = typeset.xreplace({value: sp.Symbol(str(value)) for value in typeset.atoms(AppliedUndef)})
+    # y(t), y(t − 1) or g[t] in a recursion are values like any other: one variable each, named as printed
+    typeset = typeset.xreplace({value: sp.Symbol(str(value)) for value in typeset.atoms(AppliedUndef, sp.Indexed)})
     names = sorted(s.name for s in typeset.free_symbols)
     unranged = [name for name in names if name not in model.ranges]
     if unranged:

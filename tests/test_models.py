@@ -111,3 +111,18 @@ def test_a_recursion_in_function_values_is_checked_with_one_variable_per_value()
     wrong = Model("Recursion", lambda beta, **p: p["y(t)"] + beta * (p["y(t)"] + p["y(t - 1)"]), ranges)
     assert mismatch(derivation, right) is None
     assert "is not what the experiment computes" in mismatch(derivation, wrong)
+
+
+def test_one_equation_of_a_conjunction_is_chosen_by_its_left_side():
+    m, v, g, b1, b2 = sp.symbols("m_t-1 v_t-1 g beta_1 beta_2", real=True)
+    d = DerivationBuilder()
+    d.definition("Moments", sp.And(sp.Eq(sp.Symbol("m_t"), b1 * m + (1 - b1) * g),
+                                   sp.Eq(sp.Symbol("v_t"), b2 * v + (1 - b2) * g**2)))
+    d.computed("Stationary m", sp.Eq(sp.Symbol("m"), g), uses=["Moments"], how="solve m = β₁m + (1 − β₁)g")
+    derivation = d.finish("0 < β₁, β₂ < 1")
+    ranges = {"m_t-1": (-1, 1), "v_t-1": (0, 1), "g": (-2, 2), "beta_1": (0, 1), "beta_2": (0, 1)}
+    second = Model("Moments", lambda **p: p["beta_2"] * p["v_t-1"] + (1 - p["beta_2"]) * p["g"] ** 2, ranges, part="v_t")
+    assert mismatch(derivation, second) is None
+    assert "is not what the experiment computes" in mismatch(derivation, Model("Moments", second.numeric, ranges, "m_t"))
+    assert "has no equation for 'w_t' (it has ['m_t', 'v_t'])" in mismatch(derivation, Model("Moments", second.numeric,
+                                                                                               ranges, "w_t"))
