@@ -67,7 +67,7 @@ def mismatch(derivation: Derivation, model: Model) -> str | None:
         chosen = [eq.rhs for eq in equations if str(eq.lhs) == model.part]
         if not chosen:
             return (f"step {model.step!r} has no equation for {model.part!r} "
-                    f"(it has {[str(eq.lhs) for eq in equations]})")
+                    f"(it has {sorted(str(eq.lhs) for eq in equations)})")
         typeset = chosen[0]
     if not isinstance(typeset, sp.Expr):
         return f"step {model.step!r} is not a formula with a value to compare (it is {type(typeset).__name__})"

@@ -233,12 +233,13 @@ def std_seed() -> Derivation:
     d.identity("Second raw moment", sp.Eq(_E(g**2), mu_g**2 + sigma**2), equals=raw,
                justification="g = μ + σZ with E Z = 0, E Z² = 1 (computed): the mean square, i.e. the RMS², not "
                              "the variance")
-    step = eta * G[t] / (sp.sqrt(sp.Symbol("v_hat_t")) + epsilon)
-    adam_step = d.definition("Adam step", sp.Eq(sp.Symbol("Delta_t"), step), "bias-corrected, ε added to √v̂")
+    m_hat_t, v_hat_t = sp.Symbol("m_hat_t"), sp.Symbol("v_hat_t")
+    step = eta * m_hat_t / (sp.sqrt(v_hat_t) + epsilon)
+    adam_step = d.definition("Adam step", sp.Eq(sp.Symbol("Delta_t"), step), "bias-corrected moments, ε added to √v̂")
     d.identity("Constant gradient (σ = 0)", sp.Eq(sp.Symbol("Delta_t"), eta * g / (sp.Abs(g) + epsilon)),
-               equals=adam_step.rhs.subs({sp.Symbol("v_hat_t"): g**2, G[t]: g}), uses=[adam_step],
-               justification="subs v̂_t = g², g_t = g (computed): v̂_t = g² while σ = 0, so the step is ≈ η, not "
-                             "ηg/ε as a std normaliser would give")
+               equals=adam_step.rhs.subs({v_hat_t: g**2, m_hat_t: g}), uses=[adam_step],
+               justification="subs m̂_t = g, v̂_t = g² (computed): the corrected moments of a constant gradient, "
+                             "so the step is ≈ η, not ηg/ε as a std normaliser would give")
     return d.finish("stationary gradients with mean μ and standard deviation σ", "seed's reading", result=predicted)
 
 

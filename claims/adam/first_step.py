@@ -23,6 +23,8 @@ from empirics.adaptive import adam, drive
 from theory.adam import epsilon, first_step
 from theory.symbols import eta, g
 
+from ._moments_model import adam_moments_models
+
 
 def experiment(params, rng):
     runs = params["runs"]
@@ -69,6 +71,7 @@ CLAIM = Claim(
     ),
     comparison=Exact(rtol=1e-14),
     expected=Verdict.CONFIRMED,
+    models=adam_moments_models(1e-8),  # the experiment's ε
     mutants=(
         Mutant("η·sign(g) (ε neglected)", eta * sp.sign(g)),
         Mutant("ε inside the root: ηg/√(g² + ε)", eta * g / sp.sqrt(g**2 + epsilon)),

@@ -40,6 +40,8 @@ from empirics.adaptive import adam, drive, impulse_responses, prescribed
 from theory.adam import beta_1, beta_2, kingma_ba_bound, max_step_bound
 from theory.symbols import t
 
+from ._moments_model import adam_moments_models
+
 _R = beta_1**2 / beta_2
 
 
@@ -183,6 +185,7 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-6),
     expected=Verdict.CONFIRMED,
+    models=adam_moments_models(0.0),  # the experiment's ε
     mutants=(
         Mutant("Kingma & Ba's constant (1 − β₁)/√(1 − β₂)", kingma_ba_bound()),
         Mutant("single-impulse history: Kingma & Ba with the bias-correction factors",

@@ -23,9 +23,22 @@ magnitude at every c ≠ 1.
 
 import numpy as np
 
-from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Exact, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.adaptive import adam, corrected_moments, drive, prescribed
 from theory.adam import c, scale_invariance
+
+
+def _step(eta, epsilon, m_hat, v_hat, beta_1, beta_2):
+    """x_(t−1) − x_t of the experiment's Adam update when its bias-corrected moments are (m̂, v̂) (arrays (N,)).
+
+    The update t = 1 on a zero gradient from m₀ = m̂(1 − β₁)/β₁, v₀ = v̂(1 − β₂)/β₂ (state (m, v, u, t) =
+    (m₀, v₀, v₀, 0)) forms m₁ = β₁m₀, v₁ = β₂v₀, whose corrections m₁/(1 − β₁), v₁/(1 − β₂) are m̂ and v̂.
+    """
+    col = lambda a: np.asarray(a, dtype=float)[:, None]  # noqa: E731
+    m0, v0 = col(m_hat * (1 - beta_1) / beta_1), col(v_hat * (1 - beta_2) / beta_2)
+    x0 = np.zeros_like(m0)
+    x1, _ = adam(col(eta), col(beta_1), col(beta_2), col(epsilon)).update(x0, (m0, v0, v0, x0), np.zeros_like)
+    return (x0 - x1)[:, 0]
 
 
 def experiment(params, rng):
@@ -101,6 +114,9 @@ CLAIM = Claim(
     ),
     comparison=Exact(rtol=1e-10),
     expected=Verdict.CONFIRMED,
+    # "Bias-corrected moments" (sums with symbolic weights w(j), u(j)) has no values to compare: not modelled.
+    models=(Model("Adam step", _step, ranges={"eta": (1e-4, 1), "epsilon": (1e-3, 1), "m_hat": (-2, 2),
+                                               "v_hat": (0, 4), "beta_1": (0.5, 0.99), "beta_2": (0.9, 0.9999)}),),
     mutants=(
         Mutant("exactly invariant even with ε > 0 (ratio 1)", 1),
         Mutant("no normalisation: the step scales with c", c),

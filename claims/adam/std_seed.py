@@ -26,6 +26,7 @@ import numpy as np
 from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
 from theory.adam import sigma, std_seed
 
+from ._moments_model import adam_moments_models
 from ._stationary import moments_along, random_phase_history
 
 
@@ -90,6 +91,7 @@ CLAIM = Claim(
     comparison=Exact(rtol=1e-11),
     expected=Verdict.REFUTED,
     corrects="adam.bias-correction",
+    models=adam_moments_models(1e-8),  # the experiment's ε
     mutants=(
         Mutant("the standard deviation itself, σ (not its square)", sigma),
     ),

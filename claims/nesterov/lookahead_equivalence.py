@@ -21,7 +21,7 @@ are off by ηβ|v| ~ 1e-2 … 1 at the early steps.
 
 import numpy as np
 
-from convergence import Claim, Exact, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Exact, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.engine import run
 from empirics.optimizers_momentum import nesterov_lookahead, nesterov_pytorch, nesterov_sutskever
 from empirics.problems import Softplus, rotated_quadratic
@@ -100,6 +100,21 @@ CLAIM = Claim(
                   quick={"runs": 20, "dim": 5, "steps": 150}, full={"runs": 60, "dim": 8, "steps": 300}),
     comparison=Exact(rtol=1e-10, atol=1e-12),
     expected=Verdict.CONFIRMED,
+    # One update of each form the experiment runs, the gradient at its evaluation point (x − ηβv for the lookahead
+    # form, p for PyTorch's) given as the value g; η and β as in the experiment (β ≤ 0.95, η up to 1/L). The lookahead
+    # form from (x, v) returns (x_+, (v_+,)); its x_+ is typeset in v_+, reached with the gradient g = v_+ − βv.
+    # PyTorch's from its parameter p = x − ηβv and buffer b. "Change of variables" is a map, not an update: not modelled.
+    models=(
+        Model("Lookahead form", lambda x, v, g, eta, beta: nesterov_lookahead(eta[:, None], beta[:, None]).update(
+                  x[:, None], (v[:, None],), lambda z: g[:, None])[1][0][:, 0],
+              ranges={"x": (-2, 2), "v": (-2, 2), "g": (-2, 2), "eta": (0.01, 2), "beta": (0, 0.95)}, part="v_+"),
+        Model("Lookahead form", lambda x, v, eta, beta, **p: nesterov_lookahead(eta[:, None], beta[:, None]).update(
+                  x[:, None], (v[:, None],), lambda z: (p["v_+"] - beta * v)[:, None])[0][:, 0],
+              ranges={"x": (-2, 2), "v": (-2, 2), "v_+": (-2, 2), "eta": (0.01, 2), "beta": (0, 0.95)}, part="x_+"),
+        Model("PyTorch nesterov=True", lambda x, v, g, b, eta, beta: nesterov_pytorch(eta[:, None], beta[:, None]).update(
+                  (x - eta * beta * v)[:, None], (b[:, None],), lambda z: g[:, None])[0][:, 0],
+              ranges={"x": (-2, 2), "v": (-2, 2), "g": (-2, 2), "b": (-2, 2), "eta": (0.01, 2), "beta": (0, 0.95)}),
+    ),
     mutants=(
         Mutant("identical iterates without the change of variables (p = x)", lambda r: r.subs({eta: 0})),
         Mutant("shift by a full step (p = x − ηv)", lambda r: r.subs({beta: 1})),

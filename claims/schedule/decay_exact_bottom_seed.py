@@ -126,8 +126,15 @@ CLAIM = Claim(
     comparison=Tight(rtol=0.2, atol=1e-9),
     expected=Verdict.REFUTED,
     corrects="schedule.formulas",
-    models=(Model("Exponential decay (seed 003)", lambda eta_0, k, tau: exponential(eta_0, k)(tau),
-                  ranges={"eta_0": (0.01, 2), "k": (0.001, 1), "tau": (0, 200)}),),
+    # GD as the experiment runs it (run_sgd, exact-gradient oracle, DiagonalQuadratic with x* = θ*): one step from
+    # θ = θ* + e_t with the step size η_t, read as e_t+1 = θ₁ − θ*.
+    models=(Model("GD on ½a(θ − θ*)²",
+                  lambda a, eta_t, e_t, theta_star: run_sgd(
+                      ExactGradientOracle(DiagonalQuadratic(a[:, None], theta_star[:, None]).grad),
+                      (theta_star + e_t)[:, None], 1, np.random.default_rng(0), eta_t[:, None]).x_final[:, 0] - theta_star,
+                  ranges={"a": (0.1, 10), "eta_t": (0.001, 0.2), "e_t": (-2, 2), "theta_star": (-1, 1)}),
+            Model("Exponential decay (seed 003)", lambda eta_0, k, tau: exponential(eta_0, k)(tau),
+                  ranges={"eta_0": (0.01, 2), "k": (0.001, 1), "tau": (0, 200)})),
     mutants=(Mutant("gradient-flow estimate exp(−aΣη_t) (noise-free, continuous time)",
                     sp.exp(-A * ETA0 / (1 - sp.exp(-K)))),),
     notes="Corrects the reading of schedule.formulas' exponential decay: summable steps stop short of the minimum.",
