@@ -35,9 +35,9 @@ G = sp.IndexedBase("g")
 _E = sp.Function("E")  # expectation, printed E(·)
 
 
-def _geometric(ratio: sp.Expr, terms: sp.Expr) -> sp.Expr:
-    """Σ_{k=0}^{terms−1} ratio^k in closed form, for ratio ≠ 1 (SymPy keeps the ratio = 1 branch apart)."""
-    closed = sp.piecewise_fold(sp.Sum(ratio**k, (k, 0, terms - 1)).doit())
+def _geometric(series: sp.Sum) -> sp.Expr:
+    """A geometric sum such as Σ_{k=0}^{t−1} r^k in closed form, for r ≠ 1 (SymPy keeps the r = 1 branch apart)."""
+    closed = sp.piecewise_fold(series.doit())
     if isinstance(closed, sp.Piecewise):
         closed = next(expr for expr, cond in closed.args if not cond.has(sp.Eq))
     return closed
@@ -136,14 +136,15 @@ def max_step_bound() -> Derivation:
     split = sp.Sum((beta_1 / sp.sqrt(beta_2)) ** k * (sp.sqrt(beta_2) ** k * G[t - k]), (k, 0, t - 1))
     split_step = d.identity("Split each term", sp.Eq(sp.Symbol("m_t") / (1 - beta_1), split),
                             equals=m_sum / (1 - beta_1), uses=[sums], justification="β₁^k = (β₁/√β₂)^k · √β₂^k")
-    cs = sp.sqrt(sp.Sum(r**k, (k, 0, t - 1))) * sp.sqrt(sp.Sum(beta_2**k * G[t - k] ** 2, (k, 0, t - 1)))
+    first = sp.Sum(r**k, (k, 0, t - 1))  # ‖a‖², the factor the bound keeps
+    cs = sp.sqrt(first) * sp.sqrt(sp.Sum(beta_2**k * G[t - k] ** 2, (k, 0, t - 1)))
     cauchy = d.cited("Cauchy–Schwarz", sp.Le(sp.Abs(split), cs),
                      "Cauchy–Schwarz inequality in R^t (e.g. Steele, The Cauchy–Schwarz Master Class, 2004, ch. 1)",
                      "|⟨a, b⟩| ≤ ‖a‖‖b‖ with a_k = (β₁/√β₂)^k, b_k = √β₂^k g_(t−k); equality iff b ∝ a")
     second = sp.sqrt(sp.Sum(v_sum.function / (1 - beta_2), *v_sum.limits))
-    if sp.simplify(cs / sp.sqrt(sp.Sum(r**k, (k, 0, t - 1))) - second) != 0:
-        raise ArithmeticError("the second Cauchy–Schwarz factor is not √(v_t/(1 − β₂))")
-    raw_bound = (1 - beta_1) * sp.sqrt(_geometric(r, t)) / sp.sqrt(1 - beta_2)
+    d.confirm("Uncorrected ratio", "the cited bound's second factor is √(v_t/(1 − β₂))",
+              sp.simplify(cs / sp.sqrt(first) - second) == 0, "the second Cauchy–Schwarz factor is not √(v_t/(1 − β₂))")
+    raw_bound = (1 - beta_1) * sp.sqrt(_geometric(first)) / sp.sqrt(1 - beta_2)
     raw = d.computed("Uncorrected ratio", sp.Le(sp.Abs(sp.Symbol("m_t")) / sp.sqrt(sp.Symbol("v_t")), raw_bound),
                      [split_step, cauchy, sums],
                      "divide by √v_t = √(1 − β₂)·(second factor); geometric summation of Σ_(k<t) r^k",

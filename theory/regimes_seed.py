@@ -37,4 +37,6 @@ def overshoot_diverges_seed() -> Derivation:
                            "overshooting step size (h > 1) is in the divergent regime")
     d.computed("Claimed growth indicator for h > 1", sp.Eq(sp.Symbol("G(h)"), reading.rhs), uses=[model, reading],
                how="read off")
+    d.confirm("Claimed growth indicator for h > 1", "an indicator: its value is 0 or 1", reading.rhs in (0, 1),
+              f"the reading gives the indicator the value {reading.rhs}, not 0 or 1")
     return d.finish("h = ηλ > 1 (overshooting)", "quadratic bowl, constant η")
