@@ -212,8 +212,9 @@ def warmup_threshold() -> Derivation:
                              "a quartic: the curvature met at a large |θ| is far above the curvature m at the minimum")
     update = d.computed("GD update", sp.Eq(sp.Symbol("theta_+"), sp.factor(th - eta * sp.diff(objective.rhs, th))),
                         uses=[objective], how="diff", justification="θ₊ = θ − η f′(θ)")
-    factor = d.computed("Multiplier", sp.Eq(update.lhs / th, sp.simplify(update.rhs / th)), uses=[update],
-                        how="divide by θ", justification="the secant slope f′(θ)/θ = θ² + m, not f″")
+    factor = d.identity("Multiplier", sp.Eq(update.lhs / th, sp.simplify(update.rhs / th)),
+                        where={update.lhs: update.rhs}, uses=[update],
+                        justification="divide by θ (computed): the secant slope f′(θ)/θ = θ² + m, not f″")
     grow = d.computed("|θ| grows iff", sp.Gt(eta, sp.solve(sp.Eq(factor.rhs, -1), eta)[0]), uses=[factor],
                       how="solve multiplier = −1",
                       justification="1 − η(θ² + m) < −1; if |θ| grows the secant grows too, so growth never stops: "

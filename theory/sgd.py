@@ -278,12 +278,13 @@ def convex_sqrt_t_bound() -> Derivation:
                                           "gradient bound")
     steps = d.definition("Steps", sp.Eq(sp.Function("eta")(tt), c / sp.sqrt(tt)), "η_t = c/√t, decreasing")
     inv = lambda s: 1 / steps.rhs.subs(tt, s)  # noqa: E731
-    d.inequality("Weights are non-negative", sp.Ge(inv(tt) - inv(tt - 1), 0), uses=[steps],
+    weight = inv(tt) - inv(tt - 1)  # the telescoped sum's weight on r_t, t ≥ 2
+    d.inequality("Weights are non-negative", sp.Ge(weight, 0), uses=[steps],
                  ranges={tt: (2, 10**6)}, justification="1/η_t − 1/η_(t−1) ≥ 0: r_t ≤ D² may be applied term by term")
     per_step = sp.expand(one_step.rhs)
     distance_weight = per_step.coeff(r_t) * eta_t  # 1/2: r_t enters as r_t/(2η_t)
     noise_weight = per_step.coeff(G**2) / eta_t  # 1/2: G² enters as η_t G²/2
-    telescoped = sp.simplify(D**2 * distance_weight * (inv(1) + sp.summation(inv(tt) - inv(tt - 1), (tt, 2, T))))
+    telescoped = sp.simplify(D**2 * distance_weight * (inv(1) + sp.summation(weight, (tt, 2, T))))
     tele = d.identity("Telescoping with decreasing steps", sp.Le(sp.Symbol("Sigma_r_terms"), D**2 * sp.sqrt(T) / (2 * c)),
                       equals=telescoped, uses=[one_step, steps],
                       justification="summation of D²(1/η_t − 1/η_(t−1))/2 over t = 2..T, plus D²/(2η₁) (computed): "
