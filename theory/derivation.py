@@ -252,7 +252,7 @@ class DerivationBuilder:
                 target = equals.value
             else:
                 target = sp.sympify(equals)
-            if isinstance(target, sp.logic.boolalg.Boolean) and not isinstance(target, sp.Expr):  # a condition (a Symbol is both)
+            if _is_condition(target):  # a condition, not a quantity
                 hand = expr
             else:
                 hand = expr.rhs if isinstance(expr, sp.Rel) else expr
