@@ -134,8 +134,9 @@ def max_step_bound() -> Derivation:
     sums = d.computed("Moments as sums", sp.And(sp.Eq(sp.Symbol("m_t"), m_sum), sp.Eq(sp.Symbol("v_t"), v_sum)), [rec],
                       "unroll, k = t − j", "m₀ = v₀ = 0")
     split = sp.Sum((beta_1 / sp.sqrt(beta_2)) ** k * (sp.sqrt(beta_2) ** k * G[t - k]), (k, 0, t - 1))
-    split_step = d.identity("Split each term", sp.Eq(sp.Symbol("m_t") / (1 - beta_1), split),
-                            equals=m_sum / (1 - beta_1), uses=[sums], justification="β₁^k = (β₁/√β₂)^k · √β₂^k")
+    m_t = sp.Symbol("m_t")
+    split_step = d.identity("Split each term", sp.Eq(m_t / (1 - beta_1), split), where={m_t: m_sum}, uses=[sums],
+                            justification="β₁^k = (β₁/√β₂)^k · √β₂^k; the left side with m_t unrolled")
     first = sp.Sum(r**k, (k, 0, t - 1))  # ‖a‖², the factor the bound keeps
     cs = sp.sqrt(first) * sp.sqrt(sp.Sum(beta_2**k * G[t - k] ** 2, (k, 0, t - 1)))
     cauchy = d.cited("Cauchy–Schwarz", sp.Le(sp.Abs(split), cs),
