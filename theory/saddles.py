@@ -96,8 +96,9 @@ def escape_time() -> Derivation:
     unrolled = unroll(multiplier, lambda k_: kick.subs(t, k_ - 1), 0, kk, t)
     scaled = sp.Sum(sp.powsimp(sp.expand_power_base(unrolled.function / multiplier**t), force=True),
                     *unrolled.limits)
-    rescaled = d.computed("Rescaled iterate", sp.Eq(y_now / multiplier**t, scaled), [noisy],
-                          "unroll, divide by (1 + ηγ)^t", "S_t converges to a Gaussian S as t → ∞")
+    rescaled = d.identity("Rescaled iterate", sp.Eq(y_now / multiplier**t, scaled), where={y_now: unrolled},
+                          uses=[noisy], justification="unroll, divide by (1 + ηγ)^t (computed; the left side with y_t "
+                                                      "unrolled): S_t converges to a Gaussian S as t → ∞")
     weight = rescaled.rhs.function.coeff(xi[kk]) ** 2  # Var of the k-th term (ξ_k independent, unit variance)
     ratio = sp.simplify(weight.subs(kk, kk + 1) / weight)  # (1 + ηγ)^(−2) < 1
     # S = s·Z with Z standard normal (the law the median below takes): the left side is Var(s·Z) from
@@ -164,8 +165,11 @@ def stops_dead_seed() -> Derivation:
     curvature = d.computed("Curvature at the minima", sp.Eq(sp.Symbol("f_yy"), sp.diff(f.rhs, ys, 2).subs(
         {ys: points.args[0][1]})), [f, mins], "diff twice, subs y = ±√γ")
     u = sp.Symbol("u", positive=True)
-    d.inequality("The minima attract", sp.Lt(sp.Abs(1 - eta * curvature.rhs), 1), uses=[curvature],
-                 subs={eta: u / gamma}, ranges={u: (0, 1)}, justification="|1 − 2ηγ| < 1 for 0 < ηγ < 1")
+    attract = d.inequality("The minima attract", sp.Lt(sp.Abs(1 - eta * curvature.rhs), 1), uses=[curvature],
+                           subs={eta: u / gamma}, ranges={u: (0, 1)}, justification="|1 − 2ηγ| < 1 for 0 < ηγ < 1")
+    holds_for = sp.solveset(attract.expr.subs(eta, u / gamma), u, sp.Interval.open(0, sp.oo))
+    d.confirm("The minima attract", "it holds for exactly these steps, 0 < ηγ < 1 (solved for ηγ)",
+              holds_for == sp.Interval.open(0, 1), f"it holds for ηγ in {holds_for}, not exactly 0 < ηγ < 1")
     at_a_minimum = sp.Min(*[sp.sqrt(sum((u - v) ** 2 for u, v in zip(points.args[0], pt))) for pt in points])
     d.cited("Where it ends", sp.Eq(sp.Symbol("d_oo"), at_a_minimum),  # the distance computed, the convergence cited
             "Lee, Simchowitz, Jordan & Recht (2016), Gradient descent only converges to minimizers, Thm 4",
