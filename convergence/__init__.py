@@ -6,13 +6,22 @@ Claim files import what they need from here::
     from convergence.comparisons import Tight
 """
 
-from .claim import Claim, Mutant, Params, Source
-from .comparisons import Exact, Exponent, Lower, Stochastic, Tight, Upper
-from .measurement import Figure, Measurement, Series
-from .models import Model
-from .verdicts import Verdict
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "Claim", "Mutant", "Params", "Source", "Measurement", "Figure", "Series", "Verdict", "Model",
-    "Exact", "Tight", "Upper", "Lower", "Exponent", "Stochastic",
-]
+# Loaded on first use: the claim record imports SymPy and theory/, which commands that never load a
+# claim (`convergence report`, `diff`) do not need (a third of a second at every start).
+_EXPORTS = {
+    **dict.fromkeys(("Claim", "Mutant", "Params", "Source"), ".claim"),
+    **dict.fromkeys(("Exact", "Exponent", "Lower", "Stochastic", "Tight", "Upper"), ".comparisons"),
+    **dict.fromkeys(("Figure", "Measurement", "Series"), ".measurement"),
+    "Model": ".models",
+    "Verdict": ".verdicts",
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'convergence' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name], __name__), name)

@@ -13,9 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from .claim import PROFILES
 from .cluster import DEFAULT_CONNECT_TIMEOUT
 from .errors import SuiteError
+from .vocabulary import PROFILES
 
 DEFAULT_SEEDS = 20
 DEFAULT_FIRST_SEED = 1

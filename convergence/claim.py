@@ -7,7 +7,6 @@ refused at discovery with one line naming the file and the field.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,10 +22,9 @@ from .errors import ClaimDefinitionError
 from .measurement import Measurement
 from .models import Model, mismatch
 from .verdicts import Verdict
+from .vocabulary import ID_PATTERN, PROFILES
 
 _MISSING: Any = object()
-PROFILES = ("quick", "full")
-_ID_PATTERN = re.compile(r"^[a-z0-9]+(\.[a-z0-9-]+)+$")
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ class Claim:
             if getattr(self, name) is _MISSING:
                 field_name = "tolerance" if name == "comparison" else name
                 raise ClaimDefinitionError(field_name, "is missing")
-        if not isinstance(self.id, str) or not _ID_PATTERN.match(self.id):
+        if not isinstance(self.id, str) or not ID_PATTERN.match(self.id):
             raise ClaimDefinitionError("id", f"{self.id!r} is not of the form family.name")
         for name in ("title", "statement"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():

@@ -22,12 +22,15 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import calibration_cli, diff, scaffold
-from .claim import PROFILES, Claim
 from .errors import SuiteError
 from .seeds import DEFAULT_SEED
+from .vocabulary import PROFILES
+
+if TYPE_CHECKING:  # loading claims imports SymPy and theory/, which `report` and `diff` never need
+    from .claim import Claim
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_SEED = 2**64  # SeedSequence takes any non-negative integer; beyond 64 bits it is a typo, not a seed

@@ -13,8 +13,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .claim import _ID_PATTERN
 from .errors import SuiteError
+from .vocabulary import ID_PATTERN
 
 MARKER = "TODO"
 
@@ -109,7 +109,7 @@ def render(claim_id: str, kind: str) -> str:
 
 def create(claim_id: str, kind: str, root: Path) -> Path:
     """Write the template for ``claim_id``; never overwrites an existing file."""
-    if not _ID_PATTERN.match(claim_id):
+    if not ID_PATTERN.match(claim_id):
         raise SuiteError(f"claim id {claim_id!r} is not of the form family.name (lower case, digits, '-')")
     if kind not in COMPARISONS:
         raise SuiteError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
