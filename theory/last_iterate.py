@@ -277,7 +277,7 @@ def last_iterate_log() -> Derivation:
     scaled_value = sp.sqrt(T) * sp.Symbol("f_T")  # ≈ (3/64) H_T + c₀ by the expansion
     per_log = scaled_value / sp.log(T)
     d.identity("Log factor", sp.Eq(sp.Limit(per_log, T, sp.oo), sp.Rational(3, 64)),
-               equals=sp.limit(per_log.subs(scaled_value, lead * sp.harmonic(T)), T, sp.oo), uses=[expand_step],
+               where={sp.Symbol("f_T"): (lead * sp.harmonic(T) + c0) / sp.sqrt(T)}, uses=[expand_step],
                justification="limit of (3/64)H_T/log T (computed): 3/64 > 1/32, Harvey et al.'s lower-bound constant; not O(1/√T)")
     point = 0  # the origin: every coordinate 0
     at_origin = h_i.replace(lambda e: isinstance(e, sp.Indexed), lambda e: point).doit()

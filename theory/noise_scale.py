@@ -105,6 +105,10 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     solution = d.identity("Solution", sp.Eq(m(t), closed), equals=unrolled, uses=[rec, floor, contraction],
                           justification="unroll m_(t+1) = q m_t + (1 − q)m_∞ from m₀ and sum the geometric series "
                                         "(computed): the deviation from the floor contracts by q per step")
+    residual = sp.simplify((rec.lhs - rec.rhs).replace(m, lambda step: closed.subs(t, step))
+                           .subs({q: contraction.rhs, m_inf: stationary}))
+    d.confirm("Solution", "it satisfies the recursion as typeset (both of its sides)", residual == 0,
+              f"the closed form leaves {residual} in the typeset recursion")
     noise_scale = d.definition("Gradient noise scale at the target", sp.Eq(B_noise, sigma**2 / (a**2 * m_star)),
                                "tr Σ = σ² per sample, E‖∇f‖² = a²E θ² = a²m* at the target (McCandlish et al. "
                                "2018, B_simple)")
