@@ -178,5 +178,8 @@ def strongly_convex_rate() -> Derivation:
         at_start = bound.rhs.subs(t, start)
     d.identity("Base case", sp.Eq(at_start, phi_0, evaluate=False), equals=bound.rhs, instances={t: [start]}, uses=[bound],
                justification="at t = 0 the bound is Φ₀ itself")
-    d.computed("Normalised bound", sp.Le(phi_t / phi_0, bound.rhs / phi_0), uses=[bound], how="divide by Φ₀")
+    normalised = d.computed("Normalised bound", sp.Le(phi_t / phi_0, bound.rhs / phi_0), uses=[bound], how="divide by Φ₀")
+    at_worst = sp.simplify(normalised.lhs.subs(phi_t, bound.rhs) - normalised.rhs)
+    d.confirm("Normalised bound", "both sides divided alike: equal in the worst case Φ_t = bound", at_worst == 0,
+              f"with Φ_t at the bound the two sides differ by {at_worst}")
     return d.finish("f L-smooth and μ-strongly convex", "κ = L/μ", "normalised by f(x₀) − f* + μ‖x₀ − x*‖²/2")
