@@ -139,8 +139,8 @@ def _draw_and_save(spec: dict[str, Any], png_path: Path | None, svg_path: Path, 
             ax.set_title(title, fontsize=_title_size(title))
             ax.set_xlabel(text(spec.get("xlabel")))
             ax.set_ylabel(text(spec.get("ylabel")))
-            _set_scale(ax.set_xscale, spec.get("xscale"))
-            _set_scale(ax.set_yscale, spec.get("yscale"))
+            _set_scale(ax.set_xscale, ax.xaxis, spec.get("xscale"))
+            _set_scale(ax.set_yscale, ax.yaxis, spec.get("yscale"))
             _thin_minor_ticks(ax)
             ax.grid(True, which="major", alpha=0.3, linewidth=0.6)
             handles, labels = ax.get_legend_handles_labels()
@@ -164,13 +164,12 @@ def _save_atomic(fig, path: Path, **options: Any) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def _set_scale(setter, scale: Any) -> None:
+def _set_scale(setter, axis, scale: Any) -> None:
     scale = scale or "linear"
     if scale not in SCALES:
         raise FigureSpecError(f"unknown axis scale {scale!r} (expected one of {sorted(SCALES)})")
     setter(scale)
     if scale != "linear":  # matplotlib's log formatters (major; minor on a log axis), as plain text
-        axis = setter.__self__.xaxis if setter.__name__ == "set_xscale" else setter.__self__.yaxis
         axis.set_major_formatter(PlainLogFormatter(10))
         if scale == "log":
             axis.set_minor_formatter(PlainLogFormatter(10, labelOnlyBase=False))
