@@ -26,10 +26,10 @@ import numpy as np
 import sympy as sp
 
 from convergence import Claim, Exact, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
-from empirics.adaptive import adam
 from theory.adam import beta_s, bias_correction, corrected
 from theory.symbols import t
 
+from ._moments_model import moments_after_one_update
 from ._stationary import moments_along, random_phase_history
 
 
@@ -108,20 +108,14 @@ CLAIM = Claim(
     ),
     comparison=Exact(rtol=1e-11),
     expected=Verdict.CONFIRMED,
-    # One update of the experiment's Adam (β₁ = β₂ = β, as moments_along runs it) from the state (m, v, u, t):
-    # its m from (m_t-1, 0, 0, 0) on the gradient g[t]; and, since the same recursion gives v_t from g_t², its v
-    # from (0, m_t-1, m_t-1, 0) on the gradient √g[t] (g[t] ≥ 0 there).
+    # One update of the experiment's Adam (β₁ = β₂ = β, as moments_along runs it): its m from m_t-1 on the
+    # gradient g[t]; and, since the same recursion gives v_t from g_t², its v from m_t-1 on √g[t] (g[t] ≥ 0 there).
     models=(
         Model("EMA recursion",
-              lambda beta, **p: adam(1.0, beta[:, None], beta[:, None], 1e-8).update(
-                  np.zeros((len(beta), 1)), (p["m_t-1"][:, None],) + 3 * (np.zeros((len(beta), 1)),),
-                  lambda x: p["g[t]"][:, None])[1][0][:, 0],
+              lambda beta, **p: moments_after_one_update(beta, beta, 1e-8, p["m_t-1"], 0 * beta, p["g[t]"])[0],
               ranges={"beta": (0.01, 0.999), "m_t-1": (-3, 3), "g[t]": (-3, 3)}),
         Model("EMA recursion",
-              lambda beta, **p: adam(1.0, beta[:, None], beta[:, None], 1e-8).update(
-                  np.zeros((len(beta), 1)), (np.zeros((len(beta), 1)), p["m_t-1"][:, None], p["m_t-1"][:, None],
-                                             np.zeros((len(beta), 1))),
-                  lambda x: np.sqrt(p["g[t]"])[:, None])[1][1][:, 0],
+              lambda beta, **p: moments_after_one_update(beta, beta, 1e-8, 0 * beta, p["m_t-1"], np.sqrt(p["g[t]"]))[1],
               ranges={"beta": (0.01, 0.999), "m_t-1": (0, 9), "g[t]": (0, 9)}),
     ),
     mutants=(
