@@ -12,6 +12,7 @@ recursions by ``theory.unrolling.unroll``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import sympy as sp
@@ -233,9 +234,9 @@ def robbins_monro() -> Derivation:
     solution = d.computed("General solution", sp.Eq(m(tt), homogeneous + particular), [ode],
                           "solve for the exponent q of C₁t^q (σ = 0) and the constant of K/t",
                           "homogeneous part plus a particular solution")
-    d.confirm("General solution", "it solves the ODE, for every C₁",
-              sp.simplify(solution.rhs.diff(tt) - rhs_of(solution.rhs)) == 0,
-              f"m = {solution.rhs} leaves m' − (right side) = {sp.simplify(solution.rhs.diff(tt) - rhs_of(solution.rhs))}")
+    left_over = sp.simplify(solution.rhs.diff(tt) - rhs_of(solution.rhs))
+    d.confirm("General solution", "it solves the ODE, for every C₁", left_over == 0,
+              f"m = {solution.rhs} leaves m' − (right side) = {left_over}")
     # The noise term is a second moment's floor: positive wherever it is the slow term (2cμ > 1).
     above = sp.Symbol("u", positive=True)  # 2cμ = 1 + u
     d.inequality("The noise floor is positive", sp.Gt(particular_k, 0), uses=[solution], subs={c: (1 + above) / (2 * mu)},
@@ -361,14 +362,20 @@ def _power_sum_series(d: DerivationBuilder, n_sym: sp.Expr, x: sp.Symbol, factor
     # beyond the order, or a wrong sign, differs there).
     power = "m" if factor == 1 else f"({factor}m)"
     to_order = "h" + str(order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    direct = {n_: sp.series(sum((1 - x) ** (factor * m_) for m_ in range(n_)), x, 0, order + 1).removeO()
-              for n_ in (2, 3, 5)}
-    wrong = [n_ for n_, series in direct.items() if prove_equal(total.subs(n_sym, n_), series) is None]
+    wrong = _series_disagreements(total, lambda n_: sum((1 - x) ** (factor * m_) for m_ in range(n_)), n_sym, x, order)
+    n_bad, exact = next(iter(wrong.items()), (None, None))
     d.confirm("Reshuffled: spread of the weights",
               f"Σ_m (1 − h)^{power} to {to_order} is SymPy's series of the sum at n = 2, 3, 5", not wrong,
-              f"Σ_m (1 − h)^{power} to {to_order} at n = {wrong[0]} is {direct[wrong[0]]}, "
-              f"not {total.subs(n_sym, wrong[0])}" if wrong else "")
+              f"Σ_m (1 − h)^{power} to {to_order} at n = {n_bad} is {exact}, not {total.subs(n_sym, n_bad)}"
+              if wrong else "")
     return total
+
+
+def _series_disagreements(form: sp.Expr, exact_at: Callable[[int], sp.Expr], n_sym: sp.Expr, x: sp.Symbol,
+                          order: int) -> dict[int, sp.Expr]:
+    """{n: SymPy's series of ``exact_at(n)`` to x^order} at each n = 2, 3, 5 where ``form`` (n symbolic) differs."""
+    series = {n_: sp.series(exact_at(n_), x, 0, order + 1).removeO() for n_ in (2, 3, 5)}
+    return {n_: value for n_, value in series.items() if prove_equal(form.subs(n_sym, n_), value) is None}
 
 
 def _eta_order(expr: sp.Expr) -> sp.Expr:
@@ -459,11 +466,10 @@ def shuffling_exponents() -> Derivation:
     sum_w2 = sp.expand(_power_sum_series(d, n, x, 2, 3) - 2 * power_sum + n)
     # The power-sum forms are S₁ and S₂ as the identity above defines them, to h³, at a few n.
     for name, series_form in ((S1, sum_w), (S2, sum_w2)):
-        direct = {n_: sp.series(weight_sums[name].subs(n, n_).doit(), x, 0, 4).removeO() for n_ in (2, 3, 5)}
-        wrong = [n_ for n_, series in direct.items() if prove_equal(series_form.subs(n, n_), series) is None]
+        wrong = _series_disagreements(series_form, lambda n_, name=name: weight_sums[name].subs(n, n_).doit(), n, x, 3)
+        n_bad, exact = next(iter(wrong.items()), (None, None))
         d.confirm("Reshuffled: spread of the weights", f"{sp.pretty(name)} to h³ is the series of its sum at n = 2, 3, 5",
-                  not wrong, f"{name} to h³ at n = {wrong[0]} is {direct[wrong[0]]}, "
-                             f"not {series_form.subs(n, wrong[0])}" if wrong else "")
+                  not wrong, f"{name} to h³ at n = {n_bad} is {exact}, not {series_form.subs(n, n_bad)}" if wrong else "")
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
     spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) * per_step / scale)
     d.confirm("Reshuffled: spread of the weights", "in units of (ηs)² the spread depends on h and n only",
