@@ -104,9 +104,14 @@ def variance_linear_seed() -> Derivation:
     coefficients = sp.solve(conditions, [p, q], dict=True)[0]
     line = d.computed("The line", sp.Eq(var(B), sp.factor(law.subs(coefficients))), [ends],
                       "solve for p, q", "two conditions, two unknowns")
-    d.computed("Its log-log slope", sp.Eq(sp.Symbol("d_log_Var") / sp.Symbol("d_log_B"),
-                                          sp.simplify(B * sp.diff(sp.log(line.rhs), B))), [line],
-               "B·d log Var/dB", "the elasticity at the centre of the measured range of B")
+    missed = [size for size, value in at.items() if sp.simplify(line.rhs.subs(B, size) - value) != 0]
+    d.confirm("The line", "it passes through both stated ends", not missed,
+              f"the line misses the stated value at B = {missed[0]}" if missed else "")
+    d.identity("Its log-log slope", sp.Eq(B * sp.Derivative(sp.log(var(B)), B),
+                                          sp.simplify(B * sp.diff(sp.log(line.rhs), B))),
+               where={var(B): line.rhs}, uses=[line],
+               justification="B·d log Var/dB of the line (computed): the elasticity at the centre of the "
+                             "measured range of B")
     return d.finish("1 ≤ B < n")
 
 
@@ -127,7 +132,7 @@ def without_replacement() -> Derivation:
                           "summation", "m variances and m(m − 1) ordered pairs of covariances")
     full = d.assumption("The population sums to a constant", sp.Eq(var_sum(n), 0),
                         "drawing all n without replacement gives n times the full gradient: no variance")
-    cov = sp.solve(sum_step.rhs.subs(size, n), rho)[0]
+    cov = sp.solve(sp.Eq(sum_step.rhs.subs(size, n), full.rhs), rho)[0]  # V(n) as the assumption states it
     cov_step = d.computed("Covariance of two distinct draws", sp.Eq(rho, cov), [sum_step, full], "solve for C")
     mean = d.computed("Variance of the mean of B", sp.Eq(sp.Symbol("Var_g_B"),
                                                          sp.factor(sum_step.rhs.subs({size: B, rho: cov}) / B**2)),
