@@ -134,3 +134,13 @@ def test_tuned_noisy_steps_match_the_law():
 
 def test_mccandlish_interpolation():
     np.testing.assert_allclose(mccandlish_interpolation([1.0, 10.0], 2.0, 10.0), [22.0, 4.0])
+
+
+def test_law_switches_to_the_capped_step_exactly_where_the_optimal_step_reaches_the_cap():
+    """The Piecewise of S*(B) changes branch where h*(B) = h_max, and its two branches meet there."""
+    _, u_star = optimal_u_large_r(R)
+    (kink,) = sp.solve(sp.Eq(2 * u_star * B / (B_noise + u_star * B), h_max), B)
+    (capped, at_cap), (free, _) = optimal_steps_law(R).args
+    point = {B_noise: 576, h_max: sp.Rational(1, 20)}
+    assert at_cap.lhs == B and float(at_cap.rhs.subs(point)) == pytest.approx(float(kink.subs(point)), rel=1e-12)
+    assert float(capped.subs(B, kink).subs(point)) == pytest.approx(float(free.subs(B, kink).subs(point)), rel=1e-12)
