@@ -73,12 +73,19 @@ def nonconvex_stationarity_tight() -> Derivation:
         (g - L * y, y <= dstep / 2), (g - L * (dstep - y), True))),
         "y = x − kd on [kd, (k+1)d], 1 ≤ k < T: f′ falls with slope −L from g to its lowest value and rises back "
         "to g with slope +L (|f″| = L)")
+    (falling, at_switch), (rising, _) = dip.rhs.args
+    switch = at_switch.rhs  # y = d/2, read from the definition (used below, not typed again)
+    ends = [sp.simplify(falling.subs(y, 0) - g), sp.simplify(rising.subs(y, dstep) - g),
+            sp.simplify(falling.subs(y, switch) - rising.subs(y, switch))]
     lowest = d.computed("Lowest derivative on a segment", sp.Eq(sp.Symbol("f'_min"),
-                                                               dip.rhs.args[0][0].subs(y, dstep / 2).subs(dstep, step.rhs)),
+                                                               falling.subs(y, switch).subs(dstep, step.rhs)),
                         uses=[dip, step], how="subs y = d/2, d = g/L")
+    d.confirm("Lowest derivative on a segment",
+              "f′ = g at both ends of the segment and its two pieces meet at y = d/2 (f′ is continuous: f is L-smooth)",
+              ends == [0, 0, 0], f"f′(0) − g, f′(d) − g and the jump at the switch are {ends}, not all 0")
     d.inequality("f increases on [d, Td]", sp.Gt(lowest.lhs, 0), given=[lowest], justification="f′ ≥ g/2 > 0 there, f′ = Lx ≥ 0 on [0, d], f′ = Lx < 0 for x < 0: f_inf = f(0) = 0")
     middle = d.computed("Decrease over a middle step", sp.Eq(sp.Symbol("D_mid"), sp.factor(
-        (sp.integrate(dip.rhs.args[0][0], (y, 0, dstep / 2)) + sp.integrate(dip.rhs.args[1][0], (y, dstep / 2, dstep)))
+        (sp.integrate(falling, (y, 0, switch)) + sp.integrate(rising, (y, switch, dstep)))
         .subs(dstep, step.rhs))), uses=[dip, step], how="integrate f′ over the two halves, d = g/L")
     last = d.computed("Decrease over the last step", sp.Eq(sp.Symbol("D_last"), sp.integrate(L * y, (y, 0, dstep)).subs(
         dstep, step.rhs)), uses=[step], how="integrate f′ = Ly over [0, d] (f″ = L, f′(0) = 0), d = g/L")

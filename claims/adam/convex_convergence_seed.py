@@ -29,7 +29,7 @@ catalogue, so ``corrects`` is None.
 
 import numpy as np
 
-from convergence import Claim, Figure, Lower, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Figure, Lower, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.adaptive import PeriodicLinearOnline, adam, inverse_sqrt, online_regret
 from theory.adam import C, convex_convergence_seed
 
@@ -115,6 +115,7 @@ CLAIM = Claim(
     comparison=Lower(rtol=0.1),
     expected=Verdict.REFUTED,
     corrects=None,
+    models=(Model("Projection onto F", lambda x: PeriodicLinearOnline(1.0).project(x), ranges={"x": (-3, 3)}),),
     mutants=(
         Mutant("a weaker convergence: to the centre of F (A_T → (C − 2)/3)", (C - 2) / 3),
     ),
