@@ -31,7 +31,7 @@ def overshoot_diverges_seed() -> Derivation:
     excess = sp.Symbol("u", positive=True)  # h = 1 + u, any h > 1
     overshoot = d.inequality("It overshoots for h > 1", sp.Lt(model.rhs.coeff(e), 0), uses=[model],
                              subs={h: 1 + excess}, justification="1 − h < 0: the error changes sign at every step")
-    where_true = sp.solveset(overshoot.expr, h, sp.Interval.open(0, sp.oo))
+    where_true = sp.solveset(overshoot.expr, h, sp.S.Reals)  # over every h, so a wrong region shows
     d.confirm("It overshoots for h > 1", "it holds for exactly h > 1 (solved for h)",
               where_true == sp.Interval.open(1, sp.oo), f"it holds for h in {where_true}, not exactly h > 1")
     reading = d.definition("Seed 000's third regime", sp.Eq(sp.Symbol("grows"), 1),
