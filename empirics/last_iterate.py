@@ -53,6 +53,12 @@ class HarveyFunction:
     def value(self, x: np.ndarray) -> np.ndarray:
         return np.max(self.pieces(x), axis=-1)
 
+    @staticmethod
+    def project(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the projection of y onto the unit ball, ‖y‖): y/max(‖y‖, 1), row by row."""
+        norm = np.sqrt(np.sum(y * y, axis=-1, keepdims=True))
+        return y / np.maximum(norm, 1.0), norm  # dividing by exactly 1.0 leaves inside points bit-identical
+
     def subgradient(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """h_i for the smallest maximising i (``argmax`` returns the first maximum); and i (0-based)."""
         index = np.argmax(self.pieces(x), axis=-1)
@@ -100,9 +106,8 @@ def run_last_iterate(horizon: int) -> LastIterateRun:
             g, index = problem.subgradient(x)
             index_is_step &= bool(np.all(index == t - 1))
             y = x - g / np.sqrt(t)
-            norm = np.sqrt(np.sum(y * y, axis=-1, keepdims=True))
+            x, norm = problem.project(y)
             projected |= bool(np.any(norm > 1.0))
-            x = y / np.maximum(norm, 1.0)  # dividing by exactly 1.0 leaves inside points bit-identical
             max_norm = max(max_norm, float(np.max(np.minimum(norm, 1.0))))
     pieces = problem.pieces(x)[0]
     return LastIterateRun(

@@ -139,9 +139,11 @@ def convex_rate() -> Derivation:
     f, D = sp.Function("f"), sp.Function("D")
     indexed = {f_next: f(_s + 1), f_t: f(_s), D_t: D(_s), D_next: D(_s + 1)}
     summed = [sp.Sum(side.subs(indexed), (_s, 0, T - 1)) for side in (one_step.lhs, one_step.rhs)]
-    d.computed("Sum over t < T", sp.Le(*summed), uses=[one_step], how="sum both sides")
+    summed_step = d.computed("Sum over t < T", sp.Le(*summed), uses=[one_step], how="sum both sides")
+    # The whole relation is compared (both sides), not only its right side.
     telescoped = d.identity("Telescoping", sp.Le(summed[0], L * (D(0) ** 2 - D(T) ** 2) / 2),
-                            equals=sp.factor_terms(summed[1].doit()), uses=["Sum over t < T"],
+                            equals=sp.Le(summed_step.lhs, sp.factor_terms(summed_step.rhs.doit())),
+                            uses=[summed_step],
                             justification="summation (computed): the right side collapses to (L/2)(D₀² − D_T²)")
     start = d.definition("Initial distance", sp.Eq(D(0), R), "R = ‖x₀ − x*‖")
     dropped_bound = telescoped.rhs.subs(D(T), 0).subs(start.lhs, start.rhs)  # −(L/2)D_T² ≤ 0 dropped

@@ -124,6 +124,11 @@ def last_iterate_log() -> Derivation:
         sp.And(sp.Eq(H(i), sp.Sum(a(j) * x[j], (j, 1, i - 1)) - b(i) * x[i]), sp.Eq(a(j), A_J), sp.Eq(b(j), B_J)),
         "f = max_(i ≤ T+1) H_i; the oracle returns h_i for the smallest maximising index i; x_1 = 0, "
         "x_(t+1) = Proj(x_t − g_t/√t) (Harvey, Liaw, Plan & Randhawa 2019, §3)")
+    norm_before = sp.Symbol("r_y", nonnegative=True)
+    ball = d.definition("Projection onto the unit ball", sp.Eq(sp.Function("r_Proj")(norm_before),
+                                                               norm_before / sp.Max(norm_before, 1)),
+                        "the norm of Proj(y) for ‖y‖ = r_y: a point outside the ball is scaled back to its surface")
+    ball_radius = ball.rhs.subs(norm_before, 10**6)  # the ball's radius: where a far point is projected to
     squares = sp.summation(_reversed(A_J**2).function, (k, 1, sp.oo))
     last_piece = T + 1  # the largest b_i² = i/(4T) is the last piece's
     lip = d.computed("Squared subgradient norm", sp.Le(sp.Symbol("G") ** 2, squares + B_J.subs(j, last_piece) ** 2),
@@ -234,10 +239,10 @@ def last_iterate_log() -> Derivation:
                uses=[iterate, radius], justification=f"‖x_{on[attained]}‖² = b_1² = 1/(4T): the bound is tight at the "
                                                      "first step")
     fraction = sp.Symbol("u", positive=True)  # t/T
-    unprojected = d.inequality("No projection", sp.Lt(radius.rhs, 1), uses=[radius], subs={t: fraction * T},
-                 ranges={fraction: (0, 1)},
-                 justification="t ≤ T: ‖x_(t+1)‖² ≤ t/(4T) ≤ 1/4 < 1, so the projection onto the unit ball is the "
-                               "identity")
+    unprojected = d.inequality("No projection", sp.Lt(sp.sqrt(radius.rhs), ball_radius), uses=[radius, ball],
+                               subs={t: fraction * T}, ranges={fraction: (0, 1)},
+                               justification="t ≤ T: ‖x_(t+1)‖ ≤ √(t/(4T)) ≤ 1/2 < 1, so the projection onto the "
+                                             "unit ball is the identity")
     final_sum = sp.Sum(A_J * coord.subs(t, T + 1), (j, 1, T))
     final = d.computed("Final value is attained by H_(T+1)", sp.Eq(sp.Symbol("f_T"), final_sum),
                        [construction, iterate, unprojected], "H_(T+1) at x_(T+1): Σ_j a_j x_(T+1,j)",

@@ -38,8 +38,8 @@ refuted by five or more orders of magnitude beyond the tolerance.
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
-from empirics.last_iterate import run_last_iterate
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
+from empirics.last_iterate import HarveyFunction, run_last_iterate
 from theory.last_iterate import T, V, last_iterate_log, last_iterate_value, offset_constant
 
 FIRST_HORIZON = 64  # the grid starts here in both profiles; the no-log mutant is pinned to it
@@ -123,6 +123,10 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-10),
     expected=Verdict.CONFIRMED,
+    # the projection the derivation reads the ball's radius from is the experiment's (on a vector of norm r_y)
+    models=(Model("Projection onto the unit ball",
+                  lambda r_y: np.linalg.norm(HarveyFunction.project(r_y[:, None] * np.full((1, 3), 3**-0.5))[0], axis=1),
+                  ranges={"r_y": (0, 3)}),),
     mutants=(
         Mutant("no log factor: c/√T with c fixed at the first horizon T = 64",
                V(FIRST_HORIZON) * sp.sqrt(FIRST_HORIZON) / sp.sqrt(T)),
