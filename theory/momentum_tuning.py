@@ -164,7 +164,8 @@ def valley() -> Derivation:
     c_sym = sp.Symbol("c")
     c = (1 + _b - h) / (2 * sp.sqrt(_b))
     scaled = {e(n): _b ** (n / 2) * f(n) for n in (t + 1, t, t - 1)}
-    chebyshev = sp.solve((rec.lhs - rec.rhs).subs(scaled), f(t + 1))[0]
+    unknown = f(t + 1)
+    chebyshev = sp.Eq(unknown, sp.solve((rec.lhs - rec.rhs).subs(scaled), unknown)[0])  # both sides compared
     d.identity("Scaling eₜ = βᵗᐟ² fₜ", sp.Eq(f(t + 1), 2 * c_sym * f(t) - f(t - 1)), equals=chebyshev, uses=[rec],
                where={c_sym: c}, justification="the Chebyshev recursion, with c = (1 + β − h)/(2√β)")
     A, B = sp.symbols("A B")

@@ -14,7 +14,7 @@ import sympy as sp
 from .derivation import Derivation, DerivationBuilder
 from .momentum import stability_region
 from .stability import jury_steps
-from .symbols import L, beta, eta, h, kappa, t, w, z
+from .symbols import L, beta, eta, h, kappa, mu, t, w, z
 
 T = sp.Symbol("T", positive=True)
 R = sp.Symbol("R", positive=True)
@@ -150,13 +150,17 @@ def strongly_convex_rate() -> Derivation:
     tuning = d.definition("Tuning", sp.And(sp.Eq(sp.Symbol("beta"), (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)),
                                           sp.Eq(sp.Symbol("eta"), 1 / L)),
                           "constant-step scheme III (Nesterov 2004, (2.2.11))")
-    b_star = next(eq.rhs for eq in tuning.expr.args if eq.lhs == sp.Symbol("beta"))
-    hh = 1 / kappa  # h = ηλ at λ = μ with η = 1/L
+    tuned = {eq.lhs: eq.rhs for eq in tuning.expr.args}
+    b_star = tuned[sp.Symbol("beta")]
+    hh = sp.simplify((tuned[sp.Symbol("eta")] * mu).subs(L, kappa * mu))  # h = ηλ at λ = μ, L = κμ: 1/κ
     characteristic = _characteristic(d)
     poly = characteristic.rhs.subs({beta: b_star, h: hh})
-    d.computed("At λ = μ the roots coincide", sp.Eq(sp.Symbol("D"), sp.simplify(sp.discriminant(poly, z))),
+    discriminant = sp.simplify(sp.discriminant(poly, z))
+    d.computed("At λ = μ the roots coincide", sp.Eq(sp.Symbol("D"), discriminant),
                uses=[tuning, characteristic],
-               how="discriminant of the characteristic polynomial at h = 1/κ")
+               how="discriminant of the characteristic polynomial at h = ημ = 1/κ")
+    d.confirm("At λ = μ the roots coincide", "the discriminant is 0: a double root", discriminant == 0,
+              f"the discriminant is {discriminant}, not 0: the roots do not coincide")
     q = sp.Symbol("q", positive=True)  # √κ
     product = sp.factor(sp.Poly(poly, z).coeff_monomial(1).subs(kappa, q**2))
     modulus = sp.sqrt(product).replace(sp.Abs, lambda e: e).subs(q, sp.sqrt(kappa))  # |√κ − 1| = √κ − 1 for κ > 1

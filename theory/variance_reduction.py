@@ -151,9 +151,12 @@ def vr_complexity_exponent() -> Derivation:
                        equals=secant, uses=[model],
                        justification="slope of log E_VR between the range's ends; the constant log(1/ε) cancels")
     limits = [sp.Limit(slope.rhs, c, point) for point in (0, sp.oo)]  # each shown limit is the one taken
-    d.computed("Limits", sp.And(*(sp.Eq(lim, lim.doit(), evaluate=False) for lim in limits)),
+    values = [lim.doit() for lim in limits]
+    d.computed("Limits", sp.And(*(sp.Eq(lim, value, evaluate=False) for lim, value in zip(limits, values))),
                [slope], "limit", "the varied term dominates (p → 1) or the fixed one does (p → 0); GD's n·κ gives "
                                  "p = 1 always")
+    d.confirm("Limits", "p → 1 as c → 0 and p → 0 as c → ∞, as the justification reads", values == [1, 0],
+              f"the limits are {values}, not 1 (c → 0) and 0 (c → ∞)")
     return d.finish("c fixed (κ when n varies, n when κ varies)", "ε ≪ 1", result=slope)
 
 
