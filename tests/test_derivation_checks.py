@@ -247,6 +247,22 @@ def test_an_identitys_left_side_written_as_a_formula_is_checked_too():
                    equals=sp.expand((x + 1) ** 2))
 
 
+def test_an_identity_against_a_whole_equation_compares_both_sides():
+    """``equals`` an equation (say, one solved for its unknown): a name on the left is checked too."""
+    nu, g = sp.Symbol("nu", positive=True), sp.Symbol("g", positive=True)
+    solved = sp.Eq(g**2 - nu**2, 0)  # the constraint as computed
+    d = DerivationBuilder()
+    assert d.identity("Right", sp.Eq(nu**2, g**2), equals=solved).check.method == "symbolic"
+    for wrong in (sp.Eq(2 * nu, g**2), sp.Eq(nu**2, 2 * g)):  # a wrong left side, a wrong right side
+        with pytest.raises(DerivationCheckError, match="hand form differs"):
+            DerivationBuilder().identity("Wrong", wrong, equals=solved)
+    f, t = sp.Function("f"), sp.Symbol("t")
+    recursion = sp.Eq(f(t + 1), 2 * f(t) - f(t - 1))
+    DerivationBuilder().identity("Name", sp.Eq(f(t + 1), 2 * f(t) - f(t - 1)), equals=recursion)
+    with pytest.raises(DerivationCheckError):  # the name's argument typed wrong
+        DerivationBuilder().identity("Name", sp.Eq(f(t - 1), 2 * f(t) - f(t - 1)), equals=recursion)
+
+
 def test_a_truncated_series_is_equal_up_to_its_order():
     x, n = sp.symbols("h n", positive=True)
     d = DerivationBuilder()

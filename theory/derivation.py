@@ -271,7 +271,8 @@ class DerivationBuilder:
             method = method and f"{method}, generic case"
         if method is None:
             raise DerivationCheckError(label, f"hand form differs from the computed one by {_short(_residual(hand, target))}")
-        if equals is not None and isinstance(expr, sp.Equality):  # abbreviations expanded on the left too
+        # abbreviations expanded on the left too (a whole relation given as ``equals`` has had both sides compared)
+        if equals is not None and isinstance(expr, sp.Equality) and not _is_condition(target):
             _check_left_side(label, expr.lhs.subs(dict(where or {})), target, generic=generic, convergent_branch=False)
         check = Check("symbolic", method)
         return self._add(Step(label, expr, justification, IDENTITY, tuple(dict.fromkeys(used)), check=check))

@@ -47,7 +47,7 @@ def steepest_descent() -> Derivation:
     d_of_nu = {di: sp.solve(eq, di)[0] for di, eq in zip(ds, stationarity)}
     on_sphere = sp.together(constraint.subs(d_of_nu))  # Σgᵢ²/ν² − 1
     nus = sp.solve(on_sphere, nu)
-    d.identity("Constraint fixes ν", sp.Eq(nu**2, sum(gi**2 for gi in gs)), equals=sp.expand(sp.numer(on_sphere) + nu**2),
+    d.identity("Constraint fixes ν", sp.Eq(nu**2, sum(gi**2 for gi in gs)), equals=sp.Eq(sp.numer(on_sphere), 0),
                uses=["Stationarity", sphere],
                justification=f"subs d = g/ν into ‖d‖² = 1 (computed): ν = ±‖g‖ ({len(nus)} roots)")
     values = sorted({sp.simplify(slope.rhs.subs(d_of_nu).subs(nu, r)) for r in nus},

@@ -201,10 +201,10 @@ def last_iterate_log() -> Derivation:
     h_i = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))
     at_iterate = h_i.replace(lambda e: isinstance(e, sp.Indexed) and e.base == x and len(e.indices) == 1,
                              lambda e: x[t, e.indices[0]])  # H_i at x_t
-    H_of = {n_: at_iterate.subs(i, n_) for n_ in (t, i)}
-    difference = (H_of[t] - H_of[i]).subs(x[t, t], 0)
+    compared = H(t) - H(i)  # the left side shown is the difference computed
+    difference = compared.xreplace({H(n_): at_iterate.subs(i, n_) for n_ in (t, i)}).subs(x[t, t], 0)
     d.identity("Oracle index is t",
-               sp.Eq(H(t) - H(i), sp.Sum(a(j) * x[t, j], (j, i, t - 1)) + b(i) * x[t, i]),
+               sp.Eq(compared, sp.Sum(a(j) * x[t, j], (j, i, t - 1)) + b(i) * x[t, i]),
                equals=difference, uses=[construction, iterate],
                justification="for i < t (x_(t,t) = 0) the right side is > 0 (positive coordinates); for i ≥ t, "
                              "H_i(x_t) = H_t(x_t) since x_(t,j) = 0 for j ≥ t: the smallest maximiser is t")
