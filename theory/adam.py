@@ -285,8 +285,9 @@ def scale_invariance() -> Derivation:
                        justification="√(c²v̂) = c√v̂ for c > 0 (simplify)")
     d.identity("Equivalently", sp.Eq(sp.Symbol("Delta_c"), eta * m_hat / (sp.sqrt(v_hat) + epsilon / c)),
                equals=step_c, justification="Adam with ε on c·g is Adam with ε/c on g")
-    d.identity("ε → 0", sp.Eq(sp.Limit(sp.Symbol("ratio"), epsilon, 0), 1),
-               equals=sp.limit(ratio.rhs, epsilon, 0), uses=[ratio],
+    vanishing = sp.Limit(sp.Symbol("ratio"), epsilon, 0)  # the limit shown is the limit taken
+    d.identity("ε → 0", sp.Eq(vanishing, 1),
+               equals=sp.limit(ratio.rhs, *vanishing.args[1:3]), uses=[ratio],
                justification="limit (computed): invariant to rescaling the gradient")
     return d.finish("c > 0", "same gradient history for both runs", "v̂ is the unscaled run's v̂_t", result=ratio)
 
