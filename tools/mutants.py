@@ -33,9 +33,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from convergence.runner import DEFAULT_TIMEOUTS
+
 ROOT = Path(__file__).resolve().parents[1]
 NOT_DERIVATIONS = {"__init__.py", "derivation.py", "typst_printer.py"}
-PROBE_TIMEOUT_S = 900  # loading a family's claims takes seconds; a mutant past this is stuck in SymPy
+# Loading a family's claims takes seconds. A mutant whose claims have not loaded within the quick
+# profile's per-claim timeout is stuck in SymPy, and verify would refuse it past that timeout too.
+PROBE_TIMEOUT_S = DEFAULT_TIMEOUTS["quick"]
 SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult}
 SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
