@@ -29,7 +29,7 @@ constant-step points.
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Tight, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Tight, Verdict
 from empirics.estimators import bisect_threshold, grows
 from empirics.schedules import constant, warmup
 from empirics.stochastic import ExactGradientOracle, run_sgd
@@ -108,6 +108,9 @@ CLAIM = Claim(
     ),
     comparison=Tight(rtol=1e-9),
     expected=Verdict.CONFIRMED,
+    # the update the derivation takes from the objective is one step of the experiment's gradient
+    models=(Model("GD update", lambda theta, eta, m: theta - eta * _quartic_grad(m)(theta),
+                  ranges={"theta": (-2, 2), "eta": (0.01, 1), "m": (0.1, 4)}),),
     mutants=(
         Mutant("local curvature f'' instead of the secant: 2/(3θ_s² + m)", 2 / (3 * th_s**2 + m_sym)),
         Mutant("only the curvature at the minimum matters: 2/m", 2 / m_sym + 0 * th_s),
