@@ -88,19 +88,25 @@ def _is_model_term(term: sp.Expr) -> bool:
 
 
 def _degree(term: sp.Expr, symbol: sp.Symbol) -> int:
-    """``sp.degree(term, symbol)``, read off directly for a monomial (building a Poly per term made printing slow)."""
-    exponent = 0
-    for factor in sp.Mul.make_args(term):
-        if symbol not in factor.free_symbols:
-            continue
-        if factor == symbol:
-            exponent += 1
-        elif (isinstance(factor, sp.Pow) and factor.base == symbol and factor.exp.is_Integer
-              and factor.exp >= 0):
-            exponent += int(factor.exp)
-        else:
-            return sp.degree(term, symbol)  # anything else (a sum, a negative or symbolic power): SymPy decides
-    return exponent
+    """``sp.degree(term, symbol)``, read off the expression tree (building a Poly per term made printing slow).
+
+    Products, sums and non-negative integer powers are walked; a power with any other exponent or a
+    function of the symbol is not a polynomial in it (PolynomialError, as ``sp.degree`` raises);
+    anything else (a Sum, an Indexed) is left to ``sp.degree``.
+    """
+    if symbol not in term.free_symbols:
+        return 0
+    if term == symbol:
+        return 1
+    if term.is_Mul:
+        return sum(_degree(factor, symbol) for factor in term.args)
+    if term.is_Add:
+        return max(_degree(part, symbol) for part in term.args)
+    if term.is_Pow and term.exp.is_Integer and term.exp >= 0:
+        return _degree(term.base, symbol) * int(term.exp)
+    if term.is_Pow or isinstance(term, sp.Function):
+        raise sp.PolynomialError(f"{term} is not a polynomial in {symbol}")
+    return sp.degree(term, symbol)
 
 
 def _by_leading_degree(terms: list) -> list:
