@@ -77,7 +77,8 @@ def descent_lemma() -> Derivation:
     limits = calculus.rhs.limits[0]
     balance = calculus.lhs - calculus.rhs  # linear in f(y): solved by hand (sp.solve takes ~0.5 s on the Integral)
     exact = sp.expand(f(y) - balance / balance.diff(f(y)))  # f(y) = f(x) + ∫₀¹ φ′(s) ds
-    bound = sp.integrate(lipschitz.rhs + inner(gx, y - x), limits)  # ∫₀¹ of φ′(0) + Ls‖y − x‖²
+    slope_bound = lipschitz.rhs - (lipschitz.lhs - slope(s))  # the assumption solved for φ′(s): φ′(0) + Ls‖y − x‖²
+    bound = sp.integrate(slope_bound, limits)
     model = d.computed("Smoothness upper model", sp.Le(f(y), exact.subs(calculus.rhs, bound)),
                        uses=[calculus, lipschitz], how="integrate φ′(s) ≤ φ′(0) + Ls‖y − x‖² over s ∈ [0, 1]",
                        justification="f(y) ≤ f(x) + ⟨∇f(x), y − x⟩ + (L/2)‖y − x‖²")
