@@ -231,8 +231,9 @@ def std_seed() -> Derivation:
                justification="linearity with E[g_j²] = E[g²], geometric summation of the weights (computed): bias "
                              "correction makes the weights sum to 1, applied to g²")
     z = sp.Symbol("Z", real=True)
-    raw = expectation((mu_g + sigma * z) ** 2, [{z: 0, z**2: 1}])
-    d.identity("Second raw moment", sp.Eq(_E(g**2), mu_g**2 + sigma**2), equals=raw,
+    mean_square = _E(g**2)
+    raw = expectation(mean_square.args[0].subs(g, mu_g + sigma * z), [{z: 0, z**2: 1}])  # of what the left side names
+    d.identity("Second raw moment", sp.Eq(mean_square, mu_g**2 + sigma**2), equals=raw,
                justification="g = μ + σZ with E Z = 0, E Z² = 1 (computed): the mean square, i.e. the RMS², not "
                              "the variance")
     m_hat_t, v_hat_t = sp.Symbol("m_hat_t"), sp.Symbol("v_hat_t")

@@ -426,7 +426,8 @@ def shuffling_exponents() -> Derivation:
     p_wr = _eta_order(wr_step.rhs.subs(x, eta * a))
     kk = sp.Symbol("k", integer=True, positive=True)
     c_pi = sp.Function("c_pi")
-    epoch = unroll(sp.collect(one.rhs, e).coeff(e), lambda k_: -eta * c_pi(k_), e, kk, n)
+    forcing = sp.expand(one.rhs - one.rhs.coeff(e) * e)  # −ηc_i: the one step's term without e
+    epoch = unroll(sp.collect(one.rhs, e).coeff(e), lambda k_: forcing.subs(c_i, c_pi(k_)), e, kk, n)
     epoch_step = d.computed("Epoch map", sp.Eq(sp.Symbol("e_+n"), epoch), [one], "unroll n steps",
                             "c_π(k) is the component used at step k of the epoch")
     contraction = d.identity("Per-epoch contraction", sp.Eq(1 - q**n, n * x - n * (n - 1) * x**2 / 2 + sp.O(x**3)),
@@ -486,7 +487,8 @@ def shuffling_exponents() -> Derivation:
                              "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
                              "a uniform permutation makes the epoch noise zero-mean")
     one_minus_q2n = (1 - q ** (2 * n)).as_leading_term(x)
-    stationary_rr = sp.factor(scale * spread_step.rhs / one_minus_q2n)
+    var_xi = sp.solve(spread_step.expr, sp.Symbol("Var_xi"))[0]  # Var ξ read back from the step as typeset
+    stationary_rr = sp.factor(var_xi / one_minus_q2n)
     rr = d.computed("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), stationary_rr), [spread_step, epoch_step],
                     "Var ξ/(1 − q^(2n)), leading order in h",
                     "of order η³ (Mishchenko et al. 2020)")
