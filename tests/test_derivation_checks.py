@@ -263,6 +263,20 @@ def test_an_identity_against_a_whole_equation_compares_both_sides():
         DerivationBuilder().identity("Name", sp.Eq(f(t - 1), 2 * f(t) - f(t - 1)), equals=recursion)
 
 
+def test_a_computed_steps_named_left_side_is_checked_with_where():
+    """Eq(τ_q − τ, value) with where={τ_q: …}: the left side, a name without it, must be what was computed."""
+    tau, tau_q, c = sp.symbols("tau tau_q c", positive=True)
+    d = DerivationBuilder()
+    base = d.definition("Times", sp.Eq(tau_q, tau + c))
+    d.computed("Correction", sp.Eq(tau_q - tau, c), uses=[base], how="subtract", where={tau_q: base.rhs})
+    with pytest.raises(DerivationCheckError, match="left side differs"):  # names right, formula wrong
+        d.computed("Correction", sp.Eq((tau_q - tau) / 2, c), uses=[base], how="subtract", where={tau_q: base.rhs})
+    with pytest.raises(DerivationCheckError, match="still names"):  # τ_q + τ = c + 2τ: not the value's
+        d.computed("Correction", sp.Eq(tau_q + tau, c), uses=[base], how="subtract", where={tau_q: base.rhs})
+    with pytest.raises(DerivationCheckError, match="not one"):
+        d.computed("Bound", sp.Le(tau_q - tau, c), uses=[base], how="subtract", where={tau_q: base.rhs})
+
+
 def test_a_truncated_series_is_equal_up_to_its_order():
     x, n = sp.symbols("h n", positive=True)
     d = DerivationBuilder()

@@ -97,7 +97,8 @@ def bias_correction() -> Derivation:
     raw_ratio = sp.simplify(mean.rhs / e_g)
     corrected_ratio = sp.simplify(raw_ratio / (1 - beta_s**t))
     fixed = d.computed("Bias-corrected", sp.Eq(_E(m_hat) / e_g, corrected_ratio), [mean],
-                       "divide by 1 − β^t", "m̂_t = m_t/(1 − β^t) divides out exactly the weight deficit (seed 004)")
+                       "divide by 1 − β^t", "m̂_t = m_t/(1 − β^t) divides out exactly the weight deficit (seed 004)",
+                       where={_E(m_hat): mean.rhs / (1 - beta_s**t)})
     result = sp.Piecewise((fixed.rhs, sp.Eq(corrected, 1)), (raw_ratio, True))
     d.computed("Moment / E[g] (b = 1 corrected, b = 0 raw)", sp.Eq(sp.Symbol("ratio"), result), [mean, fixed],
                "collect", "for v the same with β₂ and E[g²]; constant g: m̂_t = g, v̂_t = g², m_t = (1 − β₁^t)g")
@@ -353,9 +354,10 @@ def convex_convergence_seed() -> Derivation:
     d.inequality("Best fixed point x* = −1", sp.Le(f_bar.rhs.subs(x, low), f_bar.rhs), uses=[f_bar],
                  subs={C: 2 + excess}, ranges={x: (low, high)},
                  justification="f̄(−1) ≤ f̄(x) on F = [−1, 1]: f̄ is linear with slope (C − 2)/3 > 0 for C = 2 + δ > 2")
+    worst_best = {sp.Symbol("f_bar_max"): f_bar.rhs.subs(x, high), sp.Symbol("f_bar_min"): f_bar.rhs.subs(x, low)}
     gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
                                                sp.factor(f_bar.rhs.subs(x, high) - f_bar.rhs.subs(x, low))), [f_bar],
-                     "f̄(1) − f̄(−1)", "x = +1 is the worst point of F")
+                     "f̄(1) − f̄(−1)", "x = +1 is the worst point of F", where=worst_best)
     horizon, played = sp.Symbol("T"), sp.Symbol("S_T")  # S_T = Σ_(t≤T) f_t(x_t)
     advantage, regret = sp.Symbol("A_T"), sp.Symbol("R_T")
     sums = d.definition("Average advantage and regret", sp.And(

@@ -208,15 +208,27 @@ class DerivationBuilder:
 
     # -- derived -------------------------------------------------------------------
     def computed(self, label: str, expr: Any, uses: Sequence[Step | str], how: str,
-                 justification: str = "") -> Step:
-        """``expr`` was produced by code from the expressions of the earlier steps ``uses``."""
+                 justification: str = "", where: Mapping[sp.Basic, Any] | None = None) -> Step:
+        """``expr`` was produced by code from the expressions of the earlier steps ``uses``.
+
+        A left side written as a formula must be what was computed. ``where`` gives the values of
+        the names in a left side such as ``P_f/P_s`` or ``τ_q − τ`` (from earlier steps); they are
+        put in and the left side, then a formula, is checked too.
+        """
         used = self._resolve_uses(label, uses, required=True)
         if not str(how).strip():
             raise DerivationCheckError(label, "a computed step must say how (subs, solve, limit, ...)")
         expr = sp.sympify(expr)
+        if where and not isinstance(expr, sp.Equality):
+            raise DerivationCheckError(label, "'where' expands the left side of an equation; this step is not one")
         if isinstance(expr, sp.Equality):  # a left side written as a formula must be what was computed
-            _check_left_side(label, expr.lhs, expr.rhs, generic=True, convergent_branch=True)
-        check = Check("computed", f"{how} of " + ", ".join(used))
+            left = expr.lhs.subs(dict(where)) if where else expr.lhs
+            if where and not left.free_symbols <= expr.rhs.free_symbols:
+                raise DerivationCheckError(label, f"with 'where' put in, the left side {left} still names a "
+                                                  "quantity the value does not have")
+            _check_left_side(label, left, expr.rhs, generic=True, convergent_branch=True, named=bool(where))
+        named = "; its left side, with the values of its names put in, is the value" if where else ""
+        check = Check("computed", f"{how} of " + ", ".join(used) + named)
         return self._add(Step(label, expr, justification, COMPUTED, used, str(how), check=check))
 
     def identity(self, label: str, expr: Any, equals: Any = None, uses: Sequence[Step | str] = (),
@@ -529,14 +541,16 @@ def _check_instances(label: str, hand: sp.Basic, target: sp.Basic,
     return Check("symbolic", "equal at listed values of " + ", ".join(str(s) for s in symbols))
 
 
-def _check_left_side(label: str, left: sp.Basic, value: sp.Basic, *, generic: bool, convergent_branch: bool) -> None:
+def _check_left_side(label: str, left: sp.Basic, value: sp.Basic, *, generic: bool, convergent_branch: bool,
+                     named: bool = False) -> None:
     """A left side written as a formula for the value (not a name for it) must equal the value.
 
     Sums, limits, integrals and derivatives on it are evaluated first. ``generic`` also accepts
     equal generic branches (``_generic``); ``convergent_branch`` accepts a case of a case split
     (a series that converges only under a condition, |β| < 1, may equal the value there).
+    ``named``: the left side's names have been given values (``where``), so it is compared whatever it is.
     """
-    if not _is_formula(left, value):
+    if not named and not _is_formula(left, value):
         return
     if left.has(sp.Sum, sp.Limit, sp.Integral, sp.Derivative, sp.Product):
         left = left.doit()

@@ -27,7 +27,7 @@ def escape_time_cases() -> Derivation:
     quartic = steps["Quartic term y⁴/4"]  # τ_q = τ + correction
     tau = sp.Symbol("tau")
     correction = d.computed("Quartic correction", sp.Eq(sp.Symbol("tau_q") - tau, quartic.rhs - tau),
-                            uses=[quartic], how="τ_q − τ",
+                            uses=[quartic], how="τ_q − τ", where={sp.Symbol("tau_q"): quartic.rhs},
                             justification="first order in ηy²/(1 + ηγ), integrated from δ to r")
     d.computed("Both cases", sp.Eq(sp.Symbol("T_esc"), law.rhs + q * correction.rhs), uses=[law, correction],
                how="τ_med + q·(τ_q − τ)", justification="q = 1 for the bounded saddle ½(ax² − γy²) + y⁴/4, else 0")

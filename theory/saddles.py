@@ -245,9 +245,10 @@ def flat_occupancy() -> Derivation:
     laplace = d.computed("Laplace approximation of a basin", sp.Eq(sp.Symbol("P_basin"), sp.simplify(mass)), [gibbs],
                          "integrate e^(−(f₀ + ax²/2)/T) over the line",
                          "f ≈ f₀ + a(x − x*)²/2 inside the basin; valid for T much below the barrier")
+    basins = {sp.Symbol("P_f"): laplace.rhs.subs(a, a_f), sp.Symbol("P_s"): laplace.rhs.subs(a, a_s)}
     ratio = d.computed("Equal depths", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"),
                                              sp.simplify(laplace.rhs.subs(a, a_f) / laplace.rhs.subs(a, a_s))),
-                       [laplace], "ratio at a = a_f, a_s", "the e^(−f₀/T) factors cancel")
+                       [laplace], "ratio at a = a_f, a_s", "the e^(−f₀/T) factors cancel", where=basins)
     u = sp.Symbol("u", real=True)
     h = D * (u**2 - 1) ** 2
     well = d.definition("The suite's double well", sp.Eq(sp.Symbol("f(x)"), sp.Piecewise((h.subs(u, x / w_f), x < 0),

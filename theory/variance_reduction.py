@@ -96,11 +96,13 @@ def saga_bound() -> Derivation:
     rho = d.computed("Rate", sp.Eq(sp.Symbol("rho"), sp.simplify((1 - contraction).subs(gamma, gamma_v))),
                      [decrease, choice], "1 − (the cited contraction) at the theorem's step")
     # At k = 0 every φ_i = x₀: the table term is f(x₀) − f* − ⟨∇f(x*), x₀ − x*⟩ = F₀ (∇f(x*) = 0).
-    start = lyapunov.rhs.subs({sp.Symbol("Phi_k"): F0, sp.Symbol("R_k"): D0}) / c
-    exact = d.computed("T⁰/c", sp.Eq(T(0) / c, sp.simplify(sp.expand(start).subs(c, c_v).subs(gamma, gamma_v))),
-                       [lyapunov, choice],
-                       "subs Φ₀ = F₀, R₀ = D₀, divide by c",
-                       "φ_i⁰ = x₀ makes the table term F₀ = f(x₀) − f*; ‖x_k − x*‖² ≤ T^k/c")
+    at_start = lyapunov.rhs.subs({sp.Symbol("Phi_k"): F0, sp.Symbol("R_k"): D0})  # T⁰
+    start = at_start / c
+    chosen = lambda e: e.subs(c, c_v).subs(gamma, gamma_v)  # noqa: E731  the theorem's γ and c put in
+    exact = d.computed("T⁰/c", sp.Eq(T(0) / c, sp.simplify(chosen(sp.expand(start)))),
+                       [lyapunov, choice], "subs Φ₀ = F₀, R₀ = D₀, divide by c",
+                       "φ_i⁰ = x₀ makes the table term F₀ = f(x₀) − f*; ‖x_k − x*‖² ≤ T^k/c",
+                       where={T(0): chosen(at_start), c: chosen(c)})
     c0 = d.computed("Theorem's constant", sp.Eq(sp.Symbol("C_0"), D0 + sp.factor((1 / c_v).subs(gamma * mu, 0)
                                                                                    .subs(gamma, gamma_v)) * F0),
                     [choice], "1/c with 1 − γμ ≤ 1, subs γ", "the statement bounds 2γ(1 − γμ)n ≤ 2γn = n/(μn + L)")
