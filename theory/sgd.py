@@ -477,7 +477,8 @@ def shuffling_exponents() -> Derivation:
         d.confirm("Reshuffled: spread of the weights", f"{sp.pretty(name)} to h³ is the series of its sum at n = 2, 3, 5",
                   not wrong, f"{name} to h³ at n = {n_bad} is {exact}, not {series_form.subs(n, n_bad)}" if wrong else "")
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
-    spread = sp.expand(noise_rr.rhs.subs({S1: sum_w, S2: sum_w2}) * per_step / scale)
+    var_of_noise = sp.solve(noise_rr.expr, sp.Symbol("Var_xi"))[0]  # Var ξ read back from the step as typeset
+    spread = sp.expand(var_of_noise.subs({S1: sum_w, S2: sum_w2}) / scale)
     d.confirm("Reshuffled: spread of the weights", "in units of (ηs)² the spread depends on h and n only",
               not (spread.has(eta) or spread.has(s)), f"{scale} is not the unit of Var ξ: {spread}")
     spread_order = _leading_order(spread, x)
