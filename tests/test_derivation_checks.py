@@ -277,6 +277,18 @@ def test_a_computed_steps_named_left_side_is_checked_with_where():
         d.computed("Bound", sp.Le(tau_q - tau, c), uses=[base], how="subtract", where={tau_q: base.rhs})
 
 
+def test_an_identitys_left_side_with_names_given_by_where_is_compared_even_to_a_number():
+    """Eq(B·d log Var/dB, −1) with where={Var: σ²/B}: the left side is checked although −1 has no symbols."""
+    B, sigma = sp.symbols("B sigma", positive=True)
+    var = sp.Function("Var")(sp.Symbol("g_B"))
+    slope = B * sp.diff(sp.log(sigma**2 / B), B)
+    DerivationBuilder().identity("Slope", sp.Eq(B * sp.Derivative(sp.log(var), B), -1), equals=slope,
+                                 where={var: sigma**2 / B})
+    with pytest.raises(DerivationCheckError, match="left side differs"):
+        DerivationBuilder().identity("Slope", sp.Eq(B / sp.Derivative(sp.log(var), B), -1), equals=slope,
+                                     where={var: sigma**2 / B})
+
+
 def test_a_truncated_series_is_equal_up_to_its_order():
     x, n = sp.symbols("h n", positive=True)
     d = DerivationBuilder()

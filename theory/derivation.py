@@ -285,7 +285,10 @@ class DerivationBuilder:
             raise DerivationCheckError(label, f"hand form differs from the computed one by {_short(_residual(hand, target))}")
         # abbreviations expanded on the left too (a whole relation given as ``equals`` has had both sides compared)
         if equals is not None and isinstance(expr, sp.Equality) and not _is_condition(target):
-            _check_left_side(label, expr.lhs.subs(dict(where or {})), target, generic=generic, convergent_branch=False)
+            # a left side holding names that ``where`` gives values for is a formula once they are put in
+            named = bool(where) and any(expr.lhs.has(name) for name in where)
+            _check_left_side(label, expr.lhs.subs(dict(where or {})), target, generic=generic, convergent_branch=False,
+                             named=named)
         check = Check("symbolic", method)
         return self._add(Step(label, expr, justification, IDENTITY, tuple(dict.fromkeys(used)), check=check))
 

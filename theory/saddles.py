@@ -288,8 +288,10 @@ def flat_occupancy() -> Derivation:
                        "substitute x = −w_f v and x = w_s v in the two halves",
                        "both halves become w·∫₀^∞ e^(−D h(v)/T) dv, so the Gibbs ratio is w_f/w_s at every "
                        "temperature: only the discretisation (small ηa_s) limits the law")
+    at_curvatures = {a_f: curv_f, a_s: curv_s}
     d.identity("Laplace ratio for this well", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"), exact.rhs),
-               equals=ratio.rhs.subs({a_f: curv_f, a_s: curv_s}), uses=[ratio, curv],
+               equals=ratio.rhs.subs(at_curvatures), uses=[ratio, curv],
+               where={name: basin.subs(at_curvatures) for name, basin in basins.items()},
                justification="√(a_s/a_f) = w_f/w_s with the curvatures above: the Laplace law is exact here")
     return d.finish("equal depths", "ηa_s ≪ 1 (small step)", "T well below the barrier for a generic well",
                     result=ratio)
