@@ -211,7 +211,11 @@ def sharpness_limit() -> Derivation:
     step = sp.expand(ee - eta * sp.diff(model.rhs, ee))
     lin = d.computed("Linearised at the minimum", sp.Eq(e(t + 1), sp.factor(step).subs(ee, e(t))), [model],
                      "e − η f'(e)")
-    region = sp.solve_univariate_inequality(sp.Abs(sp.cancel(lin.rhs / e(t))) < 1, a, relational=False)
+    # The factor per step from the recursion as typeset (both of its sides), solved from e₀.
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    solution = sp.rsolve((lin.lhs - lin.rhs).subs(t, tt), e(tt), {e(0): sp.Symbol("e_0")})
+    per_step = sp.simplify(solution.subs(tt, tt + 1) / solution)
+    region = sp.solve_univariate_inequality(sp.Abs(per_step) < 1, a, relational=False)
     stable = d.computed("Linear stability", sp.Contains(a, region, evaluate=False), [lin], "solve |1 − ηa| < 1 for a",
                         "for |1 − ηa| > 1 the minimum repels nearby iterates, so GD cannot converge to it "
                         "(except from a measure-zero set of starts)")
