@@ -356,7 +356,8 @@ def convex_convergence_seed() -> Derivation:
                  justification="f̄(−1) ≤ f̄(x) on F = [−1, 1]: f̄ is linear with slope (C − 2)/3 > 0 for C = 2 + δ > 2")
     worst_best = {sp.Symbol("f_bar_max"): f_bar.rhs.subs(x, high), sp.Symbol("f_bar_min"): f_bar.rhs.subs(x, low)}
     gap = d.computed("Worst minus best", sp.Eq(sp.Symbol("f_bar_max") - sp.Symbol("f_bar_min"),
-                                               sp.factor(f_bar.rhs.subs(x, high) - f_bar.rhs.subs(x, low))), [f_bar],
+                                               sp.factor(worst_best[sp.Symbol("f_bar_max")]
+                                                         - worst_best[sp.Symbol("f_bar_min")])), [f_bar],
                      "f̄(1) − f̄(−1)", "x = +1 is the worst point of F", where=worst_best)
     horizon, played = sp.Symbol("T"), sp.Symbol("S_T")  # S_T = Σ_(t≤T) f_t(x_t)
     advantage, regret = sp.Symbol("A_T"), sp.Symbol("R_T")

@@ -477,8 +477,8 @@ def shuffling_exponents() -> Derivation:
         d.confirm("Reshuffled: spread of the weights", f"{sp.pretty(name)} to h³ is the series of its sum at n = 2, 3, 5",
                   not wrong, f"{name} to h³ at n = {n_bad} is {exact}, not {series_form.subs(n, n_bad)}" if wrong else "")
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
-    var_of_noise = sp.solve(noise_rr.expr, sp.Symbol("Var_xi"))[0]  # Var ξ read back from the step as typeset
-    spread = sp.expand(var_of_noise.subs({S1: sum_w, S2: sum_w2}) / scale)
+    noise_var = sp.solve(noise_rr.expr, sp.Symbol("Var_xi"))[0]  # Var ξ read back from the step as typeset
+    spread = sp.expand(noise_var.subs({S1: sum_w, S2: sum_w2}) / scale)
     d.confirm("Reshuffled: spread of the weights", "in units of (ηs)² the spread depends on h and n only",
               not (spread.has(eta) or spread.has(s)), f"{scale} is not the unit of Var ξ: {spread}")
     spread_order = _leading_order(spread, x)
@@ -488,8 +488,8 @@ def shuffling_exponents() -> Derivation:
                              "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
                              "a uniform permutation makes the epoch noise zero-mean")
     one_minus_q2n = (1 - q ** (2 * n)).as_leading_term(x)
-    var_xi = sp.solve(spread_step.expr, sp.Symbol("Var_xi"))[0]  # Var ξ read back from the step as typeset
-    stationary_rr = sp.factor(var_xi / one_minus_q2n)
+    leading_noise_var = sp.solve(spread_step.expr, sp.Symbol("Var_xi"))[0]  # read back from the step as typeset
+    stationary_rr = sp.factor(leading_noise_var / one_minus_q2n)
     rr = d.computed("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), stationary_rr), [spread_step, epoch_step],
                     "Var ξ/(1 − q^(2n)), leading order in h",
                     "of order η³ (Mishchenko et al. 2020)")
