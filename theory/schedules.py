@@ -135,6 +135,8 @@ def cosine_time_seed() -> Derivation:
     reading = d.definition("Seed 001's reading", sp.Eq(sp.sign(gap), 1),
                            "'spends more time at low learning rates than at high rates': the sign of τ_low − τ_high is +1")
     d.computed("Claimed sign", sp.Eq(sp.Symbol("sigma"), reading.rhs), uses=[reading], how="read off")
+    d.confirm("Claimed sign", "a sign: its value is −1, 0 or 1", reading.rhs in (-1, 0, 1),
+              f"the reading gives the sign the value {reading.rhs}, not −1, 0 or 1")
     return d.finish("cosine annealing over one period, η_min < η₀", "0 < q < 1/2")
 
 
