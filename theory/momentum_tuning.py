@@ -135,10 +135,13 @@ def polyak_global_seed() -> Derivation:
     # tuning), not retyped here.
     rate = d.definition("Quadratic rate of Polyak's tuning", sp.Eq(sp.Symbol("rho_star"), polyak_rate().result),
                         "momentum.polyak-rate")
-    d.computed("Claimed decay exponent", sp.Eq(sp.Symbol("gamma"), sp.simplify(-sp.log(rate.rhs))), uses=[rate],
-               how="−log ρ", justification="'converges on every L-smooth μ-strongly convex f' read with its rate: "
-                                           "‖zₜ‖ ≤ Cρᵗ, i.e. −(1/t) log‖zₜ‖ → −log ρ > 0")
-    return d.finish("f L-smooth, μ-strongly convex", "κ = L/μ")
+    claimed = d.computed("Claimed decay exponent", sp.Eq(sp.Symbol("gamma"), sp.simplify(-sp.log(rate.rhs))),
+                         uses=[rate], how="−log ρ",
+                         justification="'converges on every L-smooth μ-strongly convex f' read with its rate: "
+                                       "‖zₜ‖ ≤ Cρᵗ, i.e. −(1/t) log‖zₜ‖ → −log ρ > 0")
+    d.inequality("A decay", sp.Gt(claimed.rhs, 0), uses=[claimed], ranges={kappa: (1, 10**6)},
+                 justification="0 < ρ < 1 for κ > 1: the claimed exponent is a rate of convergence, not of growth")
+    return d.finish("f L-smooth, μ-strongly convex", "κ = L/μ", result=claimed)
 
 
 def _chebyshev_u(n: sp.Expr, c: sp.Expr) -> sp.Expr:
