@@ -185,12 +185,18 @@ def last_iterate_log() -> Derivation:
     per_term = d.inequality("Each drift term below its integral",
                             sp.Le(1 / sp.sqrt(s), 2 * (sp.sqrt(s) - sp.sqrt(s - 1))), ranges={s: (1, 10**6)},
                             justification="s^(−1/2) ≤ ∫_(s−1)^s u^(−1/2) du; summed: the drift is ≤ 2(√T − √j)")
+    telescoped = d.identity("The drift terms' bounds telescope",
+                            sp.Eq(sp.Sum(per_term.rhs, (s, j + 1, T)), 2 * (sp.sqrt(T) - sp.sqrt(j))),
+                            instances={T: (3, 5, 8), j: (1, 2)}, uses=[per_term],
+                            justification="Σ_(s=j+1)^T 2(√s − √(s−1)) = 2(√T − √j), every s ≤ T − 1 of the drift "
+                                          "included (checked at the listed T and j)")
     p, q = sp.symbols("p q", positive=True)  # p = √T, q = √j
-    margin = sp.factor(sp.together(1 / (4 * p) - 2 * (p - q) * A_J.subs({T: p**2, j: q**2})))
+    at_roots = {T: p**2, j: q**2}
+    margin = sp.factor(sp.together(1 / (4 * p) - telescoped.rhs.subs(at_roots) * A_J.subs(at_roots)))
     margin_step = d.identity("Coordinates stay in (1/(4√T), 1/(2√T)]",
                              sp.Eq(1 / (4 * sp.sqrt(T)) - A_J * 2 * (sp.sqrt(T) - sp.sqrt(j)),
                                    (sp.sqrt(j) * (sp.sqrt(T) - sp.sqrt(j)) + 1) / (4 * sp.sqrt(T) * (T - j + 1))),
-                             equals=margin.subs({p: sp.sqrt(T), q: sp.sqrt(j)}), uses=[iterate, per_term],
+                             equals=margin.subs({p: sp.sqrt(T), q: sp.sqrt(j)}), uses=[iterate, telescoped],
                              justification="with the drift bound, x_(t,j) ≥ 1/(2√T) − a_j·2(√T − √j) = 1/(4√T) + "
                                            "this margin")
     above = sp.Symbol("m", nonnegative=True)  # √T − √j ≥ 0
