@@ -180,6 +180,15 @@ def sgd_suboptimality_exponent() -> Derivation:
     second = expectation(step.rhs**2, stated_groups(noise.expr, u, _E))
     rec = d.computed("Mean-square recursion", sp.Eq(e(t + 1), sp.collect(second, e(t))), [step, noise],
                      "square the update, take expectations", "the cross term vanishes (E ξ_t = 0)")
+    # The factor per step of the recursion as typeset (both sides), without noise and at a constant step:
+    # below 1, so the balance below attracts (a recursion typed backwards in t would repel).
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    noiseless = sp.rsolve((rec.lhs - rec.rhs).subs(sig, 0).subs(t, tt), e(tt), {e(0): sp.Symbol("e_0")})
+    per_step = sp.simplify(noiseless.subs(tt, tt + 1) / noiseless)
+    step_scale = sp.Symbol("h", positive=True)  # η_t a
+    d.inequality("The balance attracts", sp.Lt(per_step, 1), uses=[rec], subs={eta_t: step_scale / a},
+                 ranges={step_scale: (0, 2)},
+                 justification="without noise e contracts by (1 − η_t a)² < 1 per step for 0 < η_t a < 2")
     schedule = d.definition("Schedule", sp.Eq(eta_t, c * t ** (-omega)), "η_t = c t^(−ω) for t ≫ t₀")
     balance = sp.solve(sp.Eq(e_bal, rec.rhs.subs(e(t), e_bal)), e_bal)[0]
     tracking = d.computed("Quasi-stationary balance", sp.Eq(e(t), sp.simplify(balance.subs(eta_t, schedule.rhs))),
