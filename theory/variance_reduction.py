@@ -103,9 +103,11 @@ def saga_bound() -> Derivation:
                        [lyapunov, choice], "subs Φ₀ = F₀, R₀ = D₀, divide by c",
                        "φ_i⁰ = x₀ makes the table term F₀ = f(x₀) − f*; ‖x_k − x*‖² ≤ T^k/c",
                        where={T(0): chosen(at_start), c: chosen(c)})
-    c0 = d.computed("Theorem's constant", sp.Eq(sp.Symbol("C_0"), D0 + sp.factor((1 / c_v).subs(gamma * mu, 0)
-                                                                                   .subs(gamma, gamma_v)) * F0),
-                    [choice], "1/c with 1 − γμ ≤ 1, subs γ", "the statement bounds 2γ(1 − γμ)n ≤ 2γn = n/(μn + L)")
+    # T⁰/c as above, with the 1 − γμ ≤ 1 of the weight dropped: the constant the theorem states
+    stated = sp.expand(sp.expand(start).subs(c, c_v.subs(gamma * mu, 0)).subs(gamma, gamma_v))
+    c0 = d.computed("Theorem's constant", sp.Eq(sp.Symbol("C_0"), sp.collect(stated, F0, sp.factor)),
+                    [lyapunov, choice], "T⁰/c with 1 − γμ ≤ 1 in 1/c, subs γ",
+                    "the statement bounds 2γ(1 − γμ)n ≤ 2γn = n/(μn + L)")
     d.identity("The constant by hand", sp.Eq(c0.lhs, D0 + n * F0 / (mu * n + L)), equals=c0, uses=[c0],
                justification="2γn = n/(μn + L) at γ = 1/(2(μn + L))")
     d.inequality("The constant is an upper bound", sp.Le(exact.rhs, c0.rhs), uses=[exact, c0],
