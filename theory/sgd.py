@@ -566,10 +566,16 @@ def clipping() -> Derivation:
     (above,), (inside,) = ([cond for cond in regime.expr.args if isinstance(cond, kind)] for kind in (sp.Gt, sp.Le))
     high = one_d.rhs.subs(y, above.lhs).args[0].expr  # first branch: above c
     low = one_d.rhs.subs(y, inside.lhs.args[0]).args[-1].expr  # last branch: inside [−c, c]
-    # The branches taken are the ones the regime states: y > c for the first draw, |y| ≤ c for the second.
-    first, second = one_d.rhs.args[0].cond.subs(y, above.lhs), sp.Le(sp.Abs(inside.lhs.args[0]), c)
+    # The branches taken are the ones the regime states: the first branch's condition is the first draw's
+    # (y > c), and the last branch (what no earlier condition covers) is where the second draw lies, |y| ≤ c.
+    # Both regions scale with c, so they are compared at c = 1.
+    first = one_d.rhs.args[0].cond.subs(y, above.lhs)
+    last_region = sp.Intersection(*(sp.solveset(sp.Not(branch.cond).subs(c, 1), y, sp.S.Reals)
+                                    for branch in one_d.rhs.args[:-1]))
+    second_region = sp.solveset(inside.subs(inside.lhs.args[0], y).subs(c, 1), y, sp.S.Reals)
     d.confirm("Mean clipped gradient near 0", "the regime selects the branches used: above c, inside [−c, c]",
-              prove_equal(first, above) is not None and prove_equal(second, inside) is not None, f"the regime {regime.expr} does not select the branches used")
+              prove_equal(first, above) is not None and last_region == second_region,
+              f"the regime {regime.expr} does not select the branches used")
     mean_field = d.computed("Mean clipped gradient near 0", sp.Eq(sp.Symbol("E_clip_g"), p * high + (1 - p) * low),
                             [noise, one_d, regime], "expectation over ξ, branch of clip selected by the regime")
     fixed = d.computed("Biased stationary point", sp.Eq(sp.Symbol("theta_c"),
