@@ -116,9 +116,12 @@ def saga_bound() -> Derivation:
     # relation typed with the wrong sign, or between the wrong steps, would not).
     start_value = sp.Symbol("T^0", positive=True)
     unrolled = sp.rsolve(decrease.expr.lhs - decrease.expr.rhs, T(k), {T(0): start_value}) / start_value
-    d.inequality("The cited step contracts", sp.Lt(sp.simplify(unrolled.subs(k, k + 1) / unrolled), 1, evaluate=False),
+    per_step = sp.simplify(unrolled.subs(k, k + 1) / unrolled)
+    d.inequality("The cited step contracts", sp.Lt(per_step, 1, evaluate=False),
                  uses=[decrease, choice], subs={gamma: gamma_v},
                  justification="consecutive values of the unrolled bound at γ = 1/(2(μn + L))")
+    d.confirm("The cited step contracts", "by the same factor at every k (a geometric decrease)", not per_step.has(k),
+              f"the ratio of consecutive values, {per_step}, depends on k")
     d.identity("Bound", sp.Le(sp.Symbol("R_k"), (1 - rho.rhs) ** k * c0.rhs), equals=unrolled.subs(gamma, gamma_v) * c0.rhs,
                uses=[decrease, rho, c0], justification="unroll E T^k ≤ (1 − ρ)^k T⁰ (rsolve), divide by c; in expectation")
     return d.finish("each f_i μ-strongly convex and L-smooth", "table initialised at x₀", "step γ = 1/(2(μn + L))")
