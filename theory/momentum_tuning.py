@@ -201,7 +201,8 @@ def valley() -> Derivation:
     angles = [(sp.acos(c_sym), theta_, sp.cos(theta_), "|c| < 1, c = cos θ", "sin((n + 1)θ)/sin θ"),
               (sp.acosh(c_sym), phi_, sp.cosh(phi_), "c > 1, c = cosh φ", "sinh((n + 1)φ)/sinh φ"),
               (sp.acosh(-c_sym), phi_, -sp.cosh(phi_), "c < −1, c = −cosh φ", "(−1)ⁿ sinh((n + 1)φ)/sinh φ")]
-    d.confirm(f"Real form of Uₙ, {angles[0][3]}", "the three cases' ranges partition c ≠ ±1",
+    # shown with the step that uses the real form (a label, not an index into the cases)
+    d.confirm("In terms of η and λ", "the real form's three cases partition c ≠ ±1",
               sp.Union(*cases) == sp.Complement(sp.Reals, sp.FiniteSet(-1, 1))
               and all(o == sp.S.EmptySet for o in overlaps), f"the cases {cases} do not partition c ≠ ±1")
     def chebyshev_conditions(u, c_):  # U_(n+1) − 2cU_n + U_(n−1), U₀, U₁ for a sequence u(m)

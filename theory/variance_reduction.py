@@ -189,9 +189,13 @@ def sgd_suboptimality_exponent() -> Derivation:
     # below 1, so the balance below attracts (a recursion typed backwards in t would repel).
     tt = sp.Symbol("t", integer=True, nonnegative=True)
     noiseless = sp.rsolve((rec.lhs - rec.rhs).subs(sig, 0).subs(t, tt), e(tt), {e(0): sp.Symbol("e_0")})
-    per_step = sp.simplify(noiseless.subs(tt, tt + 1) / noiseless)
+    # The ratio of consecutive terms is typed, so an index written wrong (two steps apart) fails.
+    factor = d.identity("Factor per step, no noise", sp.Eq(e(tt + 1) / e(tt), (1 - eta_t * a) ** 2),
+                        where={e(tt + 1): noiseless.subs(tt, tt + 1), e(tt): noiseless}, uses=[rec],
+                        justification="the recursion with σ* = 0 and a constant step, solved (computed), "
+                                      "consecutive terms divided")
     step_scale = sp.Symbol("h", positive=True)  # η_t a
-    d.inequality("The balance attracts", sp.Lt(per_step, 1), uses=[rec], subs={eta_t: step_scale / a},
+    d.inequality("The balance attracts", sp.Lt(factor.rhs, 1), uses=[factor], subs={eta_t: step_scale / a},
                  ranges={step_scale: (0, 2)},
                  justification="without noise e contracts by (1 − η_t a)² < 1 per step for 0 < η_t a < 2")
     schedule = d.definition("Schedule", sp.Eq(eta_t, c * t ** (-omega)), "η_t = c t^(−ω) for t ≫ t₀")
