@@ -45,7 +45,8 @@ class Model:
             step's right side (SymPy names: ``gamma``, ``x``; a Python keyword takes a trailing
             underscore, ``lambda_``; a function value such as ``y(t - 1)`` or an indexed one such
             as ``g[t]`` is one variable named as it prints) to an array of values, one per point.
-        ranges: the interval each symbol is drawn from (uniformly), within the model's domain.
+        ranges: the interval each symbol is drawn from (uniformly), within the model's domain; a
+            symbol declared integer is drawn from the integers of its interval, ends included.
         part: for a step that is a conjunction of equations (an update of two states, say), the
             left side of the equation to check, as it prints (``"m_t"``); one Model per part.
     """
@@ -78,7 +79,11 @@ def mismatch(derivation: Derivation, model: Model) -> str | None:
     if unranged:
         return f"model of step {model.step!r}: symbol(s) {unranged} have no sampling range"
     rng = np.random.default_rng(zlib.crc32(model.step.encode()))
-    points = {name: rng.uniform(*map(float, bounds), MODEL_POINTS) for name, bounds in model.ranges.items()}
+    # a symbol declared integer (a phase, an index) is drawn from the integers of its range, ends included
+    integers = {s.name for s in typeset.free_symbols if s.is_integer}
+    points = {name: (rng.integers(int(low), int(high) + 1, MODEL_POINTS).astype(float) if name in integers
+                     else rng.uniform(float(low), float(high), MODEL_POINTS))
+              for name, (low, high) in model.ranges.items()}
     typed = evaluate(typeset, {name: points[name] for name in names}, {name: name for name in names},
                      f"step {model.step!r}")
     try:

@@ -128,3 +128,17 @@ def test_one_equation_of_a_conjunction_is_chosen_by_its_left_side():
     assert "is not what the experiment computes" in mismatch(derivation, Model("Moments", second_moment, ranges, "m_t"))
     unknown_part = Model("Moments", second_moment, ranges, "w_t")
     assert "has no equation for 'w_t' (it has ['m_t', 'v_t'])" in mismatch(derivation, unknown_part)
+
+
+def test_an_integer_symbol_is_drawn_from_the_integers_of_its_range():
+    # a loss that switches on the phase i = 1 of a period of 3: drawn as floats, Eq(i, 1) would never hold
+    phase, x = sp.Symbol("i", integer=True), sp.Symbol("x", real=True)
+    d = DerivationBuilder()
+    d.definition("Losses", sp.Eq(sp.Function("f")(phase, x), sp.Piecewise((3 * x, sp.Eq(phase, 1)), (-x, True))))
+    d.identity("A result", sp.Eq(sp.Symbol("y"), 1), equals=1)
+    derivation = d.finish()
+    ranges = {"i": (1, 3), "x": (-1, 1)}
+    assert mismatch(derivation, Model("Losses", lambda i, x: np.where(i == 1, 3 * x, -x), ranges)) is None
+    # the experiment's large loss on another phase of the period is found
+    message = mismatch(derivation, Model("Losses", lambda i, x: np.where(i == 2, 3 * x, -x), ranges))
+    assert message.startswith("step 'Losses' is not what the experiment computes")

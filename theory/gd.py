@@ -95,8 +95,8 @@ def descent_lemma() -> Derivation:
     step = d.computed("Substitute y = x − η∇f", sp.Le(delta, bound), uses=[model], how="subs y = x − ηg, ‖g‖² = G",
                       justification="y − x = −ηg, so ⟨g, y − x⟩ = −ηG and ‖y − x‖² = η²G, with G = ‖∇f(x)‖² "
                                     "and Δ = f(y) − f(x)")
-    normalised = [side / G for side in (step.lhs, step.rhs)]  # one division, of both sides
-    per_grad = d.computed("Normalised by ‖∇f‖²", sp.Le(normalised[0], sp.expand(normalised[1])), uses=[step],
+    # one division, of both sides (no side picked by hand)
+    per_grad = d.computed("Normalised by ‖∇f‖²", sp.Le(*(sp.expand(side / G) for side in (step.lhs, step.rhs))), uses=[step],
                           how="divide by G", justification="the quantity measured per instance")
     decrease = -per_grad.rhs
     best = d.computed("Best guaranteed decrease", sp.Eq(sp.Symbol("eta_star"), sp.solve(sp.diff(decrease, eta), eta)[0]),

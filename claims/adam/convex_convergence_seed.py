@@ -51,6 +51,11 @@ def _advantage(method: str, params, rng):
     return advantage, xs, checkpoints, c_run[:, 0], finite
 
 
+def _experiment_loss(i, x, C):
+    """The experiment's f_t(x) at step t = i (one phase of the period per point)."""
+    return np.array([PeriodicLinearOnline(c).loss(int(t), np.array([[xx]]))[0] for t, xx, c in zip(i, x, C)])
+
+
 def experiment(params, rng):
     values, cs, ratio = [], [], {}
     curves = {}
@@ -115,7 +120,8 @@ CLAIM = Claim(
     comparison=Lower(rtol=0.1),
     expected=Verdict.REFUTED,
     corrects=None,
-    models=(Model("Projection onto F", lambda x: PeriodicLinearOnline(1.0).project(x), ranges={"x": (-3, 3)}),),
+    models=(Model("Losses", _experiment_loss, ranges={"i": (1, 3), "x": (-1, 1), "C": (2, 10)}),
+            Model("Projection onto F", lambda x: PeriodicLinearOnline(1.0).project(x), ranges={"x": (-3, 3)})),
     mutants=(
         Mutant("a weaker convergence: to the centre of F (A_T → (C − 2)/3)", (C - 2) / 3),
     ),
