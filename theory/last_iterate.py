@@ -147,7 +147,9 @@ def last_iterate_log() -> Derivation:
     # norm among all T + 1 (another piece would leave the bound unchecked on the largest subgradient).
     largest = int(last_piece.subs(T, horizon))
     exact = norm2(largest)
-    pieces = range(1, horizon + 2)  # i = 1..T+1, one piece per coordinate of R^(T+1)
+    # i = 1..T+1, one piece per coordinate of R^(T+1): from the construction's first index to the last piece
+    first_index = next(iter(h_any.atoms(sp.Sum))).limits[0][1]
+    pieces = range(first_index, largest + 1)
     d.identity(f"The largest subgradient at T = {horizon} is h_{largest}", sp.Eq(lip.lhs, exact),
                equals=sp.Max(*[norm2(piece) for piece in pieces]), uses=[construction, lip],
                justification=f"the largest of ‖h_{min(pieces)}‖², …, ‖h_{max(pieces)}‖² (each computed exactly) is the last "
