@@ -187,7 +187,9 @@ def valley() -> Derivation:
     # Every step is checked; the last is shown, its index and value read off the list together.
     *earlier, (last, value) = enumerate(seq)
     differs = [n for n, value_n in earlier if sp.simplify(sp.expand(at[n] - value_n)) != 0]
-    d.confirm("Check", f"equal to the recursion at t = 0, …, {earlier[-1][0]}", len(at) == len(seq) and not differs,
+    checked = [n for n, _ in earlier]  # the indices named in the text are the ones compared
+    d.confirm("Check", f"equal to the recursion at t = {min(checked)}, …, {max(checked)}",
+              len(at) == len(seq) and not differs,
               f"closed form differs from the recursion at t = {differs[0]}" if differs else
               f"{len(seq)} steps of the recursion, {len(at)} of the closed form")
     d.identity("Check", sp.Eq(e(last), sp.factor(value)), equals=at[last], uses=[rec, closed],

@@ -39,6 +39,8 @@ m_star = sp.Symbol("m_star", positive=True)
 m0 = sp.Symbol("m_0", positive=True)
 u_s = sp.Symbol("u_star", positive=True)
 DEFAULT_RATIO = sp.Integer(4)  # r of sgd.noise-scale
+# B_crit/B_noise at h_max = 0.05 as the catalogue quotes it, by r (to the digits shown)
+QUOTED_CRITICAL_BATCH = {DEFAULT_RATIO: sp.Float("0.0632", 3)}
 
 
 def steps_at_step_size() -> sp.Expr:
@@ -139,9 +141,10 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
                         "minimising S at small B means minimising F(u)")
     condition = sp.Eq(u * (1 / (1 - u) - 1 / (r - u)), -sp.log(reached))
     scale = u**2  # u²F'(u): the same factor on the typeset side and in the check
-    d.identity("Optimal floor: dF/du = 0", sp.Eq(scale * sp.Derivative(sp.Function("F")(u), u),
+    d.identity("Optimal floor: dF/du = 0", sp.Eq(scale * sp.Derivative(F_step.lhs, u),
                                                   condition.lhs - condition.rhs),
-               equals=scale * sp.diff(F_step.rhs, u), uses=[F_step], justification="F' = 0 where the two terms balance")
+               equals=scale * sp.diff(F_step.rhs, u), uses=[F_step], where={F_step.lhs: F_step.rhs},
+               justification="F' = 0 where the two terms balance")
     cond = condition.lhs - condition.rhs
     large = sp.simplify(sp.limit(cond + sp.log(r), r, sp.oo))
     large_step = d.computed("The condition for r ≫ 1", sp.Eq(large, sp.log(r)), ["Optimal floor: dF/du = 0"],
@@ -170,15 +173,17 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     crit = d.computed("Critical batch size", sp.Eq(sp.Symbol("B_crit"), b_crit), [F_step, s_min_step],
                       "S_min·B_crit/B = small-B asymptote at u*",
                       "B_crit = B_noise·F(u*)/(4 S_min), proportional to B_noise with a constant set by r and h_max")
-    # The constant quoted for the catalogue's r = 4, checked to the digits shown (a sign or factor typed wrong
-    # above would move it).
-    if r_value == 4:
-        at = {u_s: value.rhs, r: r_value, h_max: sp.Rational(1, 20)}
-        # No `equals`: the left side, B_crit at these values over B_noise, is what must round to the quote.
-        d.identity("…at r = 4, h_max = 0.05", sp.Eq(crit.lhs / B_noise, sp.Float("0.0632", 3)),
-                   where={crit.lhs: crit.rhs.subs(at)},
-                   uses=[crit, value], justification="the crossover lies more than an order of magnitude below the "
-                                                     "noise scale measured at the target")
+    # The constant quoted for the catalogue's r, checked to the digits shown (a sign or factor typed wrong
+    # above would move it). The quote is part of the derivation shown, so an r without one is refused.
+    if r_value not in QUOTED_CRITICAL_BATCH:
+        raise ValueError(f"no quoted B_crit/B_noise for r = {r_value}: add it to QUOTED_CRITICAL_BATCH")
+    quoted = QUOTED_CRITICAL_BATCH[r_value]
+    at = {u_s: value.rhs, r: r_value, h_max: sp.Rational(1, 20)}
+    # No `equals`: the left side, B_crit at these values over B_noise, is what must round to the quote.
+    d.identity(f"…at r = {r_value}, h_max = 0.05", sp.Eq(crit.lhs / B_noise, quoted),
+               where={crit.lhs: crit.rhs.subs(at)},
+               uses=[crit, value], justification="the crossover lies more than an order of magnitude below the "
+                                                 "noise scale measured at the target")
     law = sp.Piecewise((steps_step.rhs.subs(h, h_max), B >= kink.rhs), (floor_form.rhs.subs(u, u_s), True))
     d.computed("Tuned steps to the target", sp.Eq(sp.Symbol("S_star"), law), [steps_step, floor_form, kink],
                "S at the optimal capped step",

@@ -245,6 +245,12 @@ def flat_occupancy() -> Derivation:
                where={density: gibbs.rhs}, uses=[gibbs],
                justification="dX = −f'(X)dt + √(2T)dW: the stationary Fokker–Planck equation holds for the cited "
                              "density (computed), whatever f")
+    # The cited density is normalised by Z = ∫ e^(−f/T) dx: at a quadratic f it integrates to 1.
+    quadratic = {fx: a * x**2 / 2}
+    normaliser = sp.integrate(sp.exp(-quadratic[fx] / T), (x, -sp.oo, sp.oo))
+    total = sp.simplify(sp.integrate(gibbs.rhs.subs(quadratic).subs(sp.Symbol("Z"), normaliser), (x, -sp.oo, sp.oo)))
+    d.confirm("Laplace approximation of a basin", "the cited density, with Z = ∫ e^(−f/T) dx, integrates to 1 "
+              "(at f = ax²/2)", total == 1, f"the cited density with Z = ∫ e^(−f/T) dx integrates to {total}, not 1")
     mass = sp.integrate(gibbs.rhs.subs(fx, f0 + a * x**2 / 2) * sp.Symbol("Z"), (x, -sp.oo, sp.oo))
     laplace = d.computed("Laplace approximation of a basin", sp.Eq(sp.Symbol("P_basin"), sp.simplify(mass)), [gibbs],
                          "integrate e^(−(f₀ + ax²/2)/T) over the line",
@@ -291,7 +297,8 @@ def flat_occupancy() -> Derivation:
                                                                 halves[0] / halves[1]), [gibbs, well],
                        "substitute x = −w_f v and x = w_s v in the two halves",
                        "both halves become w·∫₀^∞ e^(−D h(v)/T) dv, so the Gibbs ratio is w_f/w_s at every "
-                       "temperature: only the discretisation (small ηa_s) limits the law")
+                       "temperature: only the discretisation (small ηa_s) limits the law",
+                       where=dict(zip((sp.Symbol("P_f"), sp.Symbol("P_s")), halves)))
     at_curvatures = {a_f: curv_f, a_s: curv_s}
     d.identity("Laplace ratio for this well", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"), exact.rhs),
                equals=ratio.rhs.subs(at_curvatures), uses=[ratio, curv],

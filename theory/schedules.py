@@ -77,10 +77,10 @@ def schedule_formulas() -> Derivation:
                                  "definition: multiply by γ every s steps")
     steps["exponential"] = d.definition("Exponential decay (seeds 001, 003)", sp.Eq(eta_t, forms["exponential"]), "definition")
     steps["cosine"] = cosine = d.definition("Cosine decay (seed 004)", sp.Eq(eta_t, forms["cosine"]), "definition, 0 ≤ t ≤ T")
-    d.computed("Cosine end points", sp.And(*(sp.Eq(sp.Symbol(f"eta_t={point}"), sp.simplify(cosine.rhs.subs(t, point)))
-                                            for point in (0, T))),
-               uses=[cosine], how="subs t = 0, T",
-               justification="cos 0 = 1 and cos π = −1, so the cosine runs from η₀ down to η_min")
+    # the values at the two ends are typed and checked (the points are named in the left side's symbols)
+    ends = {sp.Symbol("eta_t=0"): cosine.rhs.subs(t, 0), sp.Symbol("eta_t=T"): cosine.rhs.subs(t, T)}
+    d.identity("Cosine end points", sp.Eq(sp.Tuple(*ends), sp.Tuple(eta_0, eta_min)), where=ends, uses=[cosine],
+               justification="cos 0 = 1 and cos π = −1 (computed), so the cosine runs from η₀ down to η_min")
     steps["warmup_cosine"] = warm = d.definition(
         "Linear warm-up joined to the cosine (seeds 000, 001, 004)", sp.Eq(eta_t, forms["warmup_cosine"]),
         "definition: ramp from f·η₀ to η₀ over W steps, then the cosine starts its own clock")
