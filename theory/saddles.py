@@ -137,8 +137,6 @@ def stops_dead_seed() -> Derivation:
     xs, ys = sp.symbols("x y", real=True)
     f = d.definition("The bounded saddle", sp.Eq(sp.Symbol("f"), a * xs**2 / 2 - gamma * ys**2 / 2 + ys**4 / 4),
                      "saddle at the origin")
-    d0 = sp.Symbol("d_0", positive=True)
-    d.definition("Start", sp.Eq(sp.Function("d")(0), d0), "d_t: distance of the iterate to the nearest minimum")
     critical = sp.solve([sp.diff(f.rhs, xs), sp.diff(f.rhs, ys)], [xs, ys], dict=True)
     minima = [pt for pt in critical if sp.diff(f.rhs, ys, 2).subs(pt).is_positive]
     points = sp.FiniteSet(*[sp.Tuple(pt[xs], pt[ys]) for pt in minima])
@@ -150,8 +148,14 @@ def stops_dead_seed() -> Derivation:
                            "'A basic optimizer without noise stops dead in its tracks when it hits this flat spot': "
                            "GD ends at the saddle")
     limit_point = [reading_eq.rhs for reading_eq in sorted(reading.expr.args, key=lambda eq: str(eq.lhs))]
-    distances = [sp.sqrt(sum((u - v) ** 2 for u, v in zip(limit_point, pt))) for pt in points]
-    d.computed("The seed's prediction", sp.Eq(sp.Symbol("d_oo"), sp.Min(*distances)), [mins, reading],
+
+    def nearest(point) -> sp.Expr:
+        """Distance from ``point`` to the nearest minimum (the start's d₀ and the seed's limit alike)."""
+        return sp.Min(*[sp.sqrt(sum((u - v) ** 2 for u, v in zip(point, pt))) for pt in points])
+
+    d.definition("Start", sp.Eq(sp.Symbol("d_0", positive=True), nearest(sp.symbols("x_0 y_0", real=True))),
+                 "d_t: distance of the iterate to the nearest minimum; the start (x₀, y₀) is off the stable manifold")
+    d.computed("The seed's prediction", sp.Eq(sp.Symbol("d_oo"), nearest(limit_point)), [mins, reading],
                "distance from the saddle to the nearest minimum",
                "d_t: distance of the iterate to the nearest minimum; the seed's limit is √γ whatever d₀")
     yt = sp.Function("y")
