@@ -176,7 +176,12 @@ def decay_exact_bottom_seed() -> Derivation:
     product = product_to.subs(t, sp.oo)
     d.computed("Limit of the error", sp.Eq(sp.Limit(e_t, t, sp.oo), after.subs(t, sp.oo)), uses=[model, decay], how="t → ∞",
                justification="the product converges because Σ η_τ a < ∞")
-    d.cited("Non-zero", sp.Ne(product, 0), reference="Knopp, Theory and Application of Infinite Series (1990), §28, Thm 3",
+    # The cited fact is exactly what keeps the limit from vanishing: e_∞ = e₀·Π is 0 only at Π = 0.
+    non_zero = sp.Ne(product, 0)
+    vanishes_at = sp.solve(after.subs(t, sp.oo), product)
+    d.confirm("Limit of the error", "e₀·Π vanishes only at Π = 0, the value the cited step excludes",
+              vanishes_at == [non_zero.rhs], f"the limit vanishes at Π ∈ {vanishes_at}, not at the excluded value")
+    d.cited("Non-zero", non_zero, reference="Knopp, Theory and Application of Infinite Series (1990), §28, Thm 3",
             justification="an infinite product Π(1 − x_τ) with 0 < x_τ < 1 and Σ x_τ < ∞ is positive: GD stops short of θ*")
     per_step = sp.cancel((factor - 1) / decay.rhs)  # log(1 − η_τ a) ≈ −η_τ a: the exponent per unit step, −a
     d.identity("Gradient-flow estimate", sp.Eq(sp.Limit(e_t, t, sp.oo), decay_gradient_flow_mutant()),

@@ -365,7 +365,8 @@ def _power_sum_series(d: DerivationBuilder, n_sym: sp.Expr, x: sp.Symbol, factor
     total = sp.expand(total)
     # Checked against SymPy's series of the sum itself to the same order, at a few n (a term missing or
     # beyond the order, or a wrong sign, differs there).
-    power = "m" if factor == 1 else f"({factor}m)"
+    exponent = factor * m  # m or 2*m, as SymPy writes it (no case typed per factor)
+    power = str(exponent) if exponent.is_Symbol else f"({exponent})"
     to_order = "h" + str(order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
     wrong = _series_disagreements(total, lambda n_: sum((1 - x) ** (factor * m_) for m_ in range(n_)), n_sym, x, order)
     n_bad, exact = next(iter(wrong.items()), (None, None))
