@@ -93,7 +93,7 @@ def variance_linear_seed() -> Derivation:
     # sample has variance σ² and the full batch none (the slope below does not depend on σ, so this is
     # what ties the value shown at B = 1 to the per-sample variance).
     at = dict(sorted(((eq.lhs.args[0], eq.rhs) for eq in ends.expr.args if eq.lhs != var(B)),
-                     key=lambda pair: sp.default_sort_key(pair[0])))  # {B: the value stated there}
+                     key=sp.default_sort_key))  # {B: the value stated there}, by B
     exact = without_replacement().result
     d.identity("The ends are the exact variance's",
                sp.Eq(sp.Tuple(*[var(size) for size in at]), sp.Tuple(*at.values())),
@@ -488,9 +488,14 @@ def shuffling_exponents() -> Derivation:
                              sp.Eq(sp.Symbol("Var_xi") / scale, leading_spread * x**spread_order), [noise_rr],
                              "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
                              "a uniform permutation makes the epoch noise zero-mean")
-    one_minus_q2n = (1 - q ** (2 * n)).as_leading_term(x)
+    # The stationary second moment of the epoch map e₊ = (its factor)·e + ξ, ξ independent of e with mean 0:
+    # solved from E e₊² = E e², not typed.
     leading_noise_var = sp.solve(spread_step.expr, sp.Symbol("Var_xi"))[0]  # read back from the step as typeset
-    stationary_rr = sp.factor(leading_noise_var / one_minus_q2n)
+    epoch_factor, epoch_noise, v_e = sp.expand(epoch).coeff(e), sp.Symbol("xi_n", real=True), sp.Symbol("v")
+    squared = expectation((epoch_factor * e + epoch_noise) ** 2,
+                          [{e: 0, e**2: v_e}, {epoch_noise: 0, epoch_noise**2: sp.Symbol("Var_xi")}])
+    stationary = sp.solve(sp.Eq(v_e, squared), v_e)[0].subs(sp.Symbol("Var_xi"), leading_noise_var)
+    stationary_rr = sp.factor(stationary.as_leading_term(x))
     rr = d.computed("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), stationary_rr), [spread_step, epoch_step],
                     "Var ξ/(1 − q^(2n)), leading order in h",
                     "of order η³ (Mishchenko et al. 2020)")
