@@ -199,8 +199,10 @@ def sgd_suboptimality_exponent() -> Derivation:
                         justification="the recursion with σ* = 0 and a constant step, solved (computed), "
                                       "consecutive terms divided")
     step_scale = sp.Symbol("h", positive=True)  # η_t a
+    # sampled over the steps where it holds, solved (0 < h < 2), so the range shown is not typed by hand
+    attracts = sp.solveset(sp.Lt(factor.rhs.subs(eta_t, step_scale / a), 1), step_scale, sp.Interval.open(0, sp.oo))
     d.inequality("The balance attracts", sp.Lt(factor.rhs, 1), uses=[factor], subs={eta_t: step_scale / a},
-                 ranges={step_scale: (0, 2)},
+                 ranges={step_scale: (attracts.inf, attracts.sup)},
                  justification="without noise e contracts by (1 − η_t a)² < 1 per step for 0 < η_t a < 2")
     schedule = d.definition("Schedule", sp.Eq(eta_t, c * t ** (-omega)), "η_t = c t^(−ω) for t ≫ t₀")
     balance = sp.solve(sp.Eq(e_bal, rec.rhs.subs(e(t), e_bal)), e_bal)[0]
