@@ -250,14 +250,17 @@ def flat_occupancy() -> Derivation:
                justification="dX = −f'(X)dt + √(2T)dW: the stationary Fokker–Planck equation holds for the cited "
                              "density (computed), whatever f")
     # The cited density is normalised by Z = ∫ e^(−f/T) dx: at a quadratic f it integrates to 1.
-    quadratic = {fx: a * x**2 / 2}
+    quadratic = {fx: a * x**2 / 2}  # a basin's quadratic model, minimum 0 (f₀ added below)
+    d.confirm("Laplace approximation of a basin", "the basin's quadratic has its minimum at 0 with curvature a",
+              sp.diff(quadratic[fx], x).subs(x, 0) == 0 and sp.diff(quadratic[fx], x, 2) == a,
+              f"the quadratic {quadratic[fx]} has not curvature a at a minimum at 0")
     normaliser = sp.integrate(sp.exp(-quadratic[fx] / T), (x, -sp.oo, sp.oo))
     total = sp.simplify(sp.integrate(gibbs.rhs.subs(quadratic).subs(sp.Symbol("Z"), normaliser), (x, -sp.oo, sp.oo)))
     d.confirm("Laplace approximation of a basin", "the cited density, with Z = ∫ e^(−f/T) dx, integrates to 1 "
               "(at f = ax²/2)", total == 1, f"the cited density with Z = ∫ e^(−f/T) dx integrates to {total}, not 1")
-    mass = sp.integrate(gibbs.rhs.subs(fx, f0 + a * x**2 / 2) * sp.Symbol("Z"), (x, -sp.oo, sp.oo))
+    mass = sp.integrate(gibbs.rhs.subs(fx, f0 + quadratic[fx]), (x, -sp.oo, sp.oo))
     laplace = d.computed("Laplace approximation of a basin", sp.Eq(sp.Symbol("P_basin"), sp.simplify(mass)), [gibbs],
-                         "integrate e^(−(f₀ + ax²/2)/T) over the line",
+                         "integrate e^(−(f₀ + ax²/2)/T)/Z over the line",
                          "f ≈ f₀ + a(x − x*)²/2 inside the basin; valid for T much below the barrier")
     basins = {sp.Symbol("P_f"): laplace.rhs.subs(a, a_f), sp.Symbol("P_s"): laplace.rhs.subs(a, a_s)}
     ratio = d.computed("Equal depths", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"),

@@ -567,7 +567,8 @@ def clipping() -> Derivation:
                        equals=clip.rhs.subs(g, y), uses=[clip], instances={y: (-3 * c, -c / 2, c / 4, 2 * c)},
                        justification="clip(y) = y·min(1, c/|y|), checked on every branch: at y = −3c, −c/2, c/4, 2c")
     drawn = [lam * th + value for value in (up, down)]  # the gradient λθ + ξ at the two values of the noise
-    regime = d.assumption("Regime near 0", sp.And(sp.Gt(drawn[0], c), sp.Le(sp.Abs(drawn[1]), c)),
+    clipped_draw, unclipped_draw = drawn  # named, not indexed: each condition is about its own draw
+    regime = d.assumption("Regime near 0", sp.And(sp.Gt(clipped_draw, c), sp.Le(sp.Abs(unclipped_draw), c)),
                           "A > c > pA/(1 − p) + λ|θ|: the +A draw is clipped, the other is not")
     (above,), (inside,) = ([cond for cond in regime.expr.args if isinstance(cond, kind)] for kind in (sp.Gt, sp.Le))
     high = one_d.rhs.subs(y, above.lhs).args[0].expr  # first branch: above c
