@@ -79,6 +79,10 @@ def schedule_formulas() -> Derivation:
     steps["cosine"] = cosine = d.definition("Cosine decay (seed 004)", sp.Eq(eta_t, forms["cosine"]), "definition, 0 ≤ t ≤ T")
     # the values at the two ends are typed and checked (the points are named in the left side's symbols)
     ends = {sp.Symbol("eta_t=0"): cosine.rhs.subs(t, 0), sp.Symbol("eta_t=T"): cosine.rhs.subs(t, T)}
+    # the wrong variant the claim tests as a mutant makes the one change its name states: it ends at 0
+    no_floor_end = schedule_forms("cosine_no_floor")["cosine"].subs(t, T)
+    d.confirm("Cosine end points", "the mutant 'cosine without floor' ends at 0", no_floor_end == 0,
+              f"the mutant 'cosine without floor' ends at {no_floor_end}, not 0")
     d.identity("Cosine end points", sp.Eq(sp.Tuple(*ends), sp.Tuple(eta_0, eta_min)), where=ends, uses=[cosine],
                justification="cos 0 = 1 and cos π = −1 (computed), so the cosine runs from η₀ down to η_min")
     steps["warmup_cosine"] = warm = d.definition(
