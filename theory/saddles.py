@@ -262,9 +262,9 @@ def flat_occupancy() -> Derivation:
     laplace = d.computed("Laplace approximation of a basin", sp.Eq(sp.Symbol("P_basin"), sp.simplify(mass)), [gibbs],
                          "integrate e^(−(f₀ + ax²/2)/T)/Z over the line",
                          "f ≈ f₀ + a(x − x*)²/2 inside the basin; valid for T much below the barrier")
-    basins = {sp.Symbol("P_f"): laplace.rhs.subs(a, a_f), sp.Symbol("P_s"): laplace.rhs.subs(a, a_s)}
-    ratio = d.computed("Equal depths", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"),
-                                             sp.simplify(laplace.rhs.subs(a, a_f) / laplace.rhs.subs(a, a_s))),
+    p_f, p_s = sp.symbols("P_f P_s")
+    basins = {p_f: laplace.rhs.subs(a, a_f), p_s: laplace.rhs.subs(a, a_s)}
+    ratio = d.computed("Equal depths", sp.Eq(p_f / p_s, sp.simplify(basins[p_f] / basins[p_s])),
                        [laplace], "ratio at a = a_f, a_s", "the e^(−f₀/T) factors cancel", where=basins)
     u = sp.Symbol("u", real=True)
     h = D * (u**2 - 1) ** 2
@@ -300,14 +300,13 @@ def flat_occupancy() -> Derivation:
         return sp.Abs(scale) * sp.Integral(integrand.subs(x, scale * v), (v, 0, sp.oo))
 
     halves = [rescaled(sp.exp(-left / T), -w_f), rescaled(sp.exp(-right / T), w_s)]
-    exact = d.computed("Exact Gibbs ratio for this well", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"),
-                                                                halves[0] / halves[1]), [gibbs, well],
+    exact = d.computed("Exact Gibbs ratio for this well", sp.Eq(p_f / p_s, halves[0] / halves[1]), [gibbs, well],
                        "substitute x = −w_f v and x = w_s v in the two halves",
                        "both halves become w·∫₀^∞ e^(−D h(v)/T) dv, so the Gibbs ratio is w_f/w_s at every "
                        "temperature: only the discretisation (small ηa_s) limits the law",
-                       where=dict(zip((sp.Symbol("P_f"), sp.Symbol("P_s")), halves)))
+                       where=dict(zip((p_f, p_s), halves)))
     at_curvatures = {a_f: curv_f, a_s: curv_s}
-    d.identity("Laplace ratio for this well", sp.Eq(sp.Symbol("P_f") / sp.Symbol("P_s"), exact.rhs),
+    d.identity("Laplace ratio for this well", sp.Eq(p_f / p_s, exact.rhs),
                equals=ratio.rhs.subs(at_curvatures), uses=[ratio, curv],
                where={name: basin.subs(at_curvatures) for name, basin in basins.items()},
                justification="√(a_s/a_f) = w_f/w_s with the curvatures above: the Laplace law is exact here")

@@ -452,6 +452,7 @@ def shuffling_exponents() -> Derivation:
                         "covariance −s²/(n − 1) (sgd.without-replacement)")
     stated = {eq.lhs.func.__name__: eq.rhs for eq in perm.expr.args}  # the moments as the assumption states them
     var_xi = sp.factor(stated["Var"] * S2 + stated["Cov"] * (S1**2 - S2))
+    var_xi_name = sp.Symbol("Var_xi")  # Var ξ, the epoch noise's variance, as the steps below name it
     per_step = eta**2  # the noise c_π(m) enters the epoch map times η: Var ξ in units of η²
     # Checked against the epoch map's own noise: Σ_k Σ_l u_k u_l Cov(c_π(k), c_π(l)) with the stated moments
     # (Var on the diagonal) and u_k = q^(n−k), before Σ c = 0 is subtracted (that must not change it).
@@ -461,7 +462,7 @@ def shuffling_exponents() -> Derivation:
     pairs = u * u.subs(kk, ll) * (stated["Cov"] + (stated["Var"] - stated["Cov"]) * sp.KroneckerDelta(kk, ll))
     m_ = sp.Symbol("m", integer=True, nonnegative=True)
     weight_sums = {S1: sp.Sum(q**m_ - 1, (m_, 0, n - 1)), S2: sp.Sum((q**m_ - 1) ** 2, (m_, 0, n - 1))}
-    noise_rr = d.identity("Reshuffled: epoch noise", sp.Eq(sp.Symbol("Var_xi") / per_step, var_xi),
+    noise_rr = d.identity("Reshuffled: epoch noise", sp.Eq(var_xi_name / per_step, var_xi),
                           equals=sp.Sum(pairs, (ll, 1, n), (kk, 1, n)), uses=[epoch_step, perm],
                           where=weight_sums,
                           instances={n: (2, 3, 4)},
@@ -478,23 +479,23 @@ def shuffling_exponents() -> Derivation:
         d.confirm("Reshuffled: spread of the weights", f"{sp.pretty(name)} to h³ is the series of its sum at n = 2, 3, 5",
                   not wrong, f"{name} to h³ at n = {n_bad} is {exact}, not {series_form.subs(n, n_bad)}" if wrong else "")
     scale = (eta * s) ** 2  # Var ξ in units of (ηs)², typed once for the step and its inverse below
-    noise_var = sp.solve(noise_rr.expr, sp.Symbol("Var_xi"))[0]  # Var ξ read back from the step as typeset
+    noise_var = sp.solve(noise_rr.expr, var_xi_name)[0]  # Var ξ read back from the step as typeset
     spread = sp.expand(noise_var.subs({S1: sum_w, S2: sum_w2}) / scale)
     d.confirm("Reshuffled: spread of the weights", "in units of (ηs)² the spread depends on h and n only",
               not (spread.has(eta) or spread.has(s)), f"{scale} is not the unit of Var ξ: {spread}")
     spread_order = _leading_order(spread, x)
     leading_spread = sp.factor(sp.Poly(spread, x).coeff_monomial(x**spread_order))
     spread_step = d.computed("Reshuffled: spread of the weights",
-                             sp.Eq(sp.Symbol("Var_xi") / scale, leading_spread * x**spread_order), [noise_rr],
+                             sp.Eq(var_xi_name / scale, leading_spread * x**spread_order), [noise_rr],
                              "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
                              "a uniform permutation makes the epoch noise zero-mean")
     # The stationary second moment of the epoch map e₊ = (its factor)·e + ξ, ξ independent of e with mean 0:
     # solved from E e₊² = E e², not typed.
-    leading_noise_var = sp.solve(spread_step.expr, sp.Symbol("Var_xi"))[0]  # read back from the step as typeset
+    leading_noise_var = sp.solve(spread_step.expr, var_xi_name)[0]  # read back from the step as typeset
     epoch_factor, epoch_noise, v_e = sp.expand(epoch).coeff(e), sp.Symbol("xi_n", real=True), sp.Symbol("v")
     squared = expectation((epoch_factor * e + epoch_noise) ** 2,
-                          [{e: 0, e**2: v_e}, {epoch_noise: 0, epoch_noise**2: sp.Symbol("Var_xi")}])
-    stationary = sp.solve(sp.Eq(v_e, squared), v_e)[0].subs(sp.Symbol("Var_xi"), leading_noise_var)
+                          [{e: 0, e**2: v_e}, {epoch_noise: 0, epoch_noise**2: var_xi_name}])
+    stationary = sp.solve(sp.Eq(v_e, squared), v_e)[0].subs(var_xi_name, leading_noise_var)
     stationary_rr = sp.factor(stationary.as_leading_term(x))
     rr = d.computed("Reshuffled: stationary variance", sp.Eq(sp.Symbol("E_e2"), stationary_rr), [spread_step, epoch_step],
                     "Var ξ/(1 − q^(2n)), leading order in h",
