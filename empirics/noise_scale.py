@@ -39,6 +39,16 @@ from .estimators import crossing_fraction
 from .statistics import Interval, mean_interval
 
 
+def step_gains(step, curvature, sigma, batch):
+    """(1 − h, (h/a)σ/√B): SGD with η = h/a on ½aθ² (θ* = 0) under the mean of B per-sample noises σξ."""
+    return 1.0 - step, (step / curvature) * sigma / np.sqrt(batch)
+
+
+def noisy_step(theta, contraction, noise_gain, xi):
+    """θ_{t+1} = (1 − h)θ_t − (h/a)(σ/√B)ξ_t, the gains from ``step_gains``."""
+    return contraction * theta - noise_gain * xi
+
+
 def crossing_times(
     rng: np.random.Generator,
     curvature: float,
@@ -89,8 +99,7 @@ def crossing_times(
     if np.any(step <= 0) or np.any(step >= 1):
         raise ValueError("step sizes h = ηa must lie in (0, 1)")
     configs = batch.size
-    contraction = 1.0 - step
-    noise_gain = (step / curvature) * sigma / np.sqrt(batch)
+    contraction, noise_gain = step_gains(step, curvature, sigma, batch)
     key = np.zeros(configs, dtype=int) if race_key is None else np.asarray(race_key, dtype=int)
     first_done = np.full(key.max() + 1, np.inf)
     active = np.arange(configs)
@@ -103,7 +112,7 @@ def crossing_times(
         while t < max_steps and active.size:
             t += 1
             xi = rng.standard_normal((1 if common_noise else active.size, groups, runs_per_group))
-            theta = contraction[active, None, None] * theta - noise_gain[active, None, None] * xi
+            theta = noisy_step(theta, contraction[active, None, None], noise_gain[active, None, None], xi)
             m = np.mean(theta * theta, axis=2)  # (active, groups)
             hit = pending[active] & (m <= target_second_moment)
             fraction = crossing_fraction(m_prev, m, target_second_moment)

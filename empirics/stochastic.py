@@ -152,6 +152,22 @@ class FiniteSumOracle:
         return self.problem.sample_grad(x, indices), state
 
 
+class PrescribedNormal:
+    """A stand-in for the claim's generator whose standard normal draws are given, one per run.
+
+    A claim's model of a noisy update (``convergence.Model``) evaluates the experiment's own step
+    at the typeset noise ξ: the draws come from the model's points instead of a generator, so the
+    sign and the scale of the noise term in the typeset update are compared with the code.
+    """
+
+    def __init__(self, draws: np.ndarray):
+        self.draws = np.asarray(draws, dtype=float)
+
+    def standard_normal(self, shape: tuple[int, ...]) -> np.ndarray:
+        runs = self.draws.reshape((-1,) + (1,) * (len(shape) - 1))
+        return np.broadcast_to(runs, shape).copy()
+
+
 @dataclass(frozen=True)
 class GaussianNoiseOracle:
     """∇f(x) + ξ with ξ ~ N(0, S Sᵀ/B); ``scale`` is a std (broadcastable) or a (dim, dim) root S."""
@@ -201,6 +217,15 @@ def clip_by_norm(g: np.ndarray, threshold: Any) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(norm > threshold, threshold / norm, 1.0)
     return g * factor
+
+
+def sgd_step_at(oracle: Any, eta: Any, x: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """One update of ``sgd_method`` from x (runs, dim) with the oracle's normal draws given (one per run).
+
+    The experiment's noisy step, evaluated at the noise a claim's model prescribes (``PrescribedNormal``).
+    """
+    method = sgd_method(oracle, PrescribedNormal(draws), eta)
+    return method.update(x, method.init(x), None)[0]
 
 
 @dataclass(frozen=True)

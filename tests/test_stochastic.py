@@ -18,6 +18,7 @@ from empirics.stochastic import (
     clip_by_norm,
     run_sgd,
     sgd_method,
+    sgd_step_at,
 )
 
 
@@ -128,3 +129,15 @@ def test_sgd_method_is_an_engine_optimizer_counting_updates_from_one():
     seen.clear()
     run_sgd(ExactGradientOracle(lambda x: 2 * x), x0, 3, rng, lambda t: eta(t + 1))
     assert seen == [1, 2, 3]
+
+
+def test_a_step_at_prescribed_draws_is_the_engines_step_at_those_draws():
+    """A model's noisy step (sgd_step_at) reproduces the run's first step when given the run's own draws."""
+    runs, sigma, eta = 5, 0.7, 0.3
+    oracle = GaussianNoiseOracle(lambda x: 2.0 * x, sigma)
+    x0 = np.linspace(-1.0, 1.0, runs)[:, None]
+    draws = np.random.default_rng(3).standard_normal((runs, 1))
+    ran = run_sgd(oracle, x0, 1, np.random.default_rng(3), eta).x_final
+    stepped = sgd_step_at(oracle, eta, x0, draws[:, 0])
+    np.testing.assert_array_equal(stepped, ran)
+    np.testing.assert_allclose(stepped, x0 - eta * (2.0 * x0 + sigma * draws))

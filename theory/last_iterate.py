@@ -136,7 +136,10 @@ def last_iterate_log() -> Derivation:
     lip = d.computed("Squared subgradient norm", sp.Le(sp.Symbol("G") ** 2, extended.doit()),
                      [construction], "Σ_j a_j² re-indexed by k = T − j + 1, summed to ∞, plus the largest b_i²",
                      "‖h_i‖² = Σ_(j<i) a_j² + b_i² with b_i² = i/(4T), largest at i = T + 1")
-    horizon = 4  # the bound against the exact subgradient norms (a bound typed too low fails here)
+    # Coordinate 1's iterates checked step by step below, at t = 2, 3, 4; the same small case T = 4 checks
+    # the bound against the exact subgradient norms (a bound typed too low fails here).
+    first, laters = 1, (2, 3, 4)
+    horizon = laters[-1]
     h_any = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))  # H_i, a and b as functions
     h_any = h_any.replace(a, lambda arg: A_J.subs(j, arg)).replace(b, lambda arg: B_J.subs(j, arg)).subs(T, horizon)
 
@@ -176,13 +179,12 @@ def last_iterate_log() -> Derivation:
     # Coordinate 1 step by step: x_(2,1) = b₁/√1, then −a₁/√s at each later step s. The shown
     # indices, the steps taken and the closed form's arguments come from the same two names, so
     # the typeset left side cannot name another iterate than the one checked.
-    first, laters = 1, (2, 3, 4)
     direct, value = [], B_J.subs(j, first)
     for later in laters:
         if later > laters[0]:
             value = value - A_J.subs(j, first) / sp.sqrt(later - 1)
         direct.append(value)
-    d.identity("The iterate for j = 1, t ≤ 4",
+    d.identity(f"The iterate for j = {first}, t ≤ {laters[-1]}",
                sp.Eq(sp.Tuple(*[x[later, first] for later in laters]), sp.Tuple(*direct)),
                equals=sp.Tuple(*[coord.subs({j: first, t: later}).doit() for later in laters]), uses=[iterate],
                justification="the closed form agrees with the steps x_(t+1) = x_t − h_t/√t taken one by one")

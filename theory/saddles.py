@@ -199,8 +199,9 @@ def momentum_growth() -> Derivation:
     gd_factor = 1 + h
     d.identity("p at GD's factor", sp.Eq(sp.Function("p")(gd_factor), -beta * h), equals=char.rhs.subs(z, gd_factor),
                uses=[char], justification="subs z = 1 + h (computed): p(1 + h) = −βh < 0 for β > 0: 1 + h lies strictly between the roots")
-    d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, gd_factor), uses=[largest], ranges={beta: (0, 1)},
-                 justification="z₊ > 1 + ηγ for 0 < β < 1")
+    # for every β > 0, not only the claim's β < 1: p(1 + h) = −βh < 0 puts 1 + h below the larger root
+    d.inequality("Momentum escapes faster", sp.Gt(largest.rhs, gd_factor), uses=[largest],
+                 subs={beta: sp.Symbol("beta", positive=True)}, justification="z₊ > 1 + ηγ for every β > 0")
     d.computed("Growth factor", sp.Eq(sp.Symbol("z_+"), largest.rhs.subs(h, eta * gamma)), [largest], "subs h = ηγ")
     return d.finish("0 ≤ β < 1", "ηγ > 0", "sum form (PyTorch SGD momentum)")
 

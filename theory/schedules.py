@@ -24,7 +24,9 @@ W = sp.Symbol("W", positive=True)  # warm-up length
 f_start = sp.Symbol("f", positive=True)  # warm-up start factor
 kind = sp.Symbol("j", integer=True, nonnegative=True)  # which schedule a point belongs to
 
-SCHEDULE_CODES = {"step": 0, "exponential": 1, "cosine": 2, "warmup_cosine": 3, "cosine_restarts": 4, "cyclical": 5}
+# The code j of each schedule is its position in this list (the experiment selects by the same codes).
+SCHEDULE_CODES = {name: code for code, name in enumerate(
+    ("step", "exponential", "cosine", "warmup_cosine", "cosine_restarts", "cyclical"))}
 
 
 def _cosine(tt: sp.Expr, horizon: sp.Expr) -> sp.Expr:

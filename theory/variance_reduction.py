@@ -179,9 +179,18 @@ def sgd_suboptimality_exponent() -> Derivation:
     c, sig, a = sp.symbols("c sigma_star a", positive=True)
     eta_t, e_bal = sp.Symbol("eta_t", positive=True), sp.Symbol("e_bal")
     u, xi = sp.Symbol("u_t", real=True), sp.Symbol("xi_t", real=True)
-    step = d.definition("SGD near x*", sp.Eq(sp.Symbol("u_t+1"), (1 - eta_t * a) * u - eta_t * xi),
-                        "u = x − x* along an eigendirection of curvature a; ξ_t = ∇f_i(x*) for the sampled i, "
-                        "plus O(u) terms of the linearisation")
+    x_star, grad_i = sp.Symbol("x^*", real=True), sp.Function("g_i")
+    u_next = sp.Symbol("u_t+1")
+    sgd = d.definition("SGD step", sp.Eq(u_next, u - eta_t * grad_i(x_star + u)),
+                       "x_(t+1) = x_t − η_t ∇f_i(x_t) for a uniformly sampled i; u = x − x* along an eigendirection "
+                       "of curvature a, g_i the sampled component's gradient along it")
+    # The update's signs come from the step and the expansion, not typed: ξ_t = g_i(x*) enters as −η_t ξ_t.
+    tangent = sp.series(grad_i(x_star + u), u, 0, 2).removeO()
+    linear = tangent.subs(grad_i(x_star), xi).replace(lambda e: isinstance(e, sp.Subs), lambda e: a)
+    step = d.computed("SGD near x*", sp.Eq(u_next, sp.collect(sp.expand(sgd.rhs.subs(grad_i(x_star + u), linear)), u)),
+                      [sgd], "first-order expansion of g_i at x*: g_i(x*) = ξ_t, g_i′(x*) → a",
+                      "ξ_t = ∇f_i(x*) along the direction (mean zero over i); the component's curvature is replaced "
+                      "by the mean a, the difference times u_t is O(u) noise, dropped near x*")
     noise = d.assumption("Sampling noise at x*", sp.And(sp.Eq(_E(xi), 0), sp.Eq(_E(xi**2), sig**2),
                                                         sp.Eq(_E(u**2), e(t))),
                          "ξ_t independent of u_t, mean zero (the components' gradients sum to 0 at x*); σ*² = their "

@@ -43,7 +43,7 @@ from empirics.estimators import crossing_fraction
 from empirics.optimizers import gradient_descent
 from empirics.problems import Saddle
 from empirics.statistics import CLAIM_ALPHA
-from empirics.stochastic import GaussianNoiseOracle, sgd_method
+from empirics.stochastic import GaussianNoiseOracle, sgd_method, sgd_step_at
 from theory.saddle_escape import escape_time_cases
 from theory.saddle_escape import q as Q
 from theory.saddles import Z34, delta, eta, gamma, r, sigma
@@ -51,10 +51,15 @@ from theory.saddles import Z34, delta, eta, gamma, r, sigma
 ALPHA = CLAIM_ALPHA  # the catalogue-wide level (empirics/statistics.py: 60 claims × 1e-4 ≤ 1 %)
 
 
+def _y_oracle(gam, sigma_v):
+    """The gradient of −½γy² (the saddle's y-coordinate) plus noise σξ."""
+    return GaussianNoiseOracle(lambda y: -gam * y, sigma_v)
+
+
 def _noisy_escape_times(eta_v, gam, sigma_v, steps, radius, rng):
     """Crossing time of |y| = radius, log-interpolated within the step, of SGD on the saddle's y-coordinate:
     y ← y − η(−γy + σξ) from y₀ = 0 (engine and sgd_method; the run ends once every run has crossed)."""
-    oracle = GaussianNoiseOracle(lambda y: -gam * y, sigma_v)
+    oracle = _y_oracle(gam, sigma_v)
     tau = np.full(len(eta_v), np.nan)
     before = np.zeros(len(eta_v))
 
@@ -183,7 +188,12 @@ CLAIM = Claim(
     comparison=Stochastic(alpha=ALPHA, resolution=0.02),
     expected=Verdict.CONFIRMED,
     models=(Model("Saddle", lambda x, y, a, gamma: Saddle(a, gamma, 0.0).value(np.stack([x, y], axis=1)),
-                  ranges={"x": (-3, 3), "y": (-3, 3), "a": (0.1, 5), "gamma": (0.1, 5)}),),
+                  ranges={"x": (-3, 3), "y": (-3, 3), "a": (0.1, 5), "gamma": (0.1, 5)}),
+            # the noisy step as the engine takes it, at the noise typeset (its sign as well as its scale)
+            Model("With gradient noise σ from y₀ = 0", lambda y_t, eta, gamma, sigma, **xi: sgd_step_at(
+                _y_oracle(gamma[:, None], sigma[:, None]), eta[:, None], y_t[:, None], xi["xi[t + 1]"])[:, 0],
+                  ranges={"y_t": (-2, 2), "eta": (0.01, 1), "gamma": (0.1, 3), "sigma": (0.1, 2),
+                          "xi[t + 1]": (-3, 3)})),
     mutants=(
         Mutant("linearised: ln(r/y_eff)/(ηγ)", lambda res: res * sp.log(1 + eta * gamma) / (eta * gamma)),
         Mutant("quartic term ignored: the plain law for the bounded saddle", lambda res: res.subs(Q, 0)),

@@ -33,10 +33,10 @@ and ησ²/a by 2×.
 import numpy as np
 from scipy.linalg import solve_discrete_lyapunov
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Stochastic, Verdict
 from empirics.problems import DiagonalQuadratic, rotated_quadratic
 from empirics.statistics import CLAIM_ALPHA, mean_interval
-from empirics.stochastic import GaussianNoiseOracle, run_sgd
+from empirics.stochastic import GaussianNoiseOracle, run_sgd, sgd_step_at
 from theory.sgd import a, noise_ball, sigma
 from theory.symbols import eta
 
@@ -49,8 +49,7 @@ def experiment(params, rng):
     hh, aa = hh.ravel(), aa.ravel()
     etas, sig = hh / aa, np.full(hh.shape, params["sigma"])
     col = lambda v: np.repeat(v, R)[:, None]  # noqa: E731  (one row per run, grouped by point)
-    oracle = GaussianNoiseOracle(DiagonalQuadratic(col(aa)).grad, col(sig))
-    traj = run_sgd(oracle, np.zeros((len(hh) * R, 1)), T, rng, col(etas), checkpoints=np.array([T]),
+    traj = run_sgd(_scalar_oracle(col(aa), col(sig)), np.zeros((len(hh) * R, 1)), T, rng, col(etas), checkpoints=np.array([T]),
                    observe=lambda x: x[:, 0] ** 2, time_average_from=burn)
     scalar_samples = traj.time_average.reshape(len(hh), R).T  # (R, points): per-run ergodic means
 
@@ -103,6 +102,11 @@ def experiment(params, rng):
     )
 
 
+def _scalar_oracle(a, sigma):
+    """The gradient of ½aθ² plus noise σξ (θ* = 0, so θ is the error e)."""
+    return GaussianNoiseOracle(DiagonalQuadratic(a).grad, sigma)
+
+
 def _quadratic_grad(A):
     """Gradient of ½xᵀAx for a batch (A symmetric)."""
     return lambda x: x @ A
@@ -128,6 +132,10 @@ CLAIM = Claim(
     ),
     comparison=Stochastic(alpha=CLAIM_ALPHA, resolution=0.05),
     expected=Verdict.CONFIRMED,
+    # the update as the engine takes it, at the noise typeset (the sign of ξ as well as its scale)
+    models=(Model("Update", lambda e_t, eta, a, sigma, xi_t: sgd_step_at(
+        _scalar_oracle(a[:, None], sigma[:, None]), eta[:, None], e_t[:, None], xi_t)[:, 0],
+                  ranges={"e_t": (-2, 2), "eta": (0.01, 1), "a": (0.1, 3), "sigma": (0.1, 2), "xi_t": (-3, 3)}),),
     mutants=(
         Mutant("small-step form ησ²/(2a)", eta * sigma**2 / (2 * a)),
         Mutant("factor 2 lost: ησ²/a", eta * sigma**2 / a),

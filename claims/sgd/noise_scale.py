@@ -58,8 +58,15 @@ crossover, ignoring the noise at the tuned step by ~43 % at B = 2).
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Figure, Measurement, Mutant, Params, Series, Source, Stochastic, Verdict
-from empirics.noise_scale import crossing_times, mccandlish_interpolation, steps_interval, tune_steps
+from convergence import Claim, Figure, Measurement, Model, Mutant, Params, Series, Source, Stochastic, Verdict
+from empirics.noise_scale import (
+    crossing_times,
+    mccandlish_interpolation,
+    noisy_step,
+    step_gains,
+    steps_interval,
+    tune_steps,
+)
 from empirics.statistics import CLAIM_ALPHA
 from theory.noise_scale import (
     B,
@@ -174,6 +181,10 @@ CLAIM = Claim(
     ),
     comparison=Stochastic(alpha=CLAIM_ALPHA, resolution=0.05),
     expected=Verdict.CONFIRMED,
+    # the simulated step (crossing_times), at the noise typeset: its contraction, gain and sign
+    models=(Model("Update", lambda e_t, eta, a, sigma, B, xi_t: noisy_step(e_t, *step_gains(eta * a, a, sigma, B), xi_t),
+                  ranges={"e_t": (-2, 2), "eta": (0.01, 1), "a": (0.1, 3), "sigma": (0.1, 2), "B": (1, 64),
+                          "xi_t": (-3, 3)}),),
     mutants=(
         Mutant("perfect scaling for all B: S = S_min·B_crit/B", _S_MIN * _B_CRIT / B),
         Mutant("McCandlish with the crossover at B_noise: S = S_min(1 + B_noise/B)", _S_MIN * (1 + B_noise / B)),

@@ -26,11 +26,11 @@ O(1/t)" reading) and −2cμ where 2cμ > 1; the mutants are those two readings.
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Exponent, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.problems import DiagonalQuadratic
 from empirics.schedules import inverse_time
 from empirics.statistics import CLAIM_ALPHA, slope_across_seeds
-from empirics.stochastic import GaussianNoiseOracle, run_sgd
+from empirics.stochastic import GaussianNoiseOracle, run_sgd, sgd_step_at
 from theory.sgd import c, mu, robbins_monro
 
 
@@ -43,7 +43,7 @@ def experiment(params, rng):
     col = lambda v: np.repeat(v, runs_per_point)[:, None]  # noqa: E731
     x0 = np.where(col(two_c_mu) < 1, params["theta0_slow"], 0.0)
     checkpoints = np.unique(np.geomspace(params["t_min"], T, params["checkpoints"]).astype(int))
-    oracle = GaussianNoiseOracle(DiagonalQuadratic(np.full((len(cs) * runs_per_point, 1), mu_v)).grad, params["sigma"])
+    oracle = _oracle(np.full((len(cs) * runs_per_point, 1), mu_v), params["sigma"])
     traj = run_sgd(oracle, x0, T, rng, inverse_time(col(cs)), observe=lambda x: x[:, 0] ** 2,
                    checkpoints=checkpoints)
     sq = traj.observations.reshape(len(checkpoints), len(cs), S, per_seed).mean(axis=3)  # (t, point, seed)
@@ -77,6 +77,11 @@ def _alternatives(values):
     return [-1.0 if v < 1 else -v for v in values]
 
 
+def _oracle(mu, sigma):
+    """The gradient of ½μθ² (θ* = 0) plus noise σξ."""
+    return GaussianNoiseOracle(DiagonalQuadratic(mu).grad, sigma)
+
+
 CLAIM = Claim(
     id="sgd.robbins-monro",
     title="Robbins–Monro steps c/t: rate 1/t only when 2cμ > 1",
@@ -99,6 +104,11 @@ CLAIM = Claim(
     # The alternative per point: −1 where 2cμ < 1, −2cμ where 2cμ > 1.
     comparison=Exponent(alpha=CLAIM_ALPHA, alternative=_alternatives(TWO_C_MU)),
     expected=Verdict.CONFIRMED,
+    # the t-th update as the engine takes it (η = c/t: the schedule is indexed from 0), at the noise typeset
+    models=(Model("SGD with η_t = c/t", lambda theta_t, c, mu, t, sigma, xi_t: sgd_step_at(
+        _oracle(mu[:, None], sigma[:, None]), inverse_time(c[:, None])(t[:, None] - 1), theta_t[:, None], xi_t)[:, 0],
+                  ranges={"theta_t": (-2, 2), "c": (0.1, 2), "mu": (0.1, 2), "t": (1, 100), "sigma": (0.1, 2),
+                          "xi_t": (-3, 3)}),),
     mutants=(
         Mutant("always O(1/t): exponent −1", sp.Integer(-1)),
         Mutant("always the transient's exponent −2cμ", -2 * c * mu),

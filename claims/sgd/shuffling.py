@@ -36,7 +36,7 @@ and a fixed order as good as reshuffling.
 import numpy as np
 import sympy as sp
 
-from convergence import Claim, Exponent, Figure, Measurement, Mutant, Params, Series, Source, Verdict
+from convergence import Claim, Exponent, Figure, Measurement, Model, Mutant, Params, Series, Source, Verdict
 from empirics.problems import Ridge
 from empirics.statistics import CLAIM_ALPHA, slope_across_seeds
 from empirics.stochastic import FiniteSumOracle, Sampler, SharedSampler, run_sgd
@@ -97,6 +97,12 @@ def experiment(params, rng):
 
 j = sp.Symbol("j", integer=True, nonnegative=True)
 
+def _component_value(theta, a, offset):
+    """f_i(θ) of the experiment's ridge problem (feature √a, target √a·b_i): a one-component Ridge, per point."""
+    return np.array([Ridge(np.full((1, 1), np.sqrt(a_k)), np.array([np.sqrt(a_k) * b_k])).value(np.array([[t_k]]))[0]
+                     for t_k, a_k, b_k in zip(theta, a, offset)])
+
+
 CLAIM = Claim(
     id="sgd.shuffling",
     title="Epoch-end error: η with replacement, η² for a fixed order, η³ reshuffled",
@@ -118,6 +124,8 @@ CLAIM = Claim(
     ),
     comparison=Exponent(alpha=CLAIM_ALPHA, alternative=[2.0, 1.0, 3.0, 2.0]),
     expected=Verdict.CONFIRMED,
+    models=(Model("Model", lambda theta, a, b_i: _component_value(theta, a, b_i),
+                  ranges={"theta": (-3, 3), "a": (0.1, 3), "b_i": (-2, 2)}),),
     mutants=(
         Mutant("reshuffling no better than i.i.d. sampling (exponents 1, 2, 1)",
                sp.Piecewise((1, sp.Eq(j, 0)), (2, sp.Eq(j, 1)), (1, True))),
