@@ -13,15 +13,10 @@
     nox -s certificates   the PEP certificate leg alone (extra pep)
     nox -s crosscheck     the optax cross-check alone (extra crosscheck)
     nox -s calibrate  every claim (quick profile) at 20 master seeds on a local Dask cluster -> out/calibration/
+    nox -s mutants    single-point mutations of theory/, judged by the quick profile (-- --sample 60 --seed 0)
+    nox -s benchmarks the speed table (benchmarks/), each row against a baseline measured in the same run
 
 ``./noxfile.py`` runs nox too.
-
-
-    nox -s mutants    single-point mutations of theory/, judged by the quick profile (-- --sample 60 --seed 0)
-
-
-if __name__ == "__main__":
-    nox.main()
 """
 
 import nox
