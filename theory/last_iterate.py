@@ -155,8 +155,10 @@ def last_iterate_log() -> Derivation:
     # i = 1..T+1, one piece per coordinate of R^(T+1): from the construction's first index to the last piece
     first_index = next(iter(h_any.atoms(sp.Sum))).limits[0][1]
     pieces = range(first_index, largest + 1)
+    largest_norm2 = sp.Max(*[norm2(piece) for piece in pieces])
+    # G is the largest subgradient norm: put in, the left side typed above must be its square
     d.identity(f"The largest subgradient at T = {horizon} is h_{largest}", sp.Eq(lip.lhs, exact),
-               equals=sp.Max(*[norm2(piece) for piece in pieces]), uses=[construction, lip],
+               equals=largest_norm2, where={sp.Symbol("G"): sp.sqrt(largest_norm2)}, uses=[construction, lip],
                justification=f"the largest of ‖h_{min(pieces)}‖², …, ‖h_{max(pieces)}‖² (each computed exactly) is the last "
                              "piece's: it has every a_j and the largest b_i")
     # The bound is that norm's own sum, Σ_(k ≤ T) a²_(T−k+1) + b²_(T+1), extended to k → ∞.
