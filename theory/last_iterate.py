@@ -170,8 +170,10 @@ def last_iterate_log() -> Derivation:
     bounded = lip.lhs.subs(sp.Symbol("G"), sp.sqrt(exact))
     d.inequality(f"The bound at T = {horizon}", sp.Le(bounded, lip.rhs.subs(T, horizon), evaluate=False),
                  uses=[construction, lip], justification=f"G² = ‖h_{largest}‖² for T = {horizon}, computed exactly")
-    d.inequality("f is 1-Lipschitz", sp.Lt(lip.rhs, 1, evaluate=False), uses=[lip],
-                 justification="π²/384 + (T + 1)/(4T) ≤ π²/384 + 1/2 < 1 for T ≥ 1: every subgradient has norm G < 1")
+    # 1-Lipschitz: every subgradient lies inside the unit ball (the radius read from the projection, not typed)
+    d.inequality("f is 1-Lipschitz", sp.Lt(sp.sqrt(lip.rhs), ball_radius, evaluate=False), uses=[lip, ball],
+                 justification="G² ≤ π²/384 + (T + 1)/(4T) ≤ π²/384 + 1/2 < 1 for T ≥ 1: every subgradient has norm "
+                               "G < 1, the unit ball's radius")
     drift = sp.Sum(1 / sp.sqrt(s), (s, j + 1, t - 1))
     coord = sp.simplify(B_J / sp.sqrt(j)) - A_J * drift
     iterate = d.computed("Iterate (induction on t, while the oracle returns h_t)",

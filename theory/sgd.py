@@ -351,17 +351,18 @@ def _leading_order(expr: sp.Expr, x: sp.Symbol) -> int:
 def _power_sum_series(d: DerivationBuilder, n_sym: sp.Expr, x: sp.Symbol, factor: int, order: int) -> sp.Expr:
     """Σ_{m=0}^{n−1} (1 − x)^(factor·m) up to x^order, with n symbolic (binomial series, Faulhaber)."""
     m = sp.Symbol("m", integer=True, nonnegative=True)
+    exponent = factor * m  # m or 2*m, as SymPy writes it (no case typed per factor); the series, its check and text use it
     total = 0
     for k in range(order + 1):
-        coefficient = sp.expand_func(sp.binomial(factor * m, k))
+        coefficient = sp.expand_func(sp.binomial(exponent, k))
         total += (-x) ** k * sp.summation(sp.expand(coefficient), (m, 0, n_sym - 1))
     total = sp.expand(total)
     # Checked against SymPy's series of the sum itself to the same order, at a few n (a term missing or
     # beyond the order, or a wrong sign, differs there).
-    exponent = factor * m  # m or 2*m, as SymPy writes it (no case typed per factor)
     power = str(exponent) if exponent.is_Symbol else f"({exponent})"
     to_order = "h" + str(order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    wrong = _series_disagreements(total, lambda n_: sum((1 - x) ** (factor * m_) for m_ in range(n_)), n_sym, x, order)
+    wrong = _series_disagreements(total, lambda n_: sum((1 - x) ** exponent.subs(m, m_) for m_ in range(n_)),
+                                  n_sym, x, order)
     n_bad, exact = next(iter(wrong.items()), (None, None))
     d.confirm("Reshuffled: spread of the weights",
               f"Σ_m (1 − h)^{power} to {to_order} is SymPy's series of the sum at n = 2, 3, 5", not wrong,

@@ -50,8 +50,11 @@ def svrg_contraction() -> Derivation:
     increment = sp.expand(one.expr.rhs - r_t).subs(gap_t, gap_new)
     d.confirm("Sum over the epoch", "the per-step increment r_(t+1) − r_t is bounded independently of r_t",
               not increment.has(r_t), f"the increment bound {increment} still depends on r_t")
-    summed = d.computed("Sum over the epoch", sp.Le(r_m - dist, m * increment), [one],
-                        "sum of the per-step increments over t < m (linear in Δ_t)",
+    # the left side is the increments' sum, telescoped (computed), with r_m at the end and r₀ = D_(s−1) at the start
+    r, t = sp.Function("r"), sp.Symbol("t", integer=True, nonnegative=True)
+    total = sp.summation(r(t + 1) - r(t), (t, 0, m - 1)).subs({r(m): r_m, r(0): dist})
+    summed = d.computed("Sum over the epoch", sp.Le(total, m * increment), [one],
+                        "sum of the per-step increments over t < m (linear in Δ_t), telescoped",
                         "r₀ = D_(s−1) = ‖x̃_(s−1) − x*‖²; option II makes E Δ_s the average of the Δ_t")
     telescoped = d.inequality("One epoch, telescoped",
                               sp.Le(2 * eta * (1 - 2 * L * eta) * m * gap_new, dist + 4 * L * m * eta**2 * gap),
@@ -123,7 +126,8 @@ def saga_bound() -> Derivation:
     factor = d.identity("Factor per step", sp.Eq(T(k + 1) / T(k), 1 - gamma * mu),
                         where={T(k + 1): unrolled.subs(k, k + 1), T(k): unrolled}, uses=[decrease],
                         justification="consecutive values of the cited recursion unrolled from T⁰ (rsolve), divided")
-    d.inequality("The cited step contracts", sp.Lt(factor.rhs, 1, evaluate=False),
+    # contracting: below the factor of a zero step (no step, no contraction: 1), not a bound typed by hand
+    d.inequality("The cited step contracts", sp.Lt(factor.rhs, factor.rhs.subs(gamma, 0), evaluate=False),
                  uses=[factor, choice], subs={gamma: gamma_v},
                  justification="at γ = 1/(2(μn + L))")
     d.identity("Bound", sp.Le(sp.Symbol("R_k"), (1 - rho.rhs) ** k * c0.rhs), equals=unrolled.subs(gamma, gamma_v) * c0.rhs,
@@ -208,9 +212,11 @@ def sgd_suboptimality_exponent() -> Derivation:
                         justification="the recursion with σ* = 0 and a constant step, solved (computed), "
                                       "consecutive terms divided")
     step_scale = sp.Symbol("h", positive=True)  # η_t a
-    # sampled over the steps where it holds, solved (0 < h < 2), so the range shown is not typed by hand
-    attracts = sp.solveset(sp.Lt(factor.rhs.subs(eta_t, step_scale / a), 1), step_scale, sp.Interval.open(0, sp.oo))
-    d.inequality("The balance attracts", sp.Lt(factor.rhs, 1), uses=[factor], subs={eta_t: step_scale / a},
+    # Attracting: the factor is below a zero step's (no step, no contraction: 1); the range sampled is where
+    # that relation holds, solved over the reals (0 < h < 2), so neither the 1 nor the range is typed by hand.
+    attracting = sp.Lt(factor.rhs, factor.rhs.subs(eta_t, 0))
+    attracts = sp.solveset(attracting.subs(eta_t, step_scale / a), step_scale, sp.S.Reals)
+    d.inequality("The balance attracts", attracting, uses=[factor], subs={eta_t: step_scale / a},
                  ranges={step_scale: (attracts.inf, attracts.sup)},
                  justification="without noise e contracts by (1 − η_t a)² < 1 per step for 0 < η_t a < 2")
     schedule = d.definition("Schedule", sp.Eq(eta_t, c * t ** (-omega)), "η_t = c t^(−ω) for t ≫ t₀")
