@@ -35,8 +35,14 @@ def test_constructs_compile(tmp_path):
         sp.Piecewise((x, x > 0), (0, True)), sp.Matrix([[1, x], [y, 2]]), sp.cos(sp.pi * t), 2 * 3 * x,
         sp.Float(1.5e-8) * x, sp.Symbol("x_star"), sp.Symbol("m_hat_t"), sp.Symbol("L_max"), sp.oo, -sp.oo,
         sp.Interval(0, 1, True, False), sp.Symbol("lamda"), sp.Symbol("theta_0") ** 2, (x + 1) ** -2,
+        sp.Order(sp.sqrt(eta), (eta, sp.oo)),
     ]
     assert compile_math([to_typst(e) for e in exprs], tmp_path).startswith(b"%PDF")
+
+
+def test_big_o_shows_its_expression():
+    T = sp.Symbol("T", positive=True)
+    assert to_typst(sp.Order(sp.sqrt(T), (T, sp.oo))) == "O(sqrt(T))"
 
 
 def test_symbol_names():

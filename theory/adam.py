@@ -377,10 +377,14 @@ def convex_convergence_seed() -> Derivation:
     identity = d.identity("Regret identity", sp.Eq(advantage, gap.rhs - average_regret),
                           equals=sp.expand(forms[advantage].subs(played, in_regret)), uses=[sums, gap],
                           justification="eliminate S_T (computed): A_T = f̄(1) − f̄(−1) − R_T/T")
-    claim = d.cited("Seed's claim", sp.Eq(sp.Limit(average_regret, sp.Symbol("T"), sp.oo), 0),
-                    "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Corollary 4.2",
-                    "'Adam converges on convex problems': R_T/T → 0; Reddi et al. (2018) show the corollary's "
-                    "proof is wrong")
+    grows = sp.Symbol("T", positive=True)
+    bound = d.cited("Seed's claim", sp.Eq(regret, sp.Order(sp.sqrt(grows), (grows, sp.oo))),
+                    "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, Theorem 4.1 and Corollary 4.2",
+                    "'Adam converges on convex problems': the regret grows like √T as T → ∞; Reddi et al. (2018) "
+                    "show the proof is wrong")
+    claim = d.computed("…so the average regret vanishes",
+                       sp.Eq(sp.Limit(average_regret, sp.Symbol("T"), sp.oo),
+                             sp.limit(bound.rhs.expr / grows, grows, sp.oo)), [bound], "divide by T, T → ∞")
     predicted = d.computed("The seed's prediction", sp.Eq(sp.Limit(sp.Symbol("A_T"), sp.Symbol("T"), sp.oo),
                                                           sp.factor(identity.rhs.subs(average_regret, claim.rhs))),
                            [identity, claim], "subs R_T/T → its claimed limit, factor",

@@ -139,7 +139,7 @@ def last_iterate_log() -> Derivation:
     # Coordinate 1's iterates checked step by step below, at t = 2, 3, 4; the same small case T = 4 checks
     # the bound against the exact subgradient norms (a bound typed too low fails here).
     first, laters = 1, (2, 3, 4)
-    horizon = laters[-1]
+    horizon = max(laters)
     h_any = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))  # H_i, a and b as functions
     h_any = h_any.replace(a, lambda arg: A_J.subs(j, arg)).replace(b, lambda arg: B_J.subs(j, arg)).subs(T, horizon)
 
@@ -188,7 +188,7 @@ def last_iterate_log() -> Derivation:
         if later > laters[0]:
             value = value - A_J.subs(j, first) / sp.sqrt(later - 1)
         direct.append(value)
-    d.identity(f"The iterate for j = {first}, t ≤ {laters[-1]}",
+    d.identity(f"The iterate for j = {first}, t ≤ {max(laters)}",
                sp.Eq(sp.Tuple(*[x[later, first] for later in laters]), sp.Tuple(*direct)),
                equals=sp.Tuple(*[coord.subs({j: first, t: later}).doit() for later in laters]), uses=[iterate],
                justification="the closed form agrees with the steps x_(t+1) = x_t − h_t/√t taken one by one")

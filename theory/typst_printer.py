@@ -409,6 +409,9 @@ class TypstPrinter(StrPrinter):
             body = f"({body})"
         return f"lim_({self._print(variable)} -> {self._print(point)}) {body}"
 
+    def _print_Order(self, expr):  # O(√T): the point (T → ∞) is the step's to state
+        return f"O({self._print(expr.expr)})"
+
     def _print_Derivative(self, expr):
         # ∂ for a function of several variables (a partial derivative), d otherwise; constants such as T in
         # d(T f(x))/dx do not make it partial, so applied functions decide where there are any
