@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derivation import Derivation, DerivationBuilder
+from .derivation import Derivation, DerivationBuilder, prove_equal
 from .stability import jury_steps
 from .symbols import beta, eta, g, h, k, t, w, z
 
@@ -58,8 +58,14 @@ def ema_amplifies_seed() -> Derivation:
                            "'velocity builds up, effectively giving a larger step size without changing η': "
                            "the amplification of the sum form, attributed to the EMA form")
     plain_step = eta * g  # plain GD's step
-    d.computed("Claimed step relative to plain GD", sp.Eq(*(side / plain_step for side in (reading.lhs, reading.rhs))),
-               uses=[reading], how="divide by ηg")
+    claimed = d.computed("Claimed step relative to plain GD",
+                         sp.Eq(*(side / plain_step for side in (reading.lhs, reading.rhs))), uses=[reading],
+                         how="divide by ηg")
+    # what the seed attributes to the EMA form is the sum form's amplification, as derived there
+    sum_form = amplification().result
+    d.confirm("Claimed step relative to plain GD", "it is the sum form's ratio (momentum.amplification)",
+              prove_equal(claimed.rhs, sum_form) is not None,
+              f"the reading's ratio {claimed.rhs} is not the sum form's {sum_form}")
     return d.finish("0 ≤ β < 1", "EMA form v ← βv + (1 − β)g")
 
 
