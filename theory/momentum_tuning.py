@@ -70,9 +70,15 @@ def is_average_seed() -> Derivation:
                equals=sp.Tuple(*[quoted.rhs.subs(t, n_).doit() for n_ in range(4)]), uses=[quoted],
                justification="the recursion v ← βv + g iterated from v₀ = 0 (computed) agrees with it for t ≤ 3")
     # The weights summed are those of the checked expansion: over its own range of k.
-    average = d.definition("'an exponentially weighted moving average'", sp.Eq(sp.Sum(sp.Symbol("w_k"), *quoted.rhs.limits), 1),
-                           "an average's weights sum to 1 (definition); seed 000 adds that v is Adam's first moment m")
-    d.computed("Claimed total weight", sp.Eq(sp.Symbol("W"), average.rhs), uses=[average], how="read off")
+    signal, w = sp.Symbol("c", positive=True), sp.IndexedBase("w")
+    weights = sp.Sum(w[k], *quoted.rhs.limits)
+    average = d.definition("'an exponentially weighted moving average'",
+                           sp.Eq(sp.Sum(w[k] * signal, *quoted.rhs.limits), signal),
+                           "an average of a constant signal c is c (definition of an average); seed 000 adds that v "
+                           "is Adam's first moment m")
+    total = sp.solve(sp.Eq(sp.factor_terms(average.lhs).subs(weights, sp.Symbol("W")), average.rhs), sp.Symbol("W"))
+    d.computed("Claimed total weight", sp.Eq(sp.Symbol("W"), total[0]), uses=[average],
+               how="take c out of the sum, solve for W, the sum of the weights")
     return d.finish("sum form v ← βv + g", "0 < β < 1")
 
 

@@ -173,9 +173,15 @@ def strongly_convex_rate() -> Derivation:
                                     "2021, Thm 4.14",
                           justification="Φₜ = f(xₜ) − f* + (μ/2)‖zₜ − x*‖² contracts by 1 − 1/√κ per step")
     tt = sp.Symbol("t", integer=True, nonnegative=True)
-    worst = sp.rsolve((contraction.lhs - contraction.rhs).subs(t, tt), Phi(tt), {Phi(0): phi_0}).subs(tt, t)
+    solved = sp.rsolve((contraction.lhs - contraction.rhs).subs(t, tt), Phi(tt), {Phi(0): phi_0})
+    worst = solved.subs(tt, t)
     bound = d.computed("Lyapunov bound", sp.Le(phi_t, worst), uses=[contraction], how="rsolve from Φ₀",
                        justification="by induction, equality in every contraction step is the worst case")
+    # The cited contraction as typeset (both sides), one step at a time: the ratio of consecutive terms is
+    # the modulus (a recursion typed backwards in t would grow by its inverse).
+    d.identity("Factor per step", sp.Eq(Phi(tt + 1) / Phi(tt), rho.rhs),
+               where={Phi(tt + 1): solved.subs(tt, tt + 1), Phi(tt): solved}, uses=[bound],
+               justification="consecutive values of the bound (computed), divided")
     # The induction starts from equality: a solution anchored at the wrong step fails here.
     start = 0  # one value for the step shown and the step checked
     with sp.evaluate(False):
