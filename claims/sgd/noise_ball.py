@@ -49,8 +49,8 @@ def experiment(params, rng):
     hh, aa = hh.ravel(), aa.ravel()
     etas, sig = hh / aa, np.full(hh.shape, params["sigma"])
     col = lambda v: np.repeat(v, R)[:, None]  # noqa: E731  (one row per run, grouped by point)
-    traj = run_sgd(_scalar_oracle(col(aa), col(sig)), np.zeros((len(hh) * R, 1)), T, rng, col(etas), checkpoints=np.array([T]),
-                   observe=lambda x: x[:, 0] ** 2, time_average_from=burn)
+    traj = run_sgd(_scalar_oracle(col(aa), col(sig)), np.zeros((len(hh) * R, 1)), T, rng, col(etas),
+                   checkpoints=np.array([T]), observe=lambda x: x[:, 0] ** 2, time_average_from=burn)
     scalar_samples = traj.time_average.reshape(len(hh), R).T  # (R, points): per-run ergodic means
 
     # Multi-dimensional: rotated quadratic, correlated noise; solve the Lyapunov equation numerically.

@@ -95,12 +95,13 @@ def experiment(params, rng):
     )
 
 
-j = sp.Symbol("j", integer=True, nonnegative=True)
-
 def _component_value(theta, a, offset):
     """f_i(θ) of the experiment's ridge problem (feature √a, target √a·b_i): a one-component Ridge, per point."""
     return np.array([Ridge(np.full((1, 1), np.sqrt(a_k)), np.array([np.sqrt(a_k) * b_k])).value(np.array([[t_k]]))[0]
                      for t_k, a_k, b_k in zip(theta, a, offset)])
+
+
+j = sp.Symbol("j", integer=True, nonnegative=True)
 
 
 CLAIM = Claim(
