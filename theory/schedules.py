@@ -90,6 +90,13 @@ def schedule_formulas() -> Derivation:
     steps["warmup_cosine"] = warm = d.definition(
         "Linear warm-up joined to the cosine (seeds 000, 001, 004)", sp.Eq(eta_t, forms["warmup_cosine"]),
         "definition: ramp from f·η₀ to η₀ over W steps, then the cosine starts its own clock")
+    # the wrong variant the claim tests as a mutant keeps the ramp and runs the cosine decay above unshifted
+    unshifted = schedule_forms("warmup_unshifted")["warmup_cosine"]
+    d.confirm("Warm-up is continuous at t = W",
+              "the mutant 'warm-up unshifted' is the same ramp, then the cosine decay on the clock t",
+              isinstance(unshifted, sp.Piecewise) and unshifted.args[:1] == warm.rhs.args[:1]
+              and unshifted.args[-1].expr == cosine.rhs,
+              f"the mutant 'warm-up unshifted' is {unshifted}")
     (ramp, _), (after, _) = warm.rhs.args
     d.identity("Warm-up is continuous at t = W", sp.Eq(sp.limit(ramp, t, W), sp.simplify(after.subs(t, W)), evaluate=False),
                uses=[warm], justification="the ramp reaches η₀ exactly where the cosine begins")
@@ -199,11 +206,12 @@ def decay_exact_bottom_seed() -> Derivation:
     d.confirm("Claimed remaining fraction", "e_t/e₀ at the unrolled e_t is the product of the per-step factors",
               prove_equal(fraction.subs(e_t, after), product_to) is not None,
               f"{fraction} at e_t = {after} is not e_t/e_0 = {product_to}")
-    reading = d.definition("Seed 003's reading", sp.Eq(sp.Limit(fraction, t, sp.oo), 0),
+    theta_t, theta_star = sp.Symbol("theta_t"), sp.Symbol("theta^*")
+    reading = d.definition("Seed 003's reading", sp.Eq(sp.Limit(theta_t, t, sp.oo), theta_star),
                            "'drains the energy out of the bouncing, letting the optimizer glide into the exact bottom': "
-                           "the remaining fraction of the initial error is zero")
-    d.computed("Claimed remaining fraction", sp.Eq(fraction.subs(e_t, sp.Symbol("e_oo")), reading.rhs), uses=[reading],
-               how="read off")
+                           "the iterates converge to the minimiser θ*")
+    d.computed("Claimed remaining fraction", sp.Eq(fraction.subs(e_t, sp.Symbol("e_oo")), (reading.rhs - theta_star) / e0),
+               uses=[reading, model], how="e = θ − θ* at the limit, divided by e₀")
     return d.finish("0 < a η₀ < 1", "k > 0")
 
 
