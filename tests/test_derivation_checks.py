@@ -224,6 +224,16 @@ def test_where_without_equals_checks_the_typed_left_side():
         DerivationBuilder().identity("Small steps", sp.Eq(sp.Limit(v * eta, eta, 0), a / 2), where={v: stationary})
 
 
+def test_a_factor_per_step_is_the_ratio_of_consecutive_terms_of_the_solution():
+    e, k, e0 = sp.Function("e"), sp.Symbol("k", integer=True, nonnegative=True), sp.Symbol("e_0")
+    one_step = e0 * (1 - a) ** k  # a recursion e(k + 1) = (1 − a)e(k), solved
+    assert DerivationBuilder().factor_per_step("Factor", e, k, one_step, 1 - a, uses=[], justification="").check
+    with pytest.raises(DerivationCheckError):  # the factor typed wrong
+        DerivationBuilder().factor_per_step("Factor", e, k, one_step, 1 + a, uses=[], justification="")
+    with pytest.raises(DerivationCheckError):  # a solution two steps apart per index: (1 − a)² per step
+        DerivationBuilder().factor_per_step("Factor", e, k, e0 * (1 - a) ** (2 * k), 1 - a, uses=[], justification="")
+
+
 def test_identity_at_instances_compares_evaluated_sums():
     n, j = sp.Symbol("n", integer=True, positive=True), sp.Symbol("j", integer=True, positive=True)
     summed = sp.Sum(j, (j, 1, n))

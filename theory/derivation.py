@@ -231,6 +231,18 @@ class DerivationBuilder:
         check = Check("computed", f"{how} of " + ", ".join(used) + named)
         return self._add(Step(label, expr, justification, COMPUTED, used, str(how), check=check))
 
+    def factor_per_step(self, label: str, sequence: Any, index: sp.Symbol, solved: sp.Expr, factor: sp.Expr,
+                        uses: Sequence[Step | str], justification: str) -> Step:
+        """The factor per step of a solved recursion, typed and checked: an identity step.
+
+        ``sequence(index + 1)/sequence(index) = factor``, both terms put in from ``solved`` (the
+        closed form in ``index``): a factor that depends on the index, or a ratio taken two steps
+        apart (a recursion typed backwards or between the wrong steps), is refused.
+        """
+        later, now = sequence(index + 1), sequence(index)
+        return self.identity(label, sp.Eq(later / now, factor), where={later: solved.subs(index, index + 1), now: solved},
+                             uses=uses, justification=justification)
+
     def identity(self, label: str, expr: Any, equals: Any = None, uses: Sequence[Step | str] = (),
                  justification: str = "", generic: bool = False,
                  where: Mapping[sp.Basic, Any] | None = None,

@@ -179,9 +179,8 @@ def strongly_convex_rate() -> Derivation:
                        justification="by induction, equality in every contraction step is the worst case")
     # The cited contraction as typeset (both sides), one step at a time: the ratio of consecutive terms is
     # the modulus (a recursion typed backwards in t would grow by its inverse).
-    d.identity("Factor per step", sp.Eq(Phi(tt + 1) / Phi(tt), rho.rhs),
-               where={Phi(tt + 1): solved.subs(tt, tt + 1), Phi(tt): solved}, uses=[bound],
-               justification="consecutive values of the bound (computed), divided")
+    d.factor_per_step("Factor per step", Phi, tt, solved, rho.rhs, uses=[bound],
+                      justification="consecutive values of the bound (computed), divided")
     # The induction starts from equality: a solution anchored at the wrong step fails here.
     start = 0  # one value for the step shown and the step checked
     with sp.evaluate(False):

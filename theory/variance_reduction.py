@@ -123,9 +123,9 @@ def saga_bound() -> Derivation:
     unrolled = sp.rsolve(decrease.expr.lhs - decrease.expr.rhs, T(k), {T(0): start_value}) / start_value
     # The ratio of consecutive values is typed (a geometric decrease by 1 − γμ at every k), so a ratio
     # taken two steps apart, or one depending on k, is refused.
-    factor = d.identity("Factor per step", sp.Eq(T(k + 1) / T(k), 1 - gamma * mu),
-                        where={T(k + 1): unrolled.subs(k, k + 1), T(k): unrolled}, uses=[decrease],
-                        justification="consecutive values of the cited recursion unrolled from T⁰ (rsolve), divided")
+    factor = d.factor_per_step("Factor per step", T, k, unrolled, 1 - gamma * mu, uses=[decrease],
+                               justification="consecutive values of the cited recursion unrolled from T⁰ (rsolve), "
+                                             "divided")
     # contracting: below the factor of a zero step (no step, no contraction: 1), not a bound typed by hand
     d.inequality("The cited step contracts", sp.Lt(factor.rhs, factor.rhs.subs(gamma, 0), evaluate=False),
                  uses=[factor, choice], subs={gamma: gamma_v},
@@ -207,10 +207,9 @@ def sgd_suboptimality_exponent() -> Derivation:
     tt = sp.Symbol("t", integer=True, nonnegative=True)
     noiseless = sp.rsolve((rec.lhs - rec.rhs).subs(sig, 0).subs(t, tt), e(tt), {e(0): sp.Symbol("e_0")})
     # The ratio of consecutive terms is typed, so an index written wrong (two steps apart) fails.
-    factor = d.identity("Factor per step, no noise", sp.Eq(e(tt + 1) / e(tt), (1 - eta_t * a) ** 2),
-                        where={e(tt + 1): noiseless.subs(tt, tt + 1), e(tt): noiseless}, uses=[rec],
-                        justification="the recursion with σ* = 0 and a constant step, solved (computed), "
-                                      "consecutive terms divided")
+    factor = d.factor_per_step("Factor per step, no noise", e, tt, noiseless, (1 - eta_t * a) ** 2, uses=[rec],
+                               justification="the recursion with σ* = 0 and a constant step, solved (computed), "
+                                             "consecutive terms divided")
     step_scale = sp.Symbol("h", positive=True)  # η_t a
     # Attracting: the factor is below a zero step's (no step, no contraction: 1); the range sampled is where
     # that relation holds, solved over the reals (0 < h < 2), so neither the 1 nor the range is typed by hand.
