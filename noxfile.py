@@ -92,7 +92,8 @@ def typecheck(session):
 
 @nox.session(default=False)
 def mutants(session):
-    """Mutation testing of theory/ (tools/mutants.py): --sample N (default 60), --seed S, --module NAME, --list."""
+    """Mutation testing of theory/ (tools/mutants.py): --sample N (default 60), --seed S, --module NAME, --list,
+    or --all [--verify] for every mutation point."""
     session.install("-e", ".")
     session.run("python", "-m", "tools.mutants", *session.posargs)
 

@@ -16,12 +16,19 @@ theory/derivation.py (the checker) and theory/typst_printer.py (the printer)
 are not mutated: they are not derivations.
 
     python -m tools.mutants --sample 60 --seed 0 [--module gd] [--list]
+    python -m tools.mutants --all [--verify] [--jobs N] [--module gd]
+
+``--all`` classifies every mutation point instead of a sample, at the loading stage: each
+mutant's claims are built in a forked worker with the mutated module replaced in memory
+(killed, displayed-only, equivalent, or "result changed" when what the claims compare moved);
+``--verify`` then runs the quick profile for the result-changing ones, as a sample does.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import os
 import random
@@ -30,10 +37,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from convergence.runner import DEFAULT_TIMEOUTS
+from convergence.workers import Task, WorkerFailure, run_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_DERIVATIONS = {"__init__.py", "derivation.py", "typst_printer.py"}
@@ -175,6 +185,23 @@ class Sandbox:
         return done.returncode, verdicts
 
 
+def loading_class(probed: dict, claims: list[str], baseline: dict) -> tuple[str, str, list[str]]:
+    """(class, why, claims whose compared expressions changed) of a mutant from its claims' probe alone.
+
+    The class is final except "result changed": only a quick-profile run can tell whether a verdict moved.
+    """
+    refused = [cid for cid in claims if "refused" in probed.get(cid, {"refused": "missing"})]
+    if refused:
+        return "killed", f"refused: {refused[0]}: {probed.get(refused[0], {}).get('refused', 'missing')[:160]}", []
+    compared = [cid for cid in claims if probed[cid]["compared"] != baseline[cid]["compared"]]
+    if compared:
+        return "result changed", f"result or mutant of {compared[0]} changed", compared
+    displayed = [cid for cid in claims if probed[cid]["display"] != baseline[cid]["display"]]
+    if displayed:
+        return "displayed-only", f"typeset derivation of {displayed[0]} changed", []
+    return "equivalent", "nothing displayed or compared changed", []
+
+
 def classify(sandbox: Sandbox, mutant: Mutant, claims: list[str], baseline: dict, baseline_verdicts: dict,
              scratch: Path) -> tuple[str, str]:
     """(class, why) for one mutant."""
@@ -182,12 +209,7 @@ def classify(sandbox: Sandbox, mutant: Mutant, claims: list[str], baseline: dict
         return "equivalent", "no claim imports the module"
     sandbox.write(mutant.module, mutated_source(mutant))
     try:
-        probed = sandbox.probe(claims)
-        refused = [cid for cid in claims if "refused" in probed.get(cid, {"refused": "missing"})]
-        if refused:
-            return "killed", f"refused: {refused[0]}: {probed[refused[0]].get('refused', '')[:160]}"
-        compared = [cid for cid in claims if probed[cid]["compared"] != baseline[cid]["compared"]]
-        displayed = [cid for cid in claims if probed[cid]["display"] != baseline[cid]["display"]]
+        kind, why, compared = loading_class(sandbox.probe(claims), claims, baseline)
         if compared:
             for cid in compared:
                 if cid not in baseline_verdicts:
@@ -201,12 +223,81 @@ def classify(sandbox: Sandbox, mutant: Mutant, claims: list[str], baseline: dict
             if changed:
                 first = changed[0]
                 return "killed", f"verdict changed: {first} {baseline_verdicts.get(first)} -> {verdicts.get(first)}"
-            return "displayed-only", f"result or mutant of {compared[0]} changed, every verdict the same"
-        if displayed:
-            return "displayed-only", f"typeset derivation of {displayed[0]} changed"
-        return "equivalent", "nothing displayed or compared changed"
+            return "displayed-only", f"{why}, every verdict the same"
+        return kind, why
     finally:
         sandbox.restore(mutant.module)
+
+
+def _probe_in_worker(mutant: Mutant | None, claims: list[str]) -> dict[str, dict[str, str]]:
+    """In a forked worker: the claims' probe with ``mutant``'s module replaced in memory (None: unmutated).
+
+    The worker forgets every claim and derivation module it inherited (the checker and the printer
+    excepted), so the claims are built again: the mutated module from its mutated source, the rest
+    from disk. Nothing is written; the parent's imports (SymPy, NumPy, SciPy) are inherited, which is
+    what makes a pass over every point affordable.
+    """
+    from tools.mutant_probe import probe
+
+    kept = {f"theory.{Path(name).stem}" for name in NOT_DERIVATIONS}
+    for name in [n for n in sys.modules if n.startswith("claims.") or (n.startswith("theory.") and n not in kept)]:
+        del sys.modules[name]
+    if mutant is not None:
+        name = f"theory.{mutant.module}"
+        module = types.ModuleType(name)
+        module.__file__, module.__package__ = str(ROOT / "theory" / f"{mutant.module}.py"), "theory"
+        sys.modules[name] = module
+        setattr(sys.modules["theory"], mutant.module, module)
+        exec(compile(mutated_source(mutant), module.__file__, "exec"), module.__dict__)  # noqa: S102
+    return probe(claims)
+
+
+def loading_pass(points: list[Mutant], claims: dict[str, list[str]], jobs: int,
+                 ) -> Iterator[tuple[Mutant, str, str, list[str]]]:
+    """(mutant, class, why, changed claims) of every point at the loading stage, one forked worker per mutant.
+
+    A worker that fails (the mutated module raises on import) or passes the probe timeout is a
+    refusal, as it is for a sample (verify refuses a derivation that is not built within its timeout).
+    """
+    every = sorted({cid for cs in claims.values() for cid in cs})
+    [(_, baseline)] = run_tasks([Task("baseline", functools.partial(_probe_in_worker, None, every))],
+                                jobs=1, timeout=None)
+    if isinstance(baseline, WorkerFailure) or any("refused" in baseline[cid] for cid in every):
+        raise RuntimeError(f"the unmutated claims do not load: {baseline}")
+    tasks = {str(i): m for i, m in enumerate(points)}
+    work = [Task(key, functools.partial(_probe_in_worker, m, claims[m.module])) for key, m in tasks.items()]
+    for task, probed in run_tasks(work, jobs=jobs, timeout=PROBE_TIMEOUT_S):
+        mutant = tasks[task.key]
+        if isinstance(probed, WorkerFailure):
+            yield mutant, "killed", f"refused: {probed.message[:160]}", []
+        else:
+            yield mutant, *loading_class(probed, claims[mutant.module], baseline)
+
+
+def _classified(chosen: list[Mutant], claims: dict[str, list[str]]) -> Iterator[tuple[Mutant, str, str]]:
+    """(mutant, class, why) of each mutant, in a copy of the repository (quick-profile runs where needed)."""
+    with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
+        sandbox = Sandbox(Path(tmp))
+        scratch = Path(tmp) / "out"
+        every = sorted({cid for m in chosen for cid in claims[m.module]})
+        baseline = sandbox.probe(every)
+        broken = [cid for cid in every if "refused" in baseline[cid]]
+        if broken:
+            raise RuntimeError(f"unmutated claims refused: {broken}")
+        baseline_verdicts: dict = {}
+        for mutant in chosen:
+            yield mutant, *classify(sandbox, mutant, claims[mutant.module], baseline, baseline_verdicts, scratch)
+
+
+def _report(results: dict[str, list[tuple[Mutant, str]]], headline: str) -> int:
+    print(f"\n{headline}: " + ", ".join(f"{len(v)} {k}" for k, v in results.items()))
+    for kind, title in (("displayed-only", "Displayed-only mutants (a typeset step or result changed, nothing failed)"),
+                        ("result changed", "Result-changing mutants not classified (run with --verify)")):
+        if results.get(kind):
+            print(f"\n{title}:")
+            for mutant, why in results[kind]:
+                print(f"  {mutant}  ({why})")
+    return 1 if results["displayed-only"] else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,7 +306,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     parser.add_argument("--module", action="append", help="only these theory modules (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the mutation points and exit")
+    parser.add_argument("--all", action="store_true",
+                        help="every mutation point instead of a sample, classified at the loading stage in forked "
+                             "workers (an hour for the whole of theory/ on two cores)")
+    parser.add_argument("--verify", action="store_true",
+                        help="with --all: run the quick profile for the mutants that change a result, as a sample does")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="with --all: workers (default: cores)")
     args = parser.parse_args(argv)
+    if args.verify and not args.all:
+        print("error: --verify applies to --all (a sample always runs the quick profile where needed)", file=sys.stderr)
+        return 2
     modules = sorted(p.stem for p in (ROOT / "theory").glob("*.py") if p.name not in NOT_DERIVATIONS)
     if args.module:
         unknown = sorted(set(args.module) - set(modules))
@@ -229,32 +329,31 @@ def main(argv: list[str] | None = None) -> int:
             print(m)
         print(f"{len(points)} mutation points in {len(modules)} modules")
         return 0
-    chosen = sorted(random.Random(args.seed).sample(points, min(args.sample, len(points))),
-                    key=lambda m: (m.module, m.line, m.index))
+    chosen = points if args.all else sorted(random.Random(args.seed).sample(points, min(args.sample, len(points))),
+                                            key=lambda m: (m.module, m.line, m.index))
     ids = _claim_ids()
     claims = {module: affected_claims(module, ids) for module in {m.module for m in chosen}}
     results: dict[str, list[tuple[Mutant, str]]] = {"killed": [], "displayed-only": [], "equivalent": []}
-    with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
-        sandbox = Sandbox(Path(tmp))
-        scratch = Path(tmp) / "out"
-        every = sorted({cid for cs in claims.values() for cid in cs})
-        baseline = sandbox.probe(every)
-        broken = [cid for cid in every if "refused" in baseline[cid]]
-        if broken:
-            print(f"error: unmutated claims refused: {broken}", file=sys.stderr)
-            return 2
-        baseline_verdicts: dict = {}
-        for number, mutant in enumerate(chosen, start=1):
-            kind, why = classify(sandbox, mutant, claims[mutant.module], baseline, baseline_verdicts, scratch)
+    try:
+        if args.all:
+            results["result changed"] = []
+            for number, (mutant, kind, why, _) in enumerate(loading_pass(chosen, claims, max(1, args.jobs)), start=1):
+                results[kind].append((mutant, why))
+                print(f"[{number}/{len(chosen)}] {kind:<14} {mutant}  ({why})", file=sys.stderr, flush=True)
+            if args.verify:
+                unverified, results["result changed"] = results["result changed"], []
+                for mutant, kind, why in _classified([m for m, _ in unverified], claims):
+                    results[kind].append((mutant, why))
+                    print(f"[verify] {kind:<14} {mutant}  ({why})", file=sys.stderr, flush=True)
+            return _report(results, f"{len(chosen)} mutation points, every one (loading stage"
+                                    f"{'; result-changing ones run' if args.verify else ''})")
+        for number, (mutant, kind, why) in enumerate(_classified(chosen, claims), start=1):
             results[kind].append((mutant, why))
             print(f"[{number}/{len(chosen)}] {kind:<14} {mutant}  ({why})", file=sys.stderr, flush=True)
-    print(f"\n{len(chosen)} mutants of {len(points)} points (seed {args.seed}): "
-          + ", ".join(f"{len(v)} {k}" for k, v in results.items()))
-    if results["displayed-only"]:
-        print("\nDisplayed-only mutants (a typeset step or result changed, nothing failed):")
-        for mutant, why in results["displayed-only"]:
-            print(f"  {mutant}  ({why})")
-    return 1 if results["displayed-only"] else 0
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return _report(results, f"{len(chosen)} mutants of {len(points)} points (seed {args.seed})")
 
 
 if __name__ == "__main__":
