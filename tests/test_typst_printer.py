@@ -35,9 +35,15 @@ def test_constructs_compile(tmp_path):
         sp.Piecewise((x, x > 0), (0, True)), sp.Matrix([[1, x], [y, 2]]), sp.cos(sp.pi * t), 2 * 3 * x,
         sp.Float(1.5e-8) * x, sp.Symbol("x_star"), sp.Symbol("m_hat_t"), sp.Symbol("L_max"), sp.oo, -sp.oo,
         sp.Interval(0, 1, True, False), sp.Symbol("lamda"), sp.Symbol("theta_0") ** 2, (x + 1) ** -2,
-        sp.Order(sp.sqrt(eta), (eta, sp.oo)),
+        sp.Order(sp.sqrt(eta), (eta, sp.oo)), sp.cos(sp.pi * sp.Mod(t, eta) / eta),
     ]
     assert compile_math([to_typst(e) for e in exprs], tmp_path).startswith(b"%PDF")
+
+
+def test_the_remainder_of_a_division_reads_mod():
+    t, T = sp.symbols("t T", positive=True)
+    assert to_typst(sp.Mod(t, T)) == "t mod T"
+    assert to_typst(sp.pi * sp.Mod(t, T)) == "pi (t mod T)"
 
 
 def test_big_o_shows_its_expression():

@@ -64,7 +64,9 @@ def optimal_u_large_r(r_value: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     u_star = 1 - 1 / w_root
     residual = (w - sp.log(w) - 1 - sp.log(r)).subs(u, u_star).subs(r, r_value)
     assert abs(sp.N(residual, 30)) < sp.Float("1e-25"), "u* does not solve its condition"
-    return u_star, sp.Float(sp.N(u_star.subs(r, r_value), 30), 17)
+    # the value as the double nearest to it, printed with the fewest digits that read back to that double
+    # (Python's repr): no digit count is typed
+    return u_star, sp.Float(repr(float(sp.N(u_star.subs(r, r_value), 30))))
 
 
 @lru_cache(maxsize=4)
@@ -155,7 +157,8 @@ def noise_scale_law(r_value: sp.Expr = DEFAULT_RATIO) -> Derivation:
     root = d.definition("Its root", sp.Eq(u_s, u_star_exact, evaluate=False),
                         "with w = 1/(1 − u) the condition is w − log w = 1 + log r, i.e. −w e^(−w) = −1/(e r): the "
                         "branch W₋₁ gives the root w > 1")
-    value = d.computed("Its value", sp.Eq(u_s, u_star_value), [root], "evaluate to 17 digits", f"r = {r_value}")
+    value = d.computed("Its value", sp.Eq(u_s, u_star_value), [root],
+                       "evaluate in double precision, shown with the fewest digits that read back", f"r = {r_value}")
     d.inequality("The value solves the condition",
                  sp.Le(sp.Abs(large_step.lhs.subs(u, value.rhs) - sp.log(r_value)), sp.Float("1e-15"), evaluate=False),
                  uses=[large_step, value], justification="residual below 10⁻¹⁵ (evaluated by SymPy)")

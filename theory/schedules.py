@@ -42,7 +42,7 @@ def schedule_forms(variant: str = "") -> dict[str, sp.Expr]:
     step_form = eta_0 * gamma ** sp.floor(t / s)
     if variant == "step_continuous":
         step_form = step_form.replace(sp.floor, lambda arg: arg)
-    t_cur = t - T * sp.floor(t / T)
+    t_cur = sp.Mod(t, T)  # the step within the current period, t − T⌊t/T⌋
     warm = sp.Piecewise((eta_0 * (f_start + (1 - f_start) * t / W), t < W), (_cosine(t - W, T), True))
     if variant == "warmup_unshifted":
         warm = sp.Piecewise(warm.args[0], (_cosine(t, T), True))  # the base schedule on its own clock
@@ -101,7 +101,7 @@ def schedule_formulas() -> Derivation:
     d.identity("Warm-up is continuous at t = W", sp.Eq(sp.limit(ramp, t, W), sp.simplify(after.subs(t, W)), evaluate=False),
                uses=[warm], justification="the ramp reaches η₀ exactly where the cosine begins")
     steps["cosine_restarts"] = d.definition("Cosine with restarts (seed 003, SGDR)", sp.Eq(eta_t, forms["cosine_restarts"]),
-                                            "definition: T_cur = t − T⌊t/T⌋ is the step within the current period")
+                                            "definition: T_cur = t mod T = t − T⌊t/T⌋ is the step within the current period")
     steps["cyclical"] = d.definition("Cyclical (seed 004, triangular)", sp.Eq(eta_t, forms["cyclical"]),
                                      "definition (Smith 2017): between η_min and η₀ = η_max with half period s")
     d.computed("All schedules, selected by the code j", sp.Eq(eta_t, _by_code({n: st.rhs for n, st in steps.items()})),

@@ -409,6 +409,9 @@ class TypstPrinter(StrPrinter):
             body = f"({body})"
         return f"lim_({self._print(variable)} -> {self._print(point)}) {body}"
 
+    def _print_Mod(self, expr):  # t mod T (a product around it adds the parentheses)
+        return f"{self._print(expr.args[0])} mod {self._print(expr.args[1])}"
+
     def _print_Order(self, expr):  # O(√T): the point (T → ∞) is the step's to state
         return f"O({self._print(expr.expr)})"
 
