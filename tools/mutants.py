@@ -259,11 +259,15 @@ def loading_pass(points: list[Mutant], claims: dict[str, list[str]], jobs: int,
     A worker that fails (the mutated module raises on import) or passes the probe timeout is a
     refusal, as it is for a sample (verify refuses a derivation that is not built within its timeout).
     """
+    from tools.mutant_probe import probe
+
     every = sorted({cid for cs in claims.values() for cid in cs})
-    [(_, baseline)] = run_tasks([Task("baseline", functools.partial(_probe_in_worker, None, every))],
-                                jobs=1, timeout=None)
-    if isinstance(baseline, WorkerFailure) or any("refused" in baseline[cid] for cid in every):
-        raise RuntimeError(f"the unmutated claims do not load: {baseline}")
+    # The baseline is built here, in the parent: every claim file loaded once, so each forked worker
+    # inherits SciPy, the experiments' modules and SymPy's warm caches and rebuilds only theory/ and claims/.
+    baseline = probe(every)
+    refused = [cid for cid in every if "refused" in baseline[cid]]
+    if refused:
+        raise RuntimeError(f"the unmutated claims do not load: {refused}")
     tasks = {str(i): m for i, m in enumerate(points)}
     work = [Task(key, functools.partial(_probe_in_worker, m, claims[m.module])) for key, m in tasks.items()]
     for task, probed in run_tasks(work, jobs=jobs, timeout=PROBE_TIMEOUT_S):
