@@ -111,8 +111,13 @@ def offset_constant() -> sp.Expr:
 
 
 def _reversed(summand: sp.Expr, horizon: sp.Expr = T) -> sp.Expr:
-    """Σ_(j=1)^horizon summand(j) re-indexed by k = horizon − j + 1 (the most recent step first)."""
-    return sp.Sum(summand.subs(j, horizon - k + 1), (k, 1, horizon))
+    """Σ_(j=1)^horizon summand(j) re-indexed by k = horizon − j + 1 (the most recent step first).
+
+    k runs over j's own indices, reflected: one first index for both, so the sum cannot start later
+    than it is re-indexed (a k = 2.. with k = horizon − j + 1 would drop a term).
+    """
+    first = 1
+    return sp.Sum(summand.subs(j, first + horizon - k), (k, first, horizon))
 
 
 @cache
