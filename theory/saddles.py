@@ -25,8 +25,8 @@ a_s, a_f = sp.symbols("a_s a_f", positive=True)
 D = sp.Symbol("D", positive=True)  # barrier height
 w_s, w_f = sp.symbols("w_s w_f", positive=True)
 T = sp.Symbol("T", positive=True)  # temperature ησ²/2
-# Φ⁻¹(3/4) = √2·erfinv(1/2) to 20 digits, for the claim's mutants (the derivation keeps the exact form).
-# Φ⁻¹(3/4) as the double nearest to it, printed with the fewest digits that read back (no digit count typed)
+# Φ⁻¹(3/4) = √2·erfinv(1/2) for the claim's mutants (the derivation keeps the exact form): the double nearest
+# to it, printed with the fewest digits that read back (no digit count typed)
 Z34 = sp.Float(repr(float((sp.sqrt(2) * sp.erfinv(sp.Rational(1, 2))).evalf(30))))
 _E = sp.Function("E")  # expectation, printed E(·)
 

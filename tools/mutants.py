@@ -253,8 +253,8 @@ def _probe_in_worker(mutant: Mutant | None, claims: list[str]) -> dict[str, dict
 
 
 def loading_pass(points: list[Mutant], claims: dict[str, list[str]], jobs: int,
-                 ) -> Iterator[tuple[Mutant, str, str, list[str]]]:
-    """(mutant, class, why, changed claims) of every point at the loading stage, one forked worker per mutant.
+                 ) -> Iterator[tuple[Mutant, str, str]]:
+    """(mutant, class, why) of every point at the loading stage, one forked worker per mutant.
 
     A worker that fails (the mutated module raises on import) or passes the probe timeout is a
     refusal, as it is for a sample (verify refuses a derivation that is not built within its timeout).
@@ -273,9 +273,9 @@ def loading_pass(points: list[Mutant], claims: dict[str, list[str]], jobs: int,
     for task, probed in run_tasks(work, jobs=jobs, timeout=PROBE_TIMEOUT_S):
         mutant = tasks[task.key]
         if isinstance(probed, WorkerFailure):
-            yield mutant, "killed", f"refused: {probed.message[:160]}", []
+            yield mutant, "killed", f"refused: {probed.message[:160]}"
         else:
-            yield mutant, *loading_class(probed, claims[mutant.module], baseline)
+            yield mutant, *loading_class(probed, claims[mutant.module], baseline)[:2]
 
 
 def _classified(chosen: list[Mutant], claims: dict[str, list[str]]) -> Iterator[tuple[Mutant, str, str]]:
@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.all:
             results["result changed"] = []
-            for number, (mutant, kind, why, _) in enumerate(loading_pass(chosen, claims, max(1, args.jobs)), start=1):
+            for number, (mutant, kind, why) in enumerate(loading_pass(chosen, claims, max(1, args.jobs)), start=1):
                 results[kind].append((mutant, why))
                 print(f"[{number}/{len(chosen)}] {kind:<14} {mutant}  ({why})", file=sys.stderr, flush=True)
             if args.verify:
