@@ -40,7 +40,8 @@ def evaluate(expression: sp.Expr, inputs: Mapping[str, Any], symbol_map: Mapping
     if missing:
         raise ValueError(f"the measurement gives no input for theory symbol(s) {missing}")
     # SciPy supplies the special functions NumPy lacks (erfinv in the saddle escape time); NumPy keeps the rest.
-    function = sp.lambdify(free, expression, modules=["numpy", "scipy"])
+    # docstring_limit=0: no docstring printing the expression (a tenth of the call, for a function used once)
+    function = sp.lambdify(free, expression, modules=["numpy", "scipy"], docstring_limit=0)
     with np.errstate(all="ignore"):
         values = function(*(np.asarray(by_symbol[s.name], dtype=float) for s in free))
     shape = np.broadcast_shapes(*(np.shape(by_symbol[s.name]) for s in free)) if free else ()

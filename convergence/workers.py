@@ -18,6 +18,7 @@ Anything a worker prints goes to stderr, never into the command's stdout.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -75,6 +76,10 @@ def run_tasks(tasks: Iterable[Task], *, jobs: int, timeout: float | None) -> Ite
     """Yield ``(task, result or WorkerFailure)`` as tasks finish, at most ``jobs`` at once."""
     pending = deque(tasks)
     running: list[_Running] = []
+    # The parent's objects move to a generation the collector never scans, here and in the forked workers:
+    # a worker's collections would otherwise write to every inherited object's header and so copy the
+    # parent's whole heap (SymPy, SciPy, CVXPY) page by page. Undone when the run ends.
+    gc.freeze()
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs):
@@ -88,6 +93,7 @@ def run_tasks(tasks: Iterable[Task], *, jobs: int, timeout: float | None) -> Ite
     finally:  # normal end, an interrupt, or the consumer stopped early: no worker outlives the run
         for worker in running:
             _kill(worker)
+        gc.unfreeze()
 
 
 def _start(task: Task, timeout: float | None) -> _Running:

@@ -226,6 +226,7 @@ def _linear_root(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
     return sp.factor(-expanded.coeff(x, 0) / expanded.coeff(x, 1))
 
 
+@lru_cache(maxsize=4)
 def noise_scale_constants(r_value: sp.Expr = DEFAULT_RATIO) -> dict[str, sp.Expr]:
     """S_min, B_crit and u* as SymPy expressions in h_max (and B_noise), read from the derivation's steps."""
     _, u_star = optimal_u_large_r(r_value)

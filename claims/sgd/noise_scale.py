@@ -149,8 +149,11 @@ def experiment(params, rng):
     )
 
 
-_CONSTANTS = noise_scale_constants(TARGET_RATIO)
-_S_MIN, _B_CRIT = _CONSTANTS["S_min"], _CONSTANTS["B_crit"]
+def _constant(name):
+    """S_min or B_crit, read from the derivation when a mutant is resolved, not when the file is imported:
+    building the derivation takes seconds, which the claim's own worker then spends beside other claims."""
+    return noise_scale_constants(TARGET_RATIO)[name]
+
 
 CLAIM = Claim(
     id="sgd.noise-scale",
@@ -186,10 +189,12 @@ CLAIM = Claim(
                   ranges={"e_t": (-2, 2), "eta": (0.01, 1), "a": (0.1, 3), "sigma": (0.1, 2), "B": (1, 64),
                           "xi_t": (-3, 3)}),),
     mutants=(
-        Mutant("perfect scaling for all B: S = S_min·B_crit/B", _S_MIN * _B_CRIT / B),
-        Mutant("McCandlish with the crossover at B_noise: S = S_min(1 + B_noise/B)", _S_MIN * (1 + B_noise / B)),
+        Mutant("perfect scaling for all B: S = S_min·B_crit/B",
+               lambda _: _constant("S_min") * _constant("B_crit") / B),
+        Mutant("McCandlish with the crossover at B_noise: S = S_min(1 + B_noise/B)",
+               lambda _: _constant("S_min") * (1 + B_noise / B)),
         Mutant("McCandlish's interpolation with the derived B_crit: S = S_min(1 + B_crit/B)",
-               _S_MIN * (1 + _B_CRIT / B)),
+               lambda _: _constant("S_min") * (1 + _constant("B_crit") / B)),
         Mutant("noise ignored at the tuned step: S = log r/(−2 log(1 − h))",
                sp.log(TARGET_RATIO) / (-2 * sp.log(1 - h))),
     ),
