@@ -10,10 +10,12 @@ update written into a preallocated ``out`` with the state arrays updated in
 place. The engine uses it when present: a pure update allocates a fresh array
 for every intermediate, which costs as much as the arithmetic on large batches.
 ``step`` performs the same floating-point operations in the same order, so its
-iterates are bit-identical to ``update``'s (tested). It never writes to ``x``
-or to the gradient (which a problem may return as a shared array) and never
-overwrites ``out`` before it has finished reading the gradient (which may
-alias its argument).
+iterates are bit-identical to ``update``'s (tested). Its ``grad(z, out)`` may
+return ``out`` itself, filled with the gradient at z (the engine does so for a
+problem whose ``grad`` takes ``out=``): a step asks for the gradient in ``out``
+only once it no longer needs what ``out`` holds, and may then overwrite it. It
+never writes to ``x`` or to a gradient it did not get in ``out`` (a problem may
+return a shared array, or x itself).
 
 Conventions (documented once here and tested in tests/):
 
@@ -34,7 +36,8 @@ import numpy as np
 
 GradFn = Callable[[np.ndarray], np.ndarray]
 State = tuple[np.ndarray, ...]
-InPlaceStep = Callable[[np.ndarray, np.ndarray, State, GradFn], State]
+GradInto = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (z, out) -> the gradient at z, possibly out itself
+InPlaceStep = Callable[[np.ndarray, np.ndarray, State, GradInto], State]
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def gradient_descent(eta: Any) -> Optimizer:
         return x - eta * grad(x), state
 
     def step(x, out, state, grad):
-        _descend(x, eta, grad(x), out)
+        _descend(x, eta, grad(x, out), out)  # η·g may be formed in place in out
         return state
 
     return Optimizer("gd", init, update, step)
@@ -101,7 +104,7 @@ def heavy_ball(eta: Any, beta: Any, form: str = "sum") -> Optimizer:
 
     def step(x, out, state, grad):
         (v,) = state
-        g = grad(x)
+        g = grad(x, out)  # possibly out itself, read before _descend overwrites it
         v *= beta
         if form == "sum":
             v += g  # 1.0·g is g exactly: the sum form's weight costs nothing
@@ -134,7 +137,7 @@ def nesterov_lookahead(eta: Any, beta: Any) -> Optimizer:
     def step(x, out, state, grad):
         (v,) = state
         _descend(x, lookahead, v, out)
-        g = grad(out)  # may alias out: read before out is reused
+        g = grad(out, out)  # at the lookahead point in out, possibly overwriting it: read before out is reused
         v *= beta
         v += g
         _descend(x, eta, v, out)

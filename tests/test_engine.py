@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from empirics.engine import log_checkpoints, run
+from empirics.engine import _gradient, log_checkpoints, run
 from empirics.estimators import bisect_threshold, fit_slope, linear_rate
 from empirics.optimizers import Optimizer, gradient_descent, heavy_ball, nesterov_lookahead
 from empirics.problems import DiagonalQuadratic, Linear, rotated_quadratic
@@ -164,6 +164,23 @@ def test_in_place_step_is_bit_identical_to_the_pure_update(make, etas, steps, se
     in_place = run(optimizer, problem.grad, x0, steps)
     pure = run(_pure(optimizer), problem.grad, x0, steps)
     np.testing.assert_array_equal(in_place.observations, pure.observations)
+
+
+@pytest.mark.parametrize("make", OSCILLATING)
+@pytest.mark.parametrize("x_star", [0.0, np.array([0.3, -1.0, 2.0])])
+def test_a_gradient_written_into_the_step_buffer_gives_the_same_iterates(make, x_star):
+    """DiagonalQuadratic.grad takes out=, so the in-place steps get it written into their buffer."""
+    rng = np.random.default_rng(7)
+    x0 = rng.standard_normal((4, 3))
+    problem = DiagonalQuadratic(rng.uniform(0.1, 1.0, 3), x_star=x_star)
+    buffer = np.empty_like(x0)
+    assert _gradient(problem.grad)(x0, buffer) is buffer  # filled, not allocated
+    np.testing.assert_array_equal(buffer, problem.grad(x0))
+    optimizer = make(np.array([0.3, 1.0, 1.9, 2.2])[:, None])
+    filled = run(optimizer, problem.grad, x0, 25)
+    fresh = run(optimizer, lambda x: problem.grad(x), x0, 25)  # no out=: a new array every step
+    np.testing.assert_array_equal(filled.observations, fresh.observations)
+    np.testing.assert_array_equal(filled.x_final, fresh.x_final)
 
 
 def test_an_observer_returning_a_view_is_not_overwritten():

@@ -50,7 +50,11 @@ from .smooth_convex import Huber, LessardPiecewiseQuadratic, Linear, LogisticLos
 
 @runtime_checkable
 class Problem(Protocol):
-    """An objective on a batch of points: values (runs,) and gradients (runs, dim)."""
+    """An objective on a batch of points: values (runs,) and gradients (runs, dim).
+
+    ``grad`` may also take ``out=`` (``DiagonalQuadratic.grad``): the engine then has the
+    gradient written into its step buffer instead of a new array each step (empirics/engine.py).
+    """
 
     def value(self, x: np.ndarray) -> np.ndarray: ...
 

@@ -24,14 +24,15 @@ class DiagonalQuadratic:
         e = self._error(x)
         return 0.5 * np.sum(self.curvatures * e * e, axis=-1)
 
-    def grad(self, x: np.ndarray) -> np.ndarray:
-        return self.curvatures * self._error(x)
+    def grad(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """a ⊙ (x − x*), written into ``out`` when given (x may be ``out``: elementwise in place)."""
+        return np.multiply(self.curvatures, self._error(x, out), out=out)
 
-    def _error(self, x: np.ndarray) -> np.ndarray:
+    def _error(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """x − x*, without a pass over the batch when x* = 0 (x − 0 is x exactly)."""
         if isinstance(self.x_star, (int, float)) and self.x_star == 0:
             return x
-        return x - self.x_star
+        return np.subtract(x, self.x_star, out=out)
 
     @property
     def L(self) -> np.ndarray:
