@@ -330,3 +330,30 @@ def test_an_inequality_over_an_empty_or_single_point_range_is_refused():
     with pytest.raises(DerivationCheckError, match="empty or a point"):
         d.inequality("degenerate", sp.Le(b, 1), ranges={b: (1, 1)})
     assert d.inequality("proper", sp.Le(b, 1), ranges={b: (0, 1)}).checked
+
+
+def test_cancel_proves_a_rational_identity_and_refuses_a_nonzero_rational_difference():
+    """``cancel`` to exactly 0 is a proof; a rational difference it leaves nonzero is refused without simplify."""
+    from theory.derivation import prove_equal
+
+    assert prove_equal(1 / (1 - b), -1 / (b - 1)) == "cancel"
+    assert prove_equal((b**a - 1) / (b - 1), (1 - b**a) / (1 - b)) == "cancel"  # b**a is one more generator
+    assert prove_equal(b / (b + 1), 1 - 1 / (b + 2)) is None  # nonzero rational function
+    assert prove_equal(sp.Lt(x, (2 * b + 2) / a), sp.Lt(0, x)) is None  # -2x + (2β+2)/a: not zero
+    d = DerivationBuilder()
+    with pytest.raises(DerivationCheckError, match="differs"):
+        d.identity("Wrong fraction", sp.Eq(b / (b + 1), 1 - 1 / (b + 2), evaluate=False))
+    d.identity("Right fraction", sp.Eq(b / (b + 1), 1 - 1 / (b + 1), evaluate=False))
+    assert d.finish().steps[-1].check.detail == "cancel"
+
+
+def test_the_polynomial_disproof_never_refuses_an_identity_it_cannot_see():
+    """A symbol in a coefficient SymPy must simplify (sin² + cos² = 1) or inside a function is left to simplify."""
+    from theory.derivation import _cancelled, _not_identically_zero, prove_equal
+
+    y, h = sp.symbols("y h")
+    assert prove_equal(h * (sp.sin(y) ** 2 + sp.cos(y) ** 2), h) == "simplify"
+    assert prove_equal(x * sp.sign(x), sp.Abs(x)) == "simplify"
+    for same in (sp.Abs(h) - h, h**y - h, sp.sqrt(h) - h, sp.exp(h) - h, sp.Function("f")(h) - h):
+        assert not _not_identically_zero(same, _cancelled(same))
+    assert _not_identically_zero(1 - sp.Abs(y) - h, _cancelled(1 - sp.Abs(y) - h))  # linear in h

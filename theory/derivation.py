@@ -15,8 +15,8 @@ derivation is built* (that is, when a claim loads):
     records which earlier steps were used and how. Never hand-typed.
 ``identity``
     a readable hand-written form proved equal to a computed expression
-    (``simplify(a - b) == 0`` or ``a.equals(b)``); on failure the residual
-    is reported.
+    (``expand``, ``cancel`` or ``simplify`` of ``a - b`` gives 0, or
+    ``a.equals(b)``); on failure the residual is reported.
 ``inequality``
     ``a <= b`` proved symbolically under the symbols' assumptions where
     SymPy can (optionally after subtracting the slacks of earlier inequality
@@ -35,6 +35,7 @@ default the last one) as the result: it never takes a fresh expression.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import zlib
@@ -456,8 +457,24 @@ def _is_condition(x: sp.Basic) -> bool:
 
 
 def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
-    """How SymPy proved ``a == b`` ("structural", "expand", "simplify", "equals"), or None."""
+    """How SymPy proved ``a == b`` ("structural", "expand", "cancel", "simplify", "equals"), or None.
+
+    After ``expand``, a difference that ``cancel`` brings to 0 is proved ("cancel"); a difference
+    shown not identically zero by ``_not_identically_zero`` (a nonzero rational function, or a
+    polynomial in some symbol with a nonzero constant coefficient at a positive power) is refused
+    without trying ``simplify`` and ``equals``, which could not prove it. Results are memoized
+    (the comparison is a pure function of the two expressions).
+    """
     a, b = sp.sympify(a), sp.sympify(b)
+    try:
+        hash((a, b))
+    except TypeError:  # a mutable matrix: compared without the memo
+        return _prove_equal.__wrapped__(a, b)
+    return _prove_equal(a, b)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     if a == b:
         return "structural"
     if isinstance(a, (sp.Tuple, sp.MatrixBase)) or isinstance(b, (sp.Tuple, sp.MatrixBase)):
@@ -488,6 +505,12 @@ def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     difference = a - b
     if sp.expand(difference) == 0:
         return "expand"
+    if not difference.has(*_UNEVALUATED):
+        cancelled = _cancelled(difference)
+        if cancelled == 0:
+            return "cancel"
+        if _not_identically_zero(difference, cancelled):
+            return None
     if sp.simplify(difference) == 0:
         return "simplify"
     try:
@@ -496,6 +519,82 @@ def prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     except Exception:
         pass
     return None
+
+
+# Forms ``cancel`` and the zero tests below leave to ``simplify``/``equals`` (or whose values need evaluating).
+_UNEVALUATED = (sp.Sum, sp.Product, sp.Integral, sp.Limit, sp.Derivative, sp.Piecewise, sp.Order)
+
+
+def _cheap_equal(a: sp.Basic, b: sp.Basic) -> str | None:
+    """The first, cheap stages of ``prove_equal`` for two quantities (structural, expand, cancel), or None.
+
+    A method found here is the one ``prove_equal`` finds; None says nothing (the full check may still prove it).
+    """
+    a, b = sp.sympify(a), sp.sympify(b)
+    if a == b:
+        return "structural"
+    if not isinstance(a, sp.Expr) or not isinstance(b, sp.Expr) or _is_condition(a) or _is_condition(b):
+        return None
+    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase) or a.has(sp.Order) or b.has(sp.Order):
+        return None
+    if a.is_number and b.is_number and (a.has(sp.Float) or b.has(sp.Float)):
+        return None
+    difference = a - b
+    if sp.expand(difference) == 0:
+        return "expand"
+    if not difference.has(*_UNEVALUATED) and _cancelled(difference) == 0:
+        return "cancel"
+    return None
+
+
+def _cancelled(difference: sp.Expr) -> sp.Expr | None:
+    """``cancel(difference)`` (one fraction, common factors removed), None if it fails.
+
+    Exactly 0 proves the two sides equal: cancel only rewrites the expression, like simplify.
+    """
+    try:
+        return sp.cancel(difference)
+    except Exception:
+        return None
+
+
+def _rational_function(expr: sp.Basic) -> bool:
+    """Built from symbols and rational numbers by +, × and integer powers (no function, constant or Float)."""
+    if isinstance(expr, sp.Symbol):
+        return expr.is_zero is not True
+    if expr.is_Rational:
+        return True
+    if expr.is_Add or expr.is_Mul:
+        return all(_rational_function(arg) for arg in expr.args)
+    if expr.is_Pow:
+        return expr.exp.is_Integer and _rational_function(expr.base)
+    return False
+
+
+def _not_identically_zero(difference: sp.Expr, cancelled: sp.Expr | None) -> bool:
+    """An exact disproof: the difference is not zero at every point of the symbols' domains.
+
+    Either it is a rational function over the rationals (in symbols, each ranging over an infinite
+    set) whose ``cancelled`` form is not 0 (a nonzero rational function vanishes only on a thin set,
+    never on a product of infinite sets); or it is a polynomial in some symbol s (s in no other
+    position) with a nonzero rational coefficient at a positive power of s: with the other symbols
+    fixed, a nonconstant polynomial in s, which has finitely many roots.
+    """
+    if cancelled is not None and cancelled != 0 and _rational_function(difference):
+        return True
+    for symbol in sorted(difference.free_symbols, key=sp.default_sort_key):
+        if not isinstance(symbol, sp.Symbol) or symbol.is_zero is True:
+            continue
+        try:
+            poly = difference.as_poly(symbol)
+        except Exception:
+            continue
+        if poly is None:
+            continue
+        if any(power > 0 and coefficient.is_Rational and coefficient != 0
+               for (power,), coefficient in poly.terms()):
+            return True
+    return False
 
 
 def _series_equal(a: sp.Expr, b: sp.Expr) -> str | None:
@@ -573,6 +672,9 @@ def _check_left_side(label: str, left: sp.Basic, value: sp.Basic, *, generic: bo
     cases = [left]
     if convergent_branch and isinstance(left, sp.Piecewise):
         cases += [case.expr for case in left.args]
+    # cheap stages on every case first (only whether one case is equal matters, not which or how)
+    if any(_cheap_equal(case, value) is not None for case in cases):
+        return
     if any(prove_equal(case, value) is not None for case in cases):
         return
     if generic and prove_equal(_generic(left), _generic(value)) is not None:
