@@ -148,6 +148,7 @@ def last_iterate_log() -> Derivation:
     h_any = next(eq.rhs for eq in construction.expr.args if eq.lhs == H(i))  # H_i, a and b as functions
     h_any = h_any.replace(a, lambda arg: A_J.subs(j, arg)).replace(b, lambda arg: B_J.subs(j, arg)).subs(T, horizon)
 
+    @cache  # the largest piece's norm is both the exact value and one of the norms compared
     def norm2(piece: int) -> sp.Expr:
         """‖h_piece‖² at T = horizon: H_piece is linear in x, its gradient has an entry per coordinate in it."""
         linear = h_any.subs(i, piece).doit()

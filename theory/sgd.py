@@ -343,8 +343,8 @@ def nonconvex_bound() -> Derivation:
     return d.finish("f L-smooth, bounded below by f_inf", "noise variance σ², c/√T < 2/L", result=bound_T)
 
 
-def _leading_order(expr: sp.Expr, x: sp.Symbol) -> int:
-    poly = sp.Poly(sp.expand(expr), x)
+def _leading_order(poly: sp.Poly) -> int:
+    """The lowest power of the polynomial's variable (poly built from an expanded expression)."""
     return min(m[0] for m in poly.monoms())
 
 
@@ -477,8 +477,9 @@ def shuffling_exponents() -> Derivation:
     spread = sp.expand(noise_var.subs({S1: sum_w, S2: sum_w2}) / scale)
     d.confirm("Reshuffled: spread of the weights", "in units of (ηs)² the spread depends on h and n only",
               not (spread.has(eta) or spread.has(s)), f"{scale} is not the unit of Var ξ: {spread}")
-    spread_order = _leading_order(spread, x)
-    leading_spread = sp.factor(sp.Poly(spread, x).coeff_monomial(x**spread_order))
+    spread_poly = sp.Poly(spread, x)  # spread is expanded: one polynomial for its order and its coefficient
+    spread_order = _leading_order(spread_poly)
+    leading_spread = sp.factor(spread_poly.coeff_monomial(x**spread_order))
     spread_step = d.computed("Reshuffled: spread of the weights",
                              sp.Eq(var_xi_name / scale, leading_spread * x**spread_order), [noise_rr],
                              "S₁, S₂ as power sums of (1 − h)^m (binomial series, Faulhaber), leading order in h",
