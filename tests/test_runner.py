@@ -52,3 +52,18 @@ def test_theory_curves_are_the_derivation_on_each_grid():
     assert len(mutants) == len(CLAIM.mutants)
     assert np.allclose(mutants[0]["y"], np.minimum(1, k * 0.5))  # Min(1, k(1 − β)) at the first curve's β
     assert "theory_curves" not in data and "theory_grid" not in data
+
+
+def test_importing_the_suite_sets_one_blas_thread_unless_the_user_chose():
+    """Workers run side by side, one per core: each gets one BLAS thread, set before NumPy loads."""
+    import os
+    import subprocess
+    import sys
+
+    script = "import convergence, numpy, os; print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    default = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert default.stdout.split() == ["1", "1"]
+    chosen = subprocess.run([sys.executable, "-c", script], env={**env, "OPENBLAS_NUM_THREADS": "3"},
+                            capture_output=True, text=True, check=True)
+    assert chosen.stdout.split() == ["3", "1"]
