@@ -39,11 +39,27 @@ def measure(args: list[str], module: str = "convergence") -> tuple[float, float,
     return wall, cpu, after.ru_maxrss / 1024  # ru_maxrss is in kB on Linux; a running maximum
 
 
+# The project's speed goals on a 2-core machine (wall seconds of the row; peak RSS of the full profile).
+GOALS_S = {"verify quick": 6.0, "verify full": 20.0, "report": 4.0, "pytest": 20.0}
+GOAL_RSS_MB = 600.0
+
+
+def _goal(label: str, wall: float, rss: float) -> str:
+    goal = next((g for name, g in GOALS_S.items() if label.startswith(name)), None)
+    if goal is None:
+        return ""
+    text = f"   goal ≤ {goal:g} s: {'met' if wall <= goal else 'missed'}"
+    if label.startswith("verify full"):
+        text += f", RSS ≤ {GOAL_RSS_MB:g} MB: {'met' if rss <= GOAL_RSS_MB else 'missed'}"
+    return text
+
+
 def row(label: str, args: list[str], baseline: list[str], module: str = "convergence") -> None:
     wall, cpu, rss = measure(args, module)
     base_wall, base_cpu, _ = measure(baseline, module)
     print(f"{label:<34} {wall:7.1f} s  (cpu {cpu:6.1f} s, peak RSS ≤ {rss:5.0f} MB)   baseline {base_wall:7.1f} s"
-          f"  (cpu {base_cpu:6.1f} s)   ratio {wall / base_wall:5.2f}   load {os.getloadavg()[0]:.1f}", flush=True)
+          f"  (cpu {base_cpu:6.1f} s)   ratio {wall / base_wall:5.2f}   load {os.getloadavg()[0]:.1f}"
+          f"{_goal(label, wall, rss)}", flush=True)
 
 
 def main() -> None:
