@@ -503,14 +503,11 @@ def _prove_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     if a.is_number and b.is_number and (a.has(sp.Float) or b.has(sp.Float)):
         return _rounded_equal(a, b)
     difference = a - b
-    if sp.expand(difference) == 0:
-        return "expand"
-    if not difference.has(*_UNEVALUATED):
-        cancelled = _cancelled(difference)
-        if cancelled == 0:
-            return "cancel"
-        if _not_identically_zero(difference, cancelled):
-            return None
+    method = _zero_by_rewriting(difference)
+    if method is not None:
+        return method
+    if not difference.has(*_UNEVALUATED) and _not_identically_zero(difference, _cancelled(difference)):
+        return None
     if sp.simplify(difference) == 0:
         return "simplify"
     try:
@@ -539,7 +536,11 @@ def _cheap_equal(a: sp.Basic, b: sp.Basic) -> str | None:
         return None
     if a.is_number and b.is_number and (a.has(sp.Float) or b.has(sp.Float)):
         return None
-    difference = a - b
+    return _zero_by_rewriting(a - b)
+
+
+def _zero_by_rewriting(difference: sp.Expr) -> str | None:
+    """``"expand"`` or ``"cancel"``: the rewriting that brings ``difference`` to exactly 0, else None."""
     if sp.expand(difference) == 0:
         return "expand"
     if not difference.has(*_UNEVALUATED) and _cancelled(difference) == 0:
@@ -547,6 +548,7 @@ def _cheap_equal(a: sp.Basic, b: sp.Basic) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)  # prove_equal asks again for the disproof when the difference is not 0
 def _cancelled(difference: sp.Expr) -> sp.Expr | None:
     """``cancel(difference)`` (one fraction, common factors removed), None if it fails.
 
