@@ -228,9 +228,13 @@ def hand_started_cluster(tmp_path):
     worker = None
     try:
         deadline = time.monotonic() + 120
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = None
+        while address is None and time.monotonic() < deadline:
+            try:  # the scheduler creates the file before it has written it: wait until it reads whole
+                address = json.loads(scheduler_file.read_text())["address"]
+            except (FileNotFoundError, json.JSONDecodeError, KeyError):
+                time.sleep(0.2)
+        assert address is not None, "the scheduler wrote no address within 120 s"
         worker = subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny"],
                                   env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with distributed.Client(address, timeout=120) as probe:  # a loaded machine may take a while to start it
