@@ -14,6 +14,7 @@ vectorised calls, so parallelism comes from processes, one per core.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -74,7 +75,12 @@ def _client(distributed: Any, scheduler: str | None, workers: int, connect_timeo
         client = distributed.Client(scheduler, timeout=connect_timeout)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SuiteError(f"cannot reach the Dask scheduler at {scheduler}: {message}") from None
+        failure = SuiteError(f"cannot reach the Dask scheduler at {scheduler}: {message}")
+    else:
+        failure = None
+    if failure is not None:  # outside the except: the traceback, which holds the half-started Client, is gone
+        _finalize_abandoned_clients()
+        raise failure
     try:
         try:
             client.wait_for_workers(1, timeout=connect_timeout)
@@ -84,6 +90,20 @@ def _client(distributed: Any, scheduler: str | None, workers: int, connect_timeo
         yield client
     finally:
         client.close()
+
+
+def _finalize_abandoned_clients() -> None:
+    """Close now, in this thread, a Client whose start failed (distributed leaves it to the garbage collector).
+
+    A Client that timed out connecting is left half-started, its IO-loop thread running, in a reference
+    cycle. Collected later, its finalizer closes it in whatever thread the collection happens to run,
+    and closing takes distributed's class-wide LoopRunner lock. If that thread is the IO-loop thread of
+    the next Client being started, the starting thread holds that lock while it waits for the new thread
+    to start: the process hangs, or fails after 10 s with ``assert loop is not None``. Seen in this
+    suite's tests, the next Client being a hand-started cluster's, after an unreachable-scheduler test.
+    Collected here, nothing holds the lock.
+    """
+    gc.collect()
 
 
 def describe(client: Any) -> str:

@@ -7,6 +7,7 @@ One module-scoped LocalCluster of 2 worker processes serves every cluster test
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -208,13 +209,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def live_clients() -> set[int]:
+    """Every distributed.Client object the garbage collector tracks (closed or not, garbage included)."""
+    return {id(o) for o in gc.get_objects() if isinstance(o, distributed.Client)}
+
+
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:{port}", "nonsense://x"])
 def test_unreachable_scheduler_is_one_line_exit_2(tmp_path, capsys, address):
+    before = live_clients()
     code = main(["calibrate", "gd.quadratic-rate", "--seeds", "1", "--scheduler", address.format(port=free_port()),
                  "--connect-timeout", "2", "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert err.startswith("convergence: error: cannot reach the Dask scheduler at ")
+    # No half-started Client is left for a later garbage collection to close: run in the IO-loop thread of
+    # the next Client being started, its finalizer deadlocked on distributed's LoopRunner lock (a hang).
+    assert live_clients() <= before
 
 
 def test_missing_distributed_extra_is_one_line_exit_2(tmp_path, capsys, monkeypatch):
